@@ -2,7 +2,7 @@
 // (see package.json scripts) and ts-jest emits ESM. Type checking is done once by `tsc --noEmit`
 // in `npm test`, so ts-jest only transpiles (isolatedModules) to keep the suite fast on 2 cores.
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true }],
+  '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
 };
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
@@ -12,15 +12,16 @@ const common = {
 };
 
 export default {
+  // Global option (ignored inside projects): e2e tests wait on a real cluster.
+  testTimeout: 180_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
-      globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
-      testTimeout: 180_000,
+      globalSetup: '<rootDir>/test/e2e/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/e2e/global-teardown.mjs',
     },
   ],
 };

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the tests and the demo need on a fresh machine; quick no-op when all is present.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# npm dependencies (onnxruntime-node's CUDA download is skipped by .npmrc).
+if [[ ! -f node_modules/.package-lock.json ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "==> npm ci"; npm ci --no-audit --no-fund
+fi
+
+# Debian packages: openssl (test PKI), prometheus (real Prometheus in e2e and the demo).
+need=()
+command -v openssl >/dev/null || need+=(openssl)
+command -v prometheus >/dev/null || need+=(prometheus)
+if (( ${#need[@]} )); then
+  if [[ $(id -u) -ne 0 ]] && ! command -v sudo >/dev/null; then
+    echo "error: missing ${need[*]}; install them (Debian: apt-get install ${need[*]})" >&2; exit 2
+  fi
+  sudo_=""; [[ $(id -u) -ne 0 ]] && sudo_="sudo"
+  echo "==> apt-get install ${need[*]}"
+  $sudo_ apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Control-plane binaries (built once from the Go module proxy, cached outside the repo).
+if [[ -z "${SLICE_OPERATOR_ASSETS:-}${KUBEBUILDER_ASSETS:-}" ]]; then
+  bash hack/bins/build.sh >/dev/null
+fi

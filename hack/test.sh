@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `npm test`: everything a fresh machine needs, then typecheck, lint, unit and e2e tests.
+# The first run builds the control-plane binaries from the Go module proxy (see hack/bins/build.sh);
+# later runs reuse ~/.cache/slice-operator. Set SLICE_OPERATOR_ASSETS to use prebuilt binaries.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash hack/setup.sh
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+echo "==> typecheck"; npx tsc -p tsconfig.json --noEmit
+echo "==> lint"; npx eslint . --max-warnings=0
+
+jest() { node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"; }
+status=0
+echo "==> unit tests"
+jest --selectProjects unit --json --outputFile="$results/unit.json" || status=$?
+echo "==> e2e tests (real kube-apiserver, etcd, controller-manager, scheduler, kwok)"
+jest --selectProjects e2e --runInBand --json --outputFile="$results/e2e.json" || status=$?
+
+# One plain summary line over both runs, so CI can read what ran.
+node -e '
+  const fs = require("fs"); let p = 0, f = 0, s = 0;
+  for (const file of process.argv.slice(1)) {
+    if (!fs.existsSync(file)) { f += 1; continue; }
+    const r = JSON.parse(fs.readFileSync(file, "utf8"));
+    p += r.numPassedTests; f += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0); s += r.numPendingTests;
+  }
+  console.log(`tests: ${p} passed, ${f} failed, ${s} skipped`);
+' "$results/unit.json" "$results/e2e.json"
+exit "$status"

@@ -1,0 +1,240 @@
+import { backoffDelay, sleep } from './backoff.js';
+import { isGone, ApiError } from './errors.js';
+import type { Json, KubeClient } from './kube-client.js';
+import type { Logger } from './logger.js';
+
+export type InformerEvent = 'add' | 'update' | 'delete' | 'resync';
+export type Handler<T> = (event: InformerEvent, obj: T, old?: T) => void;
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; uid?: string; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+export interface InformerOptions {
+  /** Collection path, e.g. /api/v1/nodes or /apis/apps/v1/deployments (all namespaces). */
+  path: string;
+  labelSelector?: string;
+  /** Server-side watch timeout; the stream is renewed after it. */
+  watchTimeoutSeconds?: number;
+  /** A stream silent for this long (no event, no bookmark) is presumed half-open and restarted. */
+  watchdogMs?: number;
+  /** Periodic resync: every cached object is handed to the handlers again (level-triggered safety net). */
+  resyncMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+export const objectKey = (o: KubeObject): string => (o.metadata?.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : (o.metadata?.name ?? ''));
+
+/**
+ * List+watch cache of one resource, hardened where client-node's informer is not: it restarts
+ * itself after any watch error with backoff, re-lists on 410 Gone (emitting deletes for objects
+ * that vanished meanwhile), aborts streams that go silent (watchdog), and resyncs periodically.
+ * Handlers must only enqueue keys: they run synchronously inside the stream.
+ */
+export class Informer<T extends KubeObject = KubeObject> {
+  private readonly cache = new Map<string, T>();
+  private readonly handlers: Handler<T>[] = [];
+  private resourceVersion = '';
+  private synced = false;
+  private readonly abort = new AbortController();
+  private streamAbort?: AbortController;
+  private loop?: Promise<void>;
+  private resyncTimer?: NodeJS.Timeout;
+  /** Counters for tests and metrics. */
+  readonly stats = { lists: 0, watches: 0, watchErrors: 0, gone: 0, watchdogFired: 0 };
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly opts: InformerOptions,
+    private readonly log?: Logger,
+  ) {}
+
+  on(h: Handler<T>): this {
+    this.handlers.push(h);
+    return this;
+  }
+
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
+  list(): T[] {
+    return [...this.cache.values()];
+  }
+
+  get(key: string): T | undefined {
+    return this.cache.get(key);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+    if (this.opts.resyncMs) {
+      this.resyncTimer = setInterval(() => {
+        for (const o of this.cache.values()) this.emit('resync', o);
+      }, this.opts.resyncMs);
+      this.resyncTimer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.streamAbort?.abort();
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    await this.loop?.catch(() => undefined);
+  }
+
+  /** Resolves once the first list has filled the cache. */
+  async waitForSync(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.synced) {
+      if (Date.now() > deadline) throw new Error(`informer ${this.opts.path} did not sync in ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
+  private emit(ev: InformerEvent, obj: T, old?: T): void {
+    for (const h of this.handlers) {
+      try {
+        h(ev, obj, old);
+      } catch (e) {
+        this.log?.error('informer handler threw', { path: this.opts.path, error: String(e) });
+      }
+    }
+  }
+
+  private async relist(): Promise<void> {
+    this.stats.lists++;
+    const res = await this.client.request<{ metadata: { resourceVersion: string }; items: T[]; kind?: string; apiVersion?: string }>('GET', this.opts.path, {
+      query: { labelSelector: this.opts.labelSelector },
+      signal: this.abort.signal,
+      timeoutMs: 60_000,
+    });
+    const fresh = new Map<string, T>();
+    for (const item of res.items) fresh.set(objectKey(item), item);
+    for (const [k, old] of this.cache) if (!fresh.has(k)) {
+      this.cache.delete(k);
+      this.emit('delete', old);
+    }
+    for (const [k, obj] of fresh) {
+      const old = this.cache.get(k);
+      this.cache.set(k, obj);
+      if (!old) this.emit('add', obj);
+      else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) this.emit('update', obj, old);
+    }
+    this.resourceVersion = res.metadata.resourceVersion;
+    this.synced = true;
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    let needList = true;
+    while (!this.abort.signal.aborted) {
+      try {
+        if (needList) {
+          await this.relist();
+          needList = false;
+        }
+        await this.watchOnce();
+        attempt = 0; // clean close: renew the watch right away
+      } catch (e) {
+        if (this.abort.signal.aborted) break;
+        if (isGone(e)) {
+          this.stats.gone++;
+          needList = true;
+          this.log?.info('watch expired (410 Gone), re-listing', { path: this.opts.path });
+          continue;
+        }
+        this.stats.watchErrors++;
+        const delay = backoffDelay(attempt++, this.opts.backoffBaseMs ?? 200, this.opts.backoffMaxMs ?? 30_000);
+        this.log?.info('watch failed, retrying', { path: this.opts.path, error: String((e as Error).message ?? e), retryInMs: Math.round(delay) });
+        // After a failure we cannot know what we missed unless the watch resumes; a relist on
+        // repeated failures keeps the cache honest.
+        if (attempt > 2) needList = true;
+        await sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  private async watchOnce(): Promise<void> {
+    this.stats.watches++;
+    const stream = new AbortController();
+    this.streamAbort = stream;
+    const onAbort = (): void => stream.abort();
+    this.abort.signal.addEventListener('abort', onAbort, { once: true });
+    const watchdogMs = this.opts.watchdogMs ?? ((this.opts.watchTimeoutSeconds ?? 300) + 60) * 1000;
+    let last = Date.now();
+    let fired = false;
+    const dog = setInterval(() => {
+      if (Date.now() - last > watchdogMs) {
+        fired = true;
+        this.stats.watchdogFired++;
+        this.log?.info('watch stream silent, restarting (watchdog)', { path: this.opts.path, silentMs: Date.now() - last });
+        stream.abort();
+      }
+    }, Math.min(1000, watchdogMs / 4));
+    dog.unref();
+    let streamError: ApiError | undefined;
+    try {
+      const timeout = this.opts.watchTimeoutSeconds ?? 300;
+      await this.client.watch(
+        this.opts.path,
+        {
+          labelSelector: this.opts.labelSelector,
+          resourceVersion: this.resourceVersion,
+          allowWatchBookmarks: true,
+          // Jitter spreads renewals of many informers.
+          timeoutSeconds: Math.round(timeout * (0.9 + Math.random() * 0.2)),
+        },
+        (ev) => {
+          last = Date.now();
+          this.handleEvent(ev, (e) => {
+            streamError = e;
+            stream.abort();
+          });
+        },
+        stream.signal,
+      );
+    } catch (e) {
+      if (streamError) throw streamError;
+      if (fired) return; // watchdog abort: renew
+      throw e;
+    } finally {
+      clearInterval(dog);
+      this.abort.signal.removeEventListener('abort', onAbort);
+    }
+    if (streamError) throw streamError;
+  }
+
+  private handleEvent(ev: { type: string; object: Json }, onError: (e: ApiError) => void): void {
+    const obj = ev.object as T;
+    const rv = obj.metadata?.resourceVersion;
+    switch (ev.type) {
+      case 'ADDED':
+      case 'MODIFIED': {
+        const k = objectKey(obj);
+        const old = this.cache.get(k);
+        this.cache.set(k, obj);
+        this.emit(old ? 'update' : 'add', obj, old);
+        break;
+      }
+      case 'DELETED': {
+        const k = objectKey(obj);
+        this.cache.delete(k);
+        this.emit('delete', obj);
+        break;
+      }
+      case 'BOOKMARK':
+        break;
+      case 'ERROR': {
+        const st = ev.object as { code?: number; reason?: string; message?: string };
+        onError(new ApiError(st.code ?? 500, st.reason ?? 'Unknown', st.message ?? 'watch error', 'WATCH', this.opts.path));
+        return;
+      }
+    }
+    if (rv) this.resourceVersion = rv;
+  }
+}

@@ -1,0 +1,163 @@
+import https from 'node:https';
+import http from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ApiError } from './errors.js';
+
+export type Json = Record<string, unknown>;
+
+export interface RequestOptions {
+  body?: unknown;
+  contentType?: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Content types of the patch flavours the API server accepts. */
+export const PATCH = {
+  apply: 'application/apply-patch+yaml',
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+} as const;
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A small REST client of ours over node:https, configured from a client-node KubeConfig (which
+ * handles kubeconfig files, in-cluster config, tokens and exec plugins). Why not the generated
+ * clients: they default patches to JSON Patch, hide status codes in untyped errors, and their
+ * watch has no deadline; here every call has a timeout, a typed ApiError, and a write counter
+ * (a no-op resync must perform zero writes — tests and benchmarks read `writes`).
+ */
+export class KubeClient {
+  /** Mutating requests sent (POST/PUT/PATCH/DELETE), by "METHOD kind" for diagnostics. */
+  readonly writes = new Map<string, number>();
+  private readonly server: URL;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly userAgent = 'slice-operator',
+  ) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    this.server = new URL(cluster.server);
+  }
+
+  get totalWrites(): number {
+    let n = 0;
+    for (const v of this.writes.values()) n += v;
+    return n;
+  }
+
+  private async options(method: string, path: string, o: RequestOptions): Promise<https.RequestOptions & { url: URL }> {
+    const url = new URL(path, this.server);
+    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const opts: https.RequestOptions = { method, headers: { Accept: 'application/json', 'User-Agent': this.userAgent } };
+    await this.kc.applyToHTTPSOptions(opts);
+    if (o.body !== undefined) (opts.headers as Record<string, string>)['Content-Type'] = o.contentType ?? 'application/json';
+    return { ...opts, url };
+  }
+
+  private countWrite(method: string, path: string): void {
+    if (!MUTATING.has(method)) return;
+    const resource = path.split('?')[0]!.split('/').filter((s) => !/^(api|apis|v1|namespaces)$/.test(s))[0] ?? path;
+    const key = `${method} ${resource}`;
+    this.writes.set(key, (this.writes.get(key) ?? 0) + 1);
+  }
+
+  /** One request; resolves with the parsed JSON body, rejects with ApiError on non-2xx. */
+  async request<T = Json>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+    const { url, ...opts } = await this.options(method, path, o);
+    this.countWrite(method, path);
+    const payload = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+    return new Promise<T>((resolve, reject) => {
+      const req = (url.protocol === 'https:' ? https : http).request(url, { ...opts, signal: o.signal, timeout: o.timeoutMs ?? 30_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          let parsed: unknown = undefined;
+          try {
+            parsed = text ? JSON.parse(text) : {};
+          } catch {
+            parsed = { message: text };
+          }
+          if (status >= 200 && status < 300) return resolve(parsed as T);
+          const s = parsed as { reason?: string; message?: string };
+          reject(new ApiError(status, s.reason ?? http.STATUS_CODES[status] ?? 'Unknown', s.message ?? text, method, url.pathname));
+        });
+      });
+      req.on('timeout', () => req.destroy(new ApiError(0, 'Timeout', `no answer within ${o.timeoutMs ?? 30_000} ms`, method, url.pathname)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  get<T = Json>(path: string, query?: RequestOptions['query']): Promise<T> {
+    return this.request<T>('GET', path, { query });
+  }
+
+  /** Server-side apply under one field manager; force takes ownership from other managers. */
+  apply<T = Json>(path: string, obj: unknown, fieldManager: string, force = true): Promise<T> {
+    return this.request<T>('PATCH', path, { body: obj, contentType: PATCH.apply, query: { fieldManager, force } });
+  }
+
+  mergePatch<T = Json>(path: string, patch: unknown, query?: RequestOptions['query']): Promise<T> {
+    return this.request<T>('PATCH', path, { body: patch, contentType: PATCH.merge, query });
+  }
+
+  delete<T = Json>(path: string, query?: RequestOptions['query']): Promise<T> {
+    return this.request<T>('DELETE', path, { query });
+  }
+
+  /**
+   * Opens a watch stream and calls onEvent per line. Resolves when the server closes the stream,
+   * rejects on transport errors or a non-2xx answer. Abort through `signal` (the watchdog does).
+   */
+  async watch(path: string, query: RequestOptions['query'], onEvent: (ev: { type: string; object: Json }) => void, signal: AbortSignal): Promise<void> {
+    const { url, ...opts } = await this.options('GET', path, { query: { ...query, watch: true } });
+    return new Promise<void>((resolve, reject) => {
+      const req = (url.protocol === 'https:' ? https : http).request(url, { ...opts, signal }, (res) => {
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+          res.on('end', () => {
+            let s: { reason?: string; message?: string } = {};
+            try {
+              s = JSON.parse(text) as typeof s;
+            } catch {
+              /* not JSON */
+            }
+            reject(new ApiError(status, s.reason ?? 'Unknown', s.message ?? text, 'WATCH', url.pathname));
+          });
+          return;
+        }
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (!line) continue;
+            try {
+              onEvent(JSON.parse(line) as { type: string; object: Json });
+            } catch (e) {
+              req.destroy(e as Error);
+              return;
+            }
+          }
+        });
+        res.on('end', () => resolve());
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error('watch aborted')));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+}

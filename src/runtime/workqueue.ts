@@ -1,0 +1,138 @@
+import { backoffDelay } from './backoff.js';
+
+export interface QueueMetrics {
+  depth(n: number): void;
+  added(): void;
+  retried(): void;
+  /** Seconds a key waited in the queue before a worker took it. */
+  queued(seconds: number): void;
+  /** Seconds a worker spent on a key. */
+  worked(seconds: number): void;
+}
+
+/**
+ * controller-runtime's work queue semantics: a key is queued at most once (dirty set), is never
+ * handed to two workers at once (processing set: an add during processing is parked and re-queued
+ * when the worker calls done), failures back off exponentially per key (5 ms .. 1000 s by default),
+ * and addAfter coalesces to the earliest requested time.
+ */
+export class WorkQueue {
+  private readonly queue: string[] = [];
+  private readonly dirty = new Set<string>();
+  private readonly processing = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private readonly waiting = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private readonly addedAt = new Map<string, number>();
+  private readonly startedAt = new Map<string, number>();
+  private readonly waiters: ((key: string | undefined) => void)[] = [];
+  private shuttingDown = false;
+
+  constructor(
+    private readonly opts: { baseDelayMs?: number; maxDelayMs?: number; metrics?: QueueMetrics } = {},
+  ) {}
+
+  get length(): number {
+    return this.queue.length;
+  }
+
+  get processingCount(): number {
+    return this.processing.size;
+  }
+
+  add(key: string): void {
+    if (this.shuttingDown || this.dirty.has(key)) return;
+    this.opts.metrics?.added();
+    this.dirty.add(key);
+    if (this.processing.has(key)) return;
+    this.push(key);
+  }
+
+  private push(key: string): void {
+    this.addedAt.set(key, Date.now());
+    const w = this.waiters.shift();
+    if (w) {
+      this.take(key);
+      w(key);
+      return;
+    }
+    this.queue.push(key);
+    this.opts.metrics?.depth(this.queue.length);
+  }
+
+  private take(key: string): void {
+    this.dirty.delete(key);
+    this.processing.add(key);
+    const at = this.addedAt.get(key);
+    if (at !== undefined) this.opts.metrics?.queued((Date.now() - at) / 1000);
+    this.addedAt.delete(key);
+    this.startedAt.set(key, Date.now());
+  }
+
+  /** Next key, or undefined once shut down. */
+  get(): Promise<string | undefined> {
+    const key = this.queue.shift();
+    if (key !== undefined) {
+      this.opts.metrics?.depth(this.queue.length);
+      this.take(key);
+      return Promise.resolve(key);
+    }
+    if (this.shuttingDown) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** The worker finished the key; a change that arrived meanwhile queues it again. */
+  done(key: string): void {
+    this.processing.delete(key);
+    const s = this.startedAt.get(key);
+    if (s !== undefined) this.opts.metrics?.worked((Date.now() - s) / 1000);
+    this.startedAt.delete(key);
+    if (this.dirty.has(key)) this.push(key);
+  }
+
+  addAfter(key: string, delayMs: number): void {
+    if (this.shuttingDown) return;
+    if (delayMs <= 0) return this.add(key);
+    const at = Date.now() + delayMs;
+    const existing = this.waiting.get(key);
+    if (existing && existing.at <= at) return;
+    if (existing) clearTimeout(existing.timer);
+    const timer = setTimeout(() => {
+      this.waiting.delete(key);
+      this.add(key);
+    }, delayMs);
+    timer.unref();
+    this.waiting.set(key, { at, timer });
+  }
+
+  /** Requeue after this key's exponential backoff. */
+  addRateLimited(key: string): number {
+    const n = this.failures.get(key) ?? 0;
+    this.failures.set(key, n + 1);
+    this.opts.metrics?.retried();
+    const delay = backoffDelay(n, this.opts.baseDelayMs ?? 5, this.opts.maxDelayMs ?? 1_000_000, false);
+    this.addAfter(key, delay);
+    return delay;
+  }
+
+  forget(key: string): void {
+    this.failures.delete(key);
+  }
+
+  retries(key: string): number {
+    return this.failures.get(key) ?? 0;
+  }
+
+  /** Seconds the longest-running key has been processed (workqueue_longest_running_processor_seconds). */
+  longestRunningSeconds(): number {
+    let min = Infinity;
+    for (const s of this.startedAt.values()) min = Math.min(min, s);
+    return min === Infinity ? 0 : (Date.now() - min) / 1000;
+  }
+
+  shutdown(): void {
+    this.shuttingDown = true;
+    for (const w of this.waiting.values()) clearTimeout(w.timer);
+    this.waiting.clear();
+    for (const w of this.waiters.splice(0)) w(undefined);
+  }
+}

@@ -1,0 +1,58 @@
+/** Helpers shared by e2e tests: clients and kubectl against the cluster from global-setup.ts. */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+
+export function e2eEnv(): { kubeconfig: string; binDir: string; serverVersion: string } {
+  const kubeconfig = process.env.SLICE_E2E_KUBECONFIG;
+  const binDir = process.env.SLICE_E2E_BIN_DIR;
+  if (!kubeconfig || !binDir) throw new Error('e2e cluster missing: run through the jest e2e project (globalSetup)');
+  return { kubeconfig, binDir, serverVersion: process.env.SLICE_E2E_SERVER_VERSION ?? '' };
+}
+
+export function kubeConfig(): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(e2eEnv().kubeconfig);
+  return kc;
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real kubectl built with the cluster; resolves with the exit code (never rejects). */
+export function kubectl(args: string[], input?: string): Promise<KubectlResult> {
+  const { kubeconfig, binDir } = e2eEnv();
+  return new Promise((resolve) => {
+    const child = execFile(path.join(binDir, 'kubectl'), ['--kubeconfig', kubeconfig, ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** A fresh namespace per test file keeps tests independent on the shared cluster. */
+export async function createNamespace(prefix: string): Promise<string> {
+  const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+  const core = kubeConfig().makeApiClient(k8s.CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name } } });
+  return name;
+}

@@ -1,0 +1,62 @@
+import { WorkQueue } from '../../../src/runtime/workqueue.js';
+
+describe('WorkQueue (controller-runtime semantics)', () => {
+  test('dedupes a key added many times while queued', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    q.add('a');
+    q.add('b');
+    q.add('a');
+    expect(q.length).toBe(2);
+    expect(await q.get()).toBe('a');
+    expect(await q.get()).toBe('b');
+  });
+
+  test('never hands one key to two workers: an add during processing is parked until done', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    const k = await q.get();
+    expect(k).toBe('a');
+    q.add('a'); // changed while being reconciled
+    expect(q.length).toBe(0); // not handed out again yet
+    let second: string | undefined;
+    void q.get().then((v) => (second = v));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(second).toBeUndefined();
+    q.done('a');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(second).toBe('a');
+  });
+
+  test('per-key exponential backoff, reset by forget', () => {
+    const q = new WorkQueue({ baseDelayMs: 5, maxDelayMs: 1000 });
+    const delays = [1, 2, 3, 4, 5, 6, 7, 8, 9].map(() => q.addRateLimited('x'));
+    expect(delays.slice(0, 5)).toEqual([5, 10, 20, 40, 80]);
+    expect(Math.max(...delays)).toBe(1000);
+    expect(q.addRateLimited('y')).toBe(5); // other keys unaffected
+    q.forget('x');
+    expect(q.addRateLimited('x')).toBe(5);
+    q.shutdown();
+  });
+
+  test('addAfter coalesces to the earliest time', async () => {
+    const q = new WorkQueue();
+    q.addAfter('k', 10_000);
+    q.addAfter('k', 20);
+    q.addAfter('k', 5_000);
+    const t0 = Date.now();
+    expect(await q.get()).toBe('k');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    q.done('k');
+    q.shutdown();
+  });
+
+  test('shutdown releases waiting workers', async () => {
+    const q = new WorkQueue();
+    const waiting = q.get();
+    q.shutdown();
+    expect(await waiting).toBeUndefined();
+    q.add('late');
+    expect(q.length).toBe(0);
+  });
+});
