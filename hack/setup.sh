@@ -3,9 +3,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# npm dependencies (onnxruntime-node's CUDA download is skipped by .npmrc).
+# npm dependencies (onnxruntime-node's CUDA download is skipped by .npmrc). `npm install` rather
+# than `npm ci`: npm 11 writes lockfiles without the optional native bindings of other platforms,
+# which `npm ci` then rejects as out of sync; the lockfile's versions are used either way.
 if [[ ! -f node_modules/.package-lock.json ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-  echo "==> npm ci"; npm ci --no-audit --no-fund
+  echo "==> npm install (from package-lock.json)"; npm install --no-audit --no-fund
 fi
 
 # Debian packages: openssl (test PKI), prometheus (real Prometheus in e2e and the demo).

@@ -1,0 +1,72 @@
+import { LABEL_RAN_LATENCY_MS, LABEL_SITE, LABEL_SITE_TIER, LABEL_TRACKING_AREAS, LABEL_ZONE } from '../api/well-known-labels.js';
+import { cpuMillis, parseQuantity } from './quantity.js';
+
+/** What the controller knows of an edge site, derived from its nodes' labels and status. */
+export interface Site {
+  name: string;
+  tier: 'edge' | 'regional' | 'core' | 'unknown';
+  zones: string[];
+  /** RAN-to-site latency (ms), the worst of the site's nodes; undefined when unlabelled. */
+  ranLatencyMs?: number;
+  trackingAreas: string[];
+  nodes: string[];
+  readyNodes: string[];
+  /** Sum over Ready, schedulable nodes. */
+  allocatable: { cpuMillis: number; memoryBytes: number; pods: number };
+}
+
+export interface NodeLike {
+  metadata?: { name?: string; labels?: Record<string, string>; deletionTimestamp?: unknown };
+  spec?: { unschedulable?: boolean; taints?: { key: string; effect: string }[] };
+  status?: { conditions?: { type: string; status: string }[]; allocatable?: Record<string, string> };
+}
+
+export function nodeReady(n: NodeLike): boolean {
+  if (n.metadata?.deletionTimestamp || n.spec?.unschedulable) return false;
+  if (n.spec?.taints?.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')) return false;
+  return n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** Groups nodes by their site label; nodes without one are not part of any site. Pure. */
+export function discoverSites(nodes: NodeLike[]): Site[] {
+  const sites = new Map<string, Site>();
+  for (const n of nodes) {
+    const labels = n.metadata?.labels ?? {};
+    const name = labels[LABEL_SITE];
+    if (!name || !n.metadata?.name) continue;
+    let s = sites.get(name);
+    if (!s) {
+      const tier = labels[LABEL_SITE_TIER];
+      s = {
+        name,
+        tier: tier === 'edge' || tier === 'regional' || tier === 'core' ? tier : 'unknown',
+        zones: [],
+        trackingAreas: [],
+        nodes: [],
+        readyNodes: [],
+        allocatable: { cpuMillis: 0, memoryBytes: 0, pods: 0 },
+      };
+      sites.set(name, s);
+    }
+    s.nodes.push(n.metadata.name);
+    const zone = labels[LABEL_ZONE];
+    if (zone && !s.zones.includes(zone)) s.zones.push(zone);
+    const lat = Number(labels[LABEL_RAN_LATENCY_MS]);
+    if (labels[LABEL_RAN_LATENCY_MS] !== undefined && Number.isFinite(lat)) s.ranLatencyMs = Math.max(s.ranLatencyMs ?? 0, lat);
+    for (const ta of (labels[LABEL_TRACKING_AREAS] ?? '').split('_').filter(Boolean)) if (!s.trackingAreas.includes(ta)) s.trackingAreas.push(ta);
+    if (nodeReady(n)) {
+      s.readyNodes.push(n.metadata.name);
+      const a = n.status?.allocatable ?? {};
+      s.allocatable.cpuMillis += cpuMillis(a.cpu) || 0;
+      s.allocatable.memoryBytes += parseQuantity(a.memory) || 0;
+      s.allocatable.pods += parseQuantity(a.pods) || 0;
+    }
+  }
+  for (const s of sites.values()) {
+    s.nodes.sort();
+    s.readyNodes.sort();
+    s.zones.sort();
+    s.trackingAreas.sort();
+  }
+  return [...sites.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
