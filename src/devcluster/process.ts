@@ -60,6 +60,9 @@ export function startSupervised(
     exited,
     running: () => !done,
     stop: async () => {
+      // Hold the event loop while the process shuts down: with only unref'd handles left, node
+      // would exit mid-await (and jest would skip its teardown and result file).
+      child.ref();
       if (!done) child.stdin?.end();
       return exited;
     },
