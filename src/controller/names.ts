@@ -1,0 +1,21 @@
+import { createHash } from 'node:crypto';
+
+export const FIELD_MANAGER = 'slice-operator';
+export const FINALIZER = 'slicing.telco.dev/cleanup';
+export const LABEL_SLICE = 'slicing.telco.dev/slice';
+export const LABEL_CNF = 'slicing.telco.dev/cnf';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'slice-operator';
+
+/**
+ * A DNS-1123 label (<= 63 chars) from parts; long names keep a hash suffix so two long slice
+ * names never collide after truncation.
+ */
+export function childName(...parts: string[]): string {
+  const full = parts.join('-').toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  if (full.length <= 63) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return `${full.slice(0, 54).replace(/-+$/, '')}-${hash}`;
+}
+
+export const priorityClassName = (serviceType: string): string => `slice-${serviceType.toLowerCase()}`;

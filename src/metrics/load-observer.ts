@@ -1,0 +1,274 @@
+import type { Logger } from '../runtime/logger.js';
+import { PrometheusError, type PrometheusClient } from './prometheus-client.js';
+
+/** A forecast in the series' own units (the contract of src/forecast). */
+export interface ForecastResult {
+  key: string;
+  source: string;
+  model: string;
+  p50: number[];
+  p90: number[];
+  p99: number[];
+  fallbackReason?: string;
+}
+
+export interface ForecasterLike {
+  forecast(inputs: { key: string; history: number[]; endTime: Date }[]): Promise<ForecastResult[]>;
+}
+
+/** Online feedback: how far off the chosen quantile was, per slice. */
+export interface CalibratorLike {
+  observe(key: string, predicted: number, actual: number): void;
+  factor(key: string): number;
+  coverage(key: string): number | undefined;
+  forget(key: string): void;
+}
+
+export interface ObservedSlice {
+  key: string;
+  /** PromQL of the slice (rendered); `defaultQuery` slices are fetched in one batched query. */
+  query: string;
+  defaultQuery: boolean;
+  /** Label values that identify the slice in the batched default query. */
+  snssai: string;
+  plmnid: string;
+  horizonSteps: number;
+  quantile: 'p50' | 'p90' | 'p99';
+}
+
+export interface SliceLoad {
+  current?: number;
+  observedAt?: number;
+  /** One value per step (oldest first), NaN for gaps; the step of the last entry is lastStep. */
+  history: number[];
+  lastStep: number;
+  forecast?: ForecastResult;
+  /** Max over the horizon at the slice's quantile. */
+  forecastPeak?: number;
+  calibration: number;
+  coverage?: number;
+  /** Set when telemetry failed this cycle: the controller holds capacity. */
+  telemetryError?: string;
+}
+
+export interface LoadObserverOptions {
+  prometheus?: PrometheusClient;
+  forecaster?: ForecasterLike;
+  calibrator?: CalibratorLike;
+  /** Wall seconds per forecast step (3600 in production; small when a replay is accelerated). */
+  stepSeconds: number;
+  historySteps?: number;
+  /** Maps wall time to the calendar time the traffic belongs to (accelerated replays). */
+  clock?: { wallStartMs: number; virtualStartMs: number };
+  /** Batched default query, grouped by snssai and plmnid. */
+  defaultBatchQuery?: string;
+  log: Logger;
+}
+
+export const DEFAULT_BATCH_QUERY = 'sum by (snssai, plmnid) (fivegs_smffunction_sm_sessionnbr)';
+
+/**
+ * The telemetry half of the loop: each cycle reads every slice's load from Prometheus (one batched
+ * query for all slices on the default query), keeps a per-step history (backfilled with
+ * query_range at start-up and after outages), runs ONE batched forecast for all slices, and feeds
+ * the forecast error back into calibration. Failures never erase what is known: a slice keeps its
+ * history and gets `telemetryError`, and the controller holds its capacity.
+ */
+export class LoadObserver {
+  private readonly slices = new Map<string, ObservedSlice>();
+  private readonly loads = new Map<string, SliceLoad>();
+  /** Forecast made at each step for step+1, to score against the actual (calibration). */
+  private readonly pending = new Map<string, { step: number; value: number }>();
+  cycles = 0;
+  lastError?: string;
+
+  constructor(private readonly o: LoadObserverOptions) {}
+
+  get stepMs(): number {
+    return this.o.stepSeconds * 1000;
+  }
+
+  private stepOf(wallMs: number): number {
+    const origin = this.o.clock?.wallStartMs ?? 0;
+    return Math.floor((wallMs - origin) / this.stepMs);
+  }
+
+  private wallOfStep(step: number): number {
+    return (this.o.clock?.wallStartMs ?? 0) + step * this.stepMs;
+  }
+
+  /** Calendar time of a wall time (identity unless a replay is accelerated). */
+  calendarTime(wallMs: number): Date {
+    if (!this.o.clock) return new Date(wallMs);
+    const speed = 3600 / this.o.stepSeconds;
+    return new Date(this.o.clock.virtualStartMs + (wallMs - this.o.clock.wallStartMs) * speed);
+  }
+
+  setSlices(list: ObservedSlice[]): void {
+    const keep = new Set(list.map((s) => s.key));
+    for (const k of [...this.slices.keys()]) if (!keep.has(k)) this.remove(k);
+    for (const s of list) this.slices.set(s.key, s);
+  }
+
+  upsert(s: ObservedSlice): void {
+    const prev = this.slices.get(s.key);
+    // A changed query measures something else: its history is not this series' history.
+    if (prev && prev.query !== s.query) this.loads.delete(s.key);
+    this.slices.set(s.key, s);
+  }
+
+  remove(key: string): void {
+    this.slices.delete(key);
+    this.loads.delete(key);
+    this.pending.delete(key);
+    this.o.calibrator?.forget(key);
+  }
+
+  get(key: string): SliceLoad | undefined {
+    return this.loads.get(key);
+  }
+
+  get size(): number {
+    return this.slices.size;
+  }
+
+  private load(key: string): SliceLoad {
+    let l = this.loads.get(key);
+    if (!l) {
+      l = { history: [], lastStep: -Infinity, calibration: 1 };
+      this.loads.set(key, l);
+    }
+    return l;
+  }
+
+  private record(l: SliceLoad, step: number, value: number): void {
+    const maxLen = this.o.historySteps ?? 168;
+    if (!Number.isFinite(l.lastStep) || step - l.lastStep > maxLen) {
+      l.history = [value];
+      l.lastStep = step;
+    } else if (step > l.lastStep) {
+      for (let s = l.lastStep + 1; s < step; s++) l.history.push(NaN);
+      l.history.push(value);
+      l.lastStep = step;
+    } else {
+      const idx = l.history.length - 1 - (l.lastStep - step);
+      if (idx >= 0) l.history[idx] = value;
+    }
+    if (l.history.length > maxLen) l.history.splice(0, l.history.length - maxLen);
+  }
+
+  /** Steps missing since the last cycle (start-up, outage) are filled from query_range. */
+  private async backfill(now: number): Promise<void> {
+    const prom = this.o.prometheus!;
+    const step = this.stepOf(now);
+    const maxLen = this.o.historySteps ?? 168;
+    const gaps = [...this.slices.values()].filter((s) => {
+      const l = this.loads.get(s.key);
+      return !l || !Number.isFinite(l.lastStep) || step - l.lastStep > 1;
+    });
+    if (gaps.length === 0) return;
+    const from = Math.max(step - maxLen, Math.min(...gaps.map((s) => (this.loads.get(s.key)?.lastStep ?? -Infinity) + 1)));
+    const start = new Date(this.wallOfStep(from));
+    const end = new Date(this.wallOfStep(step - 1));
+    if (end < start) return;
+    const batched = gaps.filter((s) => s.defaultQuery);
+    if (batched.length) {
+      const series = await prom.queryRange(this.o.defaultBatchQuery ?? DEFAULT_BATCH_QUERY, start, end, this.o.stepSeconds);
+      const byLabel = new Map(series.map((s) => [`${s.labels.snssai}|${s.labels.plmnid}`, s]));
+      for (const s of batched) {
+        const found = byLabel.get(`${s.snssai}|${s.plmnid}`);
+        for (const p of found?.points ?? []) this.record(this.load(s.key), this.stepOf(p.time + 1), p.value);
+      }
+    }
+    for (const s of gaps.filter((g) => !g.defaultQuery)) {
+      const series = await prom.queryRange(s.query, start, end, this.o.stepSeconds);
+      for (const p of series[0]?.points ?? []) this.record(this.load(s.key), this.stepOf(p.time + 1), p.value);
+    }
+  }
+
+  private async readCurrent(now: number): Promise<Map<string, number>> {
+    const prom = this.o.prometheus!;
+    const out = new Map<string, number>();
+    const all = [...this.slices.values()];
+    if (all.some((s) => s.defaultQuery)) {
+      const samples = await prom.query(this.o.defaultBatchQuery ?? DEFAULT_BATCH_QUERY, new Date(now));
+      const byLabel = new Map(samples.map((s) => [`${s.labels.snssai}|${s.labels.plmnid}`, s.value]));
+      for (const s of all) if (s.defaultQuery && byLabel.has(`${s.snssai}|${s.plmnid}`)) out.set(s.key, byLabel.get(`${s.snssai}|${s.plmnid}`)!);
+    }
+    for (const s of all.filter((x) => !x.defaultQuery)) {
+      const samples = await prom.query(s.query, new Date(now));
+      if (samples.length === 1) out.set(s.key, samples[0]!.value);
+      else if (samples.length > 1) out.set(s.key, samples.reduce((a, b) => a + b.value, 0));
+    }
+    return out;
+  }
+
+  /** One telemetry + forecast cycle. Returns the keys whose load snapshot changed. */
+  async cycle(now = Date.now()): Promise<string[]> {
+    this.cycles++;
+    const step = this.stepOf(now);
+    if (!this.o.prometheus) return [];
+    let current: Map<string, number>;
+    try {
+      await this.backfill(now);
+      current = await this.readCurrent(now);
+      this.lastError = undefined;
+    } catch (e) {
+      const msg = e instanceof PrometheusError ? e.message : `telemetry failed: ${String(e)}`;
+      this.lastError = msg;
+      this.o.log.error('telemetry cycle failed, holding capacity', { error: msg });
+      for (const s of this.slices.values()) this.load(s.key).telemetryError = msg;
+      return [...this.slices.keys()];
+    }
+    for (const s of this.slices.values()) {
+      const l = this.load(s.key);
+      const v = current.get(s.key);
+      if (v === undefined || !Number.isFinite(v) || v < 0) {
+        l.telemetryError = v === undefined ? `query returned no sample: ${s.query}` : `query returned an invalid value (${v})`;
+        continue;
+      }
+      l.telemetryError = undefined;
+      l.current = v;
+      l.observedAt = now;
+      this.record(l, step, v);
+      const p = this.pending.get(s.key);
+      if (p && p.step === step && this.o.calibrator) {
+        this.o.calibrator.observe(s.key, p.value, v);
+        this.pending.delete(s.key);
+      }
+    }
+    await this.runForecast(now, step);
+    return [...this.slices.keys()];
+  }
+
+  private async runForecast(now: number, step: number): Promise<void> {
+    if (!this.o.forecaster) return;
+    const ready = [...this.slices.values()].filter((s) => {
+      const l = this.loads.get(s.key);
+      return l && !l.telemetryError && l.history.length > 0;
+    });
+    if (ready.length === 0) return;
+    const inputs = ready.map((s) => ({ key: s.key, history: this.loads.get(s.key)!.history, endTime: this.calendarTime(this.wallOfStep(step)) }));
+    let results: ForecastResult[];
+    try {
+      results = await this.o.forecaster.forecast(inputs);
+    } catch (e) {
+      this.o.log.error('forecast failed; controllers fall back to the observed load', { error: String(e) });
+      return;
+    }
+    const byKey = new Map(results.map((r) => [r.key, r]));
+    for (const s of ready) {
+      const f = byKey.get(s.key);
+      const l = this.loads.get(s.key)!;
+      if (!f) continue;
+      const q = f[s.quantile].slice(0, Math.max(1, s.horizonSteps)).filter((x) => Number.isFinite(x));
+      l.forecast = f;
+      l.forecastPeak = q.length ? Math.max(...q) : undefined;
+      const next = f[s.quantile][0];
+      if (next !== undefined && Number.isFinite(next)) this.pending.set(s.key, { step: step + 1, value: next });
+      l.calibration = this.o.calibrator?.factor(s.key) ?? 1;
+      l.coverage = this.o.calibrator?.coverage(s.key);
+    }
+    void now;
+  }
+}

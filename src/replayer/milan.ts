@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Real Milan cellular activity: Telecom Italia, "Telecommunications - SMS, Call, Internet - MI",
+ * Harvard Dataverse doi:10.7910/DVN/EGZHFV (Barlacchi et al., Scientific Data 2:150055, 2015),
+ * licensed ODbL 1.0. One row per ~235 m grid square, hourly values from 2013-11-01 00:00 CET.
+ */
+export const MILAN_ATTRIBUTION =
+  'Milan cellular activity: Telecom Italia, Harvard Dataverse doi:10.7910/DVN/EGZHFV (Barlacchi et al. 2015), ODbL 1.0';
+/** 2013-11-01 00:00 CET. */
+export const MILAN_START_MS = Date.UTC(2013, 9, 31, 23, 0, 0);
+export const HOUR_MS = 3_600_000;
+
+/** Default location: ../shared/data/milan next to the repository, or $MILAN_DATA_DIR. */
+export function milanDir(repoRoot: string): string {
+  return process.env.MILAN_DATA_DIR ?? path.resolve(repoRoot, '..', 'shared', 'data', 'milan');
+}
+
+/** Rows of hourly activity; malformed cells become NaN (gaps), never silently zero. */
+export function loadHourlySquares(file: string): number[][] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => l.split(',').map((c) => (c.trim() === '' ? NaN : Number(c))));
+}
+
+/** Sum of several squares, hour by hour (a slice's aggregate demand); NaN where any is missing. */
+export function aggregate(rows: number[][], squares: number[]): number[] {
+  const picked = squares.map((i) => rows[i] ?? []);
+  const len = Math.min(...picked.map((r) => r.length));
+  return Array.from({ length: len }, (_, h) => picked.reduce((s, r) => s + (r[h] ?? NaN), 0));
+}

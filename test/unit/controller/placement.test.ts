@@ -1,0 +1,53 @@
+import { discoverSites, type NodeLike } from '../../../src/controller/sites.js';
+import { choosePlacement } from '../../../src/controller/placement.js';
+import { DEFAULT_SITES, fakeNode } from '../../../src/devcluster/topology.js';
+
+const ready = (n: Record<string, unknown>, ok = true): NodeLike => ({
+  ...(n as NodeLike),
+  status: { ...(n as NodeLike).status, conditions: [{ type: 'Ready', status: ok ? 'True' : 'False' }] },
+});
+const nodes = (): NodeLike[] => DEFAULT_SITES.flatMap((s) => Array.from({ length: s.nodes }, (_, i) => ready(fakeNode(s, i, 'v1.34.4'))));
+const demand = { replicas: 2, cpuMillis: 2000, memoryBytes: 2 ** 31 };
+
+describe('sites and placement', () => {
+  test('discovers sites from node labels with capacity of Ready nodes', () => {
+    const sites = discoverSites(nodes());
+    expect(sites.map((s) => s.name)).toEqual(['edge-a', 'edge-b', 'regional-1']);
+    const a = sites[0]!;
+    expect(a).toMatchObject({ tier: 'edge', ranLatencyMs: 2, zones: ['zone-a'], readyNodes: ['edge-a-node-0', 'edge-a-node-1'] });
+    expect(a.allocatable.cpuMillis).toBe(32_000);
+  });
+
+  test('URLLC with a tight budget goes to the edge', () => {
+    const d = choosePlacement(discoverSites(nodes()), { latencyBudgetMs: 5, preferEdge: true, maxSites: 2, demand });
+    expect(d).toMatchObject({ ok: true, sites: ['edge-a', 'edge-b'] });
+  });
+
+  test('a budget no site meets is refused with a clear message', () => {
+    const d = choosePlacement(discoverSites(nodes()), { latencyBudgetMs: 1, preferEdge: true, maxSites: 2, demand });
+    expect(d.ok).toBe(false);
+    if (!d.ok) {
+      expect(d.reason).toBe('NoSiteMeetsLatency');
+      expect(d.message).toMatch(/latency budget of 1 ms.*edge-a=2ms/);
+    }
+  });
+
+  test('a site whose nodes are NotReady is left out; re-placement moves to the next best', () => {
+    const ns = nodes().map((n) => (n.metadata!.name!.startsWith('edge-a') ? ready(n as Record<string, unknown>, false) : n));
+    const d = choosePlacement(discoverSites(ns), { latencyBudgetMs: 20, preferEdge: true, maxSites: 1, demand });
+    expect(d).toMatchObject({ ok: true, sites: ['edge-b'] });
+  });
+
+  test('area of service picks sites covering the tracking areas; allowed list restricts', () => {
+    const sites = discoverSites(nodes());
+    expect(choosePlacement(sites, { trackingAreas: ['000003'], preferEdge: false, maxSites: 1, demand })).toMatchObject({ ok: true, sites: ['edge-b'] });
+    expect(choosePlacement(sites, { trackingAreas: ['999999'], preferEdge: false, maxSites: 1, demand })).toMatchObject({ ok: false, reason: 'AreaNotCovered' });
+    expect(choosePlacement(sites, { allowedSites: ['regional-1'], preferEdge: true, maxSites: 2, demand })).toMatchObject({ ok: true, sites: ['regional-1'] });
+    expect(choosePlacement(sites, { allowedSites: ['nowhere'], preferEdge: true, maxSites: 2, demand })).toMatchObject({ ok: false, reason: 'NoSiteAvailable' });
+  });
+
+  test('insufficient capacity is reported', () => {
+    const d = choosePlacement(discoverSites(nodes()), { preferEdge: false, maxSites: 3, demand: { replicas: 10, cpuMillis: 10_000_000, memoryBytes: 1 } });
+    expect(d).toMatchObject({ ok: false, reason: 'InsufficientCapacity' });
+  });
+});

@@ -1,0 +1,64 @@
+import { decideReplicas, type ScalingPolicy } from '../../../src/controller/scaling.js';
+
+const policy: ScalingPolicy = {
+  mode: 'reactive',
+  minReplicas: 1,
+  maxReplicas: 10,
+  perReplicaCapacity: 100,
+  headroomPercent: 20,
+  maxStep: 3,
+  scaleDownStabilizationMs: 300_000,
+};
+const now = 1_000_000;
+
+describe('decideReplicas', () => {
+  test('reactive: ceil(load * (1 + headroom) / capacity)', () => {
+    const d = decideReplicas(policy, 1, { current: 240 }, [], now);
+    expect(d.recommended).toBe(3); // 240 * 1.2 = 288 -> 3
+    expect(d.replicas).toBe(3);
+    expect(d.reason).toBe('ReactiveScaleUp');
+  });
+
+  test('predictive uses the forecast peak when higher than now', () => {
+    const d = decideReplicas({ ...policy, mode: 'predictive' }, 2, { current: 150, forecastPeak: 400 }, [], now);
+    expect(d.replicas).toBe(5); // 480/100 -> 5, step 3 from 2 allows 5
+    expect(d.reason).toBe('ForecastScaleUp');
+  });
+
+  test('step limit', () => {
+    const d = decideReplicas(policy, 1, { current: 900 }, [], now);
+    expect(d.replicas).toBe(4);
+    expect(d.reason).toBe('StepLimited');
+  });
+
+  test('bounded by max and min', () => {
+    expect(decideReplicas(policy, 10, { current: 5000 }, [], now)).toMatchObject({ replicas: 10, reason: 'BoundedByMax' });
+    expect(decideReplicas(policy, 1, { current: 0 }, [], now)).toMatchObject({ replicas: 1, reason: 'BoundedByMin' });
+  });
+
+  test('scale-down waits for the stabilisation window', () => {
+    const history = [
+      { at: now - 100_000, replicas: 6 },
+      { at: now - 400_000, replicas: 9 }, // outside the window
+    ];
+    const d = decideReplicas(policy, 6, { current: 100 }, history, now);
+    expect(d.recommended).toBe(2);
+    expect(d.replicas).toBe(6);
+    expect(d.reason).toBe('ScaleDownStabilized');
+    const later = decideReplicas(policy, 6, { current: 100 }, [{ at: now - 400_000, replicas: 6 }], now);
+    expect(later.replicas).toBe(3); // step-limited scale-down once the window passed
+  });
+
+  test('missing or garbage telemetry holds capacity, never scales to zero', () => {
+    for (const obs of [{}, { current: NaN }, { current: -5 }, { current: Infinity }, { telemetryDown: true, current: 0 }]) {
+      const d = decideReplicas({ ...policy, minReplicas: 0 }, 7, obs, [], now);
+      expect(d.replicas).toBe(7);
+      expect(d.reason).toBe('HoldNoTelemetry');
+    }
+  });
+
+  test('static mode keeps replicas within bounds', () => {
+    expect(decideReplicas({ ...policy, mode: 'static' }, 12, { current: 1 }, [], now).replicas).toBe(10);
+    expect(decideReplicas({ ...policy, mode: 'static', minReplicas: 2 }, 0, {}, [], now).replicas).toBe(2);
+  });
+});
