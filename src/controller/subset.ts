@@ -20,3 +20,12 @@ export function isSubset(desired: unknown, live: unknown): boolean {
   if (typeof desired === 'string' && typeof live === 'number') return desired === String(live);
   return desired === live;
 }
+
+/** JSON text with object keys sorted and undefined dropped: equal iff the JSON values are equal. */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) =>
+    val && typeof val === 'object' && !Array.isArray(val)
+      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : val,
+  );
+}

@@ -1,0 +1,194 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Controller } from '../runtime/controller.js';
+import { HealthServer } from '../runtime/health-server.js';
+import { Informer, objectKey, type KubeObject } from '../runtime/informer.js';
+import { KubeClient } from '../runtime/kube-client.js';
+import { LeaderElector } from '../runtime/leader-election.js';
+import type { Logger } from '../runtime/logger.js';
+import { LoadObserver, type CalibratorLike, type ForecasterLike } from '../metrics/load-observer.js';
+import { PrometheusClient } from '../metrics/prometheus-client.js';
+import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import { SliceMetrics } from '../metrics/slice-metrics.js';
+import { EventRecorder } from './events.js';
+import { LABEL_MANAGED_BY, MANAGED_BY } from './names.js';
+import { SliceReconciler, type ParseResult } from './reconciler.js';
+import { collectionPath } from './resources.js';
+
+export interface ManagerOptions {
+  kubeConfig: KubeConfig;
+  log: Logger;
+  parse: (obj: KubeObject) => ParseResult;
+  leaderElect: boolean;
+  leaseNamespace: string;
+  leaseName?: string;
+  identity?: string;
+  /** host:port, port 0 = any free port. */
+  metricsBind?: { host: string; port: number };
+  prometheusUrl?: string;
+  forecaster?: ForecasterLike;
+  calibrator?: CalibratorLike;
+  stepSeconds: number;
+  /** Telemetry/forecast cycle period; defaults to min(step, 60 s). */
+  cycleMs?: number;
+  clock?: { wallStartMs: number; virtualStartMs: number };
+  maxConcurrentReconciles?: number;
+  resyncMs?: number;
+  watchdogMs?: number;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+  /** Called when leadership is lost (default: exit the process, as controller-runtime does). */
+  onLostLeadership?: () => void;
+}
+
+/**
+ * Wires the operator together: informers on slices, owned objects and nodes; the slice
+ * controller; the telemetry/forecast cycle; Lease leader election; /healthz, /readyz, /metrics.
+ * Only the leader runs informers, cycles and reconciles; a standby only campaigns.
+ */
+export class Manager {
+  readonly client: KubeClient;
+  readonly registry = new Registry();
+  readonly runtimeMetrics: RuntimeMetrics;
+  readonly sliceMetrics: SliceMetrics;
+  readonly controller: Controller;
+  readonly observer: LoadObserver;
+  readonly informers: { slices: Informer; Deployment: Informer; Service: Informer; ConfigMap: Informer; nodes: Informer };
+  readonly health: HealthServer;
+  readonly elector?: LeaderElector;
+  private readonly reconciler: SliceReconciler;
+  private cycleTimer?: NodeJS.Timeout;
+  private running = false;
+  private stopped = false;
+  metricsPort = 0;
+
+  constructor(private readonly o: ManagerOptions) {
+    this.client = new KubeClient(o.kubeConfig);
+    collectDefaultMetrics({ register: this.registry });
+    this.runtimeMetrics = new RuntimeMetrics(this.registry);
+    this.sliceMetrics = new SliceMetrics(this.registry);
+    const inf = (path: string, labelSelector?: string) =>
+      new Informer(this.client, { path, labelSelector, resyncMs: o.resyncMs ?? 10 * 60_000, watchdogMs: o.watchdogMs, watchTimeoutSeconds: 300 }, o.log.child({ informer: path }));
+    const owned = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
+    this.informers = {
+      slices: inf(collectionPath('NetworkSlice')),
+      Deployment: inf(collectionPath('Deployment'), owned),
+      Service: inf(collectionPath('Service'), owned),
+      ConfigMap: inf(collectionPath('ConfigMap'), owned),
+      nodes: inf(collectionPath('Node')),
+    };
+    this.observer = new LoadObserver({
+      prometheus: o.prometheusUrl ? new PrometheusClient({ url: o.prometheusUrl, timeoutMs: 5000, retries: 1 }) : undefined,
+      forecaster: o.forecaster,
+      calibrator: o.calibrator,
+      stepSeconds: o.stepSeconds,
+      clock: o.clock,
+      log: o.log.child({ component: 'telemetry' }),
+    });
+    const events = new EventRecorder(this.client, 'slice-operator', o.log);
+    this.reconciler = new SliceReconciler({
+      client: this.client,
+      slices: this.informers.slices,
+      owned: { Deployment: this.informers.Deployment, Service: this.informers.Service, ConfigMap: this.informers.ConfigMap },
+      nodes: this.informers.nodes,
+      observer: this.observer,
+      events,
+      parse: o.parse,
+      metrics: this.sliceMetrics,
+    });
+    this.controller = new Controller({
+      name: 'networkslice',
+      log: o.log,
+      metrics: this.runtimeMetrics,
+      maxConcurrentReconciles: o.maxConcurrentReconciles ?? 4,
+      reconcile: (key, ctx) => this.reconciler.reconcile(key, ctx),
+    });
+    // Handlers only enqueue keys (they run inside the watch stream).
+    this.informers.slices.on((_ev, obj) => this.controller.enqueue(objectKey(obj)));
+    for (const k of ['Deployment', 'Service', 'ConfigMap'] as const) {
+      this.informers[k].on((_ev, obj) => {
+        const owner = SliceReconciler.ownerKey(obj);
+        if (owner) this.controller.enqueue(owner);
+      });
+    }
+    // A node change can change any slice's placement; resyncs of nodes are ignored (slices resync on their own).
+    this.informers.nodes.on((ev) => {
+      if (ev !== 'resync' && this.informers.nodes.hasSynced) this.enqueueAll();
+    });
+    this.health = new HealthServer(this.registry, o.metricsBind ?? { host: '127.0.0.1', port: 0 });
+    this.health.addReadyCheck('informers', () => ({
+      ok: !this.running || Object.values(this.informers).every((i) => i.hasSynced),
+      detail: 'informer caches not synced',
+    }));
+    if (o.leaderElect) {
+      this.elector = new LeaderElector(this.client, {
+        namespace: o.leaseNamespace,
+        name: o.leaseName ?? 'slice-operator',
+        identity: o.identity,
+        leaseDurationMs: o.leaseDurationMs,
+        renewDeadlineMs: o.renewDeadlineMs,
+        retryPeriodMs: o.retryPeriodMs,
+        log: o.log,
+        onLeaderStatus: (v) => this.runtimeMetrics.leader.set({ name: o.leaseName ?? 'slice-operator' }, v ? 1 : 0),
+        onStartedLeading: () => void this.startLeading(),
+        onStoppedLeading: () => {
+          void this.stopLeading();
+          (o.onLostLeadership ?? (() => process.exit(1)))();
+        },
+      });
+    }
+  }
+
+  get isLeader(): boolean {
+    return this.elector ? this.elector.isLeader : this.running;
+  }
+
+  enqueueAll(): void {
+    for (const s of this.informers.slices.list()) this.controller.enqueue(objectKey(s));
+  }
+
+  async start(): Promise<void> {
+    this.metricsPort = await this.health.start();
+    if (this.elector) this.elector.start();
+    else await this.startLeading();
+  }
+
+  private async startLeading(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    for (const i of Object.values(this.informers)) i.start();
+    await Promise.all(Object.values(this.informers).map((i) => i.waitForSync(60_000)));
+    this.controller.start();
+    const cycleMs = this.o.cycleMs ?? Math.min(this.o.stepSeconds * 1000, 60_000);
+    const tick = async (): Promise<void> => {
+      try {
+        await this.observer.cycle();
+      } catch (e) {
+        this.o.log.error('telemetry cycle crashed', { error: String(e) });
+      }
+      this.enqueueAll();
+      if (this.running) {
+        this.cycleTimer = setTimeout(() => void tick(), cycleMs);
+        this.cycleTimer.unref();
+      }
+    };
+    void tick();
+  }
+
+  private async stopLeading(): Promise<void> {
+    this.running = false;
+    if (this.cycleTimer) clearTimeout(this.cycleTimer);
+    await this.controller.stop();
+    await Promise.all(Object.values(this.informers).map((i) => i.stop()));
+  }
+
+  /** Graceful shutdown: finish reconciles in flight, release the lease, close servers. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.stopLeading();
+    await this.elector?.stop();
+    await this.health.stop();
+  }
+}

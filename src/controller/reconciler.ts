@@ -1,0 +1,314 @@
+import type { Informer, KubeObject } from '../runtime/informer.js';
+import { isConflict, isNotFound } from '../runtime/errors.js';
+import type { KubeClient } from '../runtime/kube-client.js';
+import type { Logger } from '../runtime/logger.js';
+import type { Result } from '../runtime/controller.js';
+import type { LoadObserver } from '../metrics/load-observer.js';
+import type { SliceMetrics } from '../metrics/slice-metrics.js';
+import { setCondition, type Condition } from './conditions.js';
+import { desired, priorityClass, type KubeObj } from './desired.js';
+import type { EventRecorder } from './events.js';
+import { childName, FIELD_MANAGER, FINALIZER, LABEL_SLICE } from './names.js';
+import { choosePlacement, type PlacementDecision } from './placement.js';
+import { cpuMillis, parseQuantity } from './quantity.js';
+import { objectPath, type Kind } from './resources.js';
+import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
+import { discoverSites, type NodeLike } from './sites.js';
+import type { SliceView } from './slice-view.js';
+import { buildStatus, type SliceStatus } from './status.js';
+import { canonicalJson, isSubset } from './subset.js';
+
+export type ParseResult = { ok: true; view: SliceView } | { ok: false; issues: { path: string; message: string }[] };
+
+export interface ReconcilerDeps {
+  client: KubeClient;
+  slices: Informer;
+  owned: Record<'Deployment' | 'Service' | 'ConfigMap', Informer>;
+  nodes: Informer;
+  observer: LoadObserver;
+  events: EventRecorder;
+  parse: (obj: KubeObject) => ParseResult;
+  metrics?: SliceMetrics;
+  now?: () => number;
+}
+
+interface SliceMemory {
+  recommendations: Record<string, Recommendation[]>;
+  lastSites?: string[];
+  lastDecision?: { reason: string; message: string; at: string; from: number; to: number };
+}
+
+type SliceObj = KubeObject & { metadata: NonNullable<KubeObject['metadata']> & { generation?: number; deletionTimestamp?: string; finalizers?: string[]; creationTimestamp?: string }; status?: SliceStatus; spec?: Record<string, unknown> };
+
+/**
+ * Reconciles one NetworkSlice: observations (sites from nodes, load and forecast from the
+ * observer) -> decisions (replicas, placement) -> desired objects (pure) -> server-side apply of
+ * only what differs from the cache -> status and events. Level-triggered: it never relies on
+ * what changed, only on what is; a no-op pass performs no write.
+ */
+export class SliceReconciler {
+  private readonly memory = new Map<string, SliceMemory>();
+  private readonly ensuredPriorityClasses = new Set<string>();
+
+  constructor(private readonly d: ReconcilerDeps) {}
+
+  private now(): number {
+    return this.d.now?.() ?? Date.now();
+  }
+
+  async reconcile(key: string, { log }: { log: Logger }): Promise<Result> {
+    const obj = this.d.slices.get(key) as SliceObj | undefined;
+    if (!obj) {
+      this.forget(key);
+      return {};
+    }
+    const ns = obj.metadata.namespace!;
+    const name = obj.metadata.name!;
+    const slicePath = objectPath('NetworkSlice', ns, name);
+
+    if (obj.metadata.deletionTimestamp) {
+      await this.finalize(key, obj, slicePath, log);
+      return {};
+    }
+    if (!obj.metadata.finalizers?.includes(FINALIZER)) {
+      // A merge patch of the whole list would race with other finalizers; a JSON patch with a test
+      // on resourceVersion fails cleanly (409) and the key is retried.
+      await this.d.client.request('PATCH', slicePath, {
+        contentType: 'application/json-patch+json',
+        body: [
+          { op: 'test', path: '/metadata/resourceVersion', value: obj.metadata.resourceVersion },
+          obj.metadata.finalizers ? { op: 'add', path: '/metadata/finalizers/-', value: FINALIZER } : { op: 'add', path: '/metadata/finalizers', value: [FINALIZER] },
+        ],
+      });
+      return {}; // the update event brings us back with the new object
+    }
+
+    const parsed = this.d.parse(obj);
+    const generation = obj.metadata.generation ?? 0;
+    if (!parsed.ok) {
+      const msg = parsed.issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
+      await this.writeStatus(obj, slicePath, (prev) =>
+        buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason: 'InvalidSpec', message: msg }, ready: false }),
+      );
+      await this.d.events.record(this.target(obj), 'Warning', 'InvalidSpec', msg);
+      return {};
+    }
+    const view = parsed.view;
+
+    const dup = this.duplicateOf(obj, view);
+    if (dup) {
+      const msg = `S-NSSAI ${view.snssaiLabel} in PLMN ${view.plmnId} is already used by NetworkSlice ${dup}; this slice is not provisioned`;
+      await this.writeStatus(obj, slicePath, (prev) => buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason: 'DuplicateSNSSAI', message: msg }, ready: false }));
+      await this.d.events.record(this.target(obj), 'Warning', 'DuplicateSNSSAI', msg);
+      return {};
+    }
+
+    const mem = this.memory.get(key) ?? { recommendations: {} };
+    this.memory.set(key, mem);
+    this.d.observer.upsert({
+      key,
+      query: view.loadQuery,
+      defaultQuery: view.defaultLoadQuery,
+      snssai: view.snssaiLabel,
+      plmnid: view.plmnId,
+      horizonSteps: view.scaling.horizonSteps,
+      quantile: view.scaling.quantile,
+    });
+    const load = this.d.observer.get(key);
+    const now = this.now();
+
+    // Replicas per CNF.
+    const decisions: Record<string, ScalingDecision> = {};
+    const replicas: Record<string, number> = {};
+    for (const cnf of view.cnfs) {
+      const live = this.d.owned.Deployment.get(`${ns}/${this.childName(view, cnf.name)}`) as { spec?: { replicas?: number } } | undefined;
+      const current = live?.spec?.replicas ?? cnf.minReplicas;
+      const history = (mem.recommendations[cnf.name] ??= []);
+      const dec = decideReplicas(
+        {
+          mode: view.scaling.mode,
+          minReplicas: cnf.minReplicas,
+          maxReplicas: cnf.maxReplicas,
+          perReplicaCapacity: cnf.sessionsPerReplica,
+          headroomPercent: view.scaling.headroomPercent,
+          maxStep: view.scaling.maxStep,
+          scaleDownStabilizationMs: view.scaling.scaleDownStabilizationMs,
+        },
+        live ? current : cnf.minReplicas,
+        {
+          current: load?.current,
+          forecastPeak: load?.forecast ? load.forecastPeak : undefined,
+          calibration: load?.calibration,
+          telemetryDown: !load || load.telemetryError !== undefined || load.current === undefined,
+        },
+        history,
+        now,
+      );
+      history.push({ at: now, replicas: dec.recommended });
+      while (history.length > 0 && history[0]!.at < now - view.scaling.scaleDownStabilizationMs) history.shift();
+      decisions[cnf.name] = dec;
+      replicas[cnf.name] = dec.replicas;
+    }
+
+    // UPF placement.
+    const upf = view.cnfs.find((c) => c.type === 'upf');
+    let placement: PlacementDecision | undefined;
+    if (upf) {
+      const perReplica = { cpu: cpuMillis(upf.resources?.requests?.cpu ?? '0') || 0, mem: parseQuantity(upf.resources?.requests?.memory ?? '0') || 0 };
+      const n = replicas[upf.name] ?? upf.minReplicas;
+      placement = choosePlacement(discoverSites(this.d.nodes.list() as NodeLike[]), {
+        allowedSites: view.placement.allowedSites,
+        trackingAreas: view.trackingAreas,
+        latencyBudgetMs: view.latencyBudgetMs,
+        preferEdge: view.serviceType === 'URLLC',
+        maxSites: view.placement.maxSites,
+        demand: { replicas: n, cpuMillis: perReplica.cpu * n, memoryBytes: perReplica.mem * n },
+      });
+    }
+    const upfSites = placement?.ok ? placement.sites : mem.lastSites;
+
+    // Desired objects, applied only where the live object differs.
+    await this.ensurePriorityClass(view);
+    const objs = desired(view, { replicas, upfSites });
+    let applied = 0;
+    for (const o of objs) applied += (await this.applyIfChanged(o, log)) ? 1 : 0;
+
+    // Events for decisions and placement changes, saying why.
+    const target = this.target(obj);
+    if (upf && placement?.ok && JSON.stringify(mem.lastSites) !== JSON.stringify(placement.sites)) {
+      await this.d.events.record(target, 'Normal', mem.lastSites ? 'UPFReplaced' : 'UPFPlaced', placement.message + (mem.lastSites ? ` (was ${mem.lastSites.join(', ')})` : ''));
+      mem.lastSites = placement.sites;
+    }
+    for (const cnf of view.cnfs) {
+      const dec = decisions[cnf.name]!;
+      const live = this.d.owned.Deployment.get(`${ns}/${this.childName(view, cnf.name)}`) as { spec?: { replicas?: number } } | undefined;
+      const before = live?.spec?.replicas;
+      if (before !== undefined && before !== dec.replicas) {
+        await this.d.events.record(target, 'Normal', dec.reason, `${cnf.name}: ${dec.message}`);
+        mem.lastDecision = { reason: dec.reason, message: `${cnf.name}: ${dec.message}`, at: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'), from: before, to: dec.replicas };
+        this.d.metrics?.decision(key, dec.reason);
+      }
+    }
+
+    // Status.
+    const deps = view.cnfs.map((c) => ({ cnf: c, live: this.d.owned.Deployment.get(`${ns}/${this.childName(view, c.name)}`) as { status?: { readyReplicas?: number; updatedReplicas?: number; replicas?: number }; spec?: { replicas?: number } } | undefined }));
+    const allReady = deps.every(({ cnf, live }) => (live?.status?.readyReplicas ?? 0) >= (replicas[cnf.name] ?? 0) && (live?.status?.updatedReplicas ?? 0) >= (replicas[cnf.name] ?? 0));
+    let degraded: { reason: string; message: string } | undefined;
+    if (placement && !placement.ok) degraded = { reason: placement.reason, message: placement.message + (mem.lastSites ? `; UPF kept on ${mem.lastSites.join(', ')}` : '') };
+    else if (load?.telemetryError && view.scaling.mode !== 'static') degraded = { reason: 'TelemetryUnavailable', message: `${load.telemetryError}; holding current capacity` };
+    else if (!load && view.scaling.mode !== 'static' && this.d.observer.lastError) degraded = { reason: 'TelemetryUnavailable', message: `${this.d.observer.lastError}; holding current capacity` };
+    const forecastNote = load?.forecast?.fallbackReason;
+    const upfDec = upf ? decisions[upf.name] : undefined;
+    await this.writeStatus(obj, slicePath, (prev) =>
+      buildStatus(prev, {
+        generation,
+        now: new Date(now),
+        ready: allReady && !degraded,
+        degraded,
+        progressing: allReady ? undefined : { reason: applied > 0 ? 'Applied' : 'RollingOut', message: 'waiting for CNF replicas to become ready' },
+        view,
+        replicas: Object.fromEntries(deps.map(({ cnf, live }) => [cnf.name, { desired: replicas[cnf.name] ?? 0, ready: live?.status?.readyReplicas ?? 0 }])),
+        upfSites: upfSites ?? [],
+        load,
+        forecastNote,
+        lastDecision: mem.lastDecision,
+        provisionedCapacity: upf && upfDec ? replicas[upf.name]! * upf.sessionsPerReplica : undefined,
+      }),
+    );
+    this.d.metrics?.observe(key, view, load, replicas, deps.map(({ cnf, live }) => ({ cnf: cnf.name, ready: live?.status?.readyReplicas ?? 0 })), degraded !== undefined);
+    return {};
+  }
+
+  private childName(view: SliceView, cnf: string): string {
+    return childName(view.name, cnf);
+  }
+
+  private target(obj: SliceObj) {
+    return { apiVersion: 'slicing.telco.dev/v1alpha1', kind: 'NetworkSlice', name: obj.metadata.name!, namespace: obj.metadata.namespace!, uid: obj.metadata.uid };
+  }
+
+  /** The oldest slice with the same PLMN and S-NSSAI keeps it; later ones are refused. */
+  private duplicateOf(obj: SliceObj, view: SliceView): string | undefined {
+    const mine = `${view.plmnId}/${view.sst}/${view.sd ?? ''}`;
+    const me = `${obj.metadata.creationTimestamp ?? ''}/${obj.metadata.namespace}/${obj.metadata.name}`;
+    for (const other of this.d.slices.list() as SliceObj[]) {
+      if (other.metadata.uid === obj.metadata.uid || other.metadata.deletionTimestamp) continue;
+      const p = this.d.parse(other);
+      if (!p.ok || `${p.view.plmnId}/${p.view.sst}/${p.view.sd ?? ''}` !== mine) continue;
+      const them = `${other.metadata.creationTimestamp ?? ''}/${other.metadata.namespace}/${other.metadata.name}`;
+      if (them < me) return `${other.metadata.namespace}/${other.metadata.name}`;
+    }
+    return undefined;
+  }
+
+  private async ensurePriorityClass(view: SliceView): Promise<void> {
+    const pc = priorityClass(view.serviceType);
+    if (this.ensuredPriorityClasses.has(pc.metadata.name)) return;
+    try {
+      const live = await this.d.client.get(objectPath('PriorityClass', undefined, pc.metadata.name));
+      if (!isSubset(pc, live)) await this.d.client.apply(objectPath('PriorityClass', undefined, pc.metadata.name), pc, FIELD_MANAGER);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      await this.d.client.apply(objectPath('PriorityClass', undefined, pc.metadata.name), pc, FIELD_MANAGER);
+    }
+    this.ensuredPriorityClasses.add(pc.metadata.name);
+  }
+
+  /** Server-side apply of one object unless the cached live object already matches. */
+  private async applyIfChanged(o: KubeObj, log: Logger): Promise<boolean> {
+    const kind = o.kind as Kind;
+    const key = `${o.metadata.namespace}/${o.metadata.name}`;
+    const informer = this.d.owned[kind as 'Deployment' | 'Service' | 'ConfigMap'];
+    const live = informer?.get(key);
+    if (live && isSubset(o, live)) return false;
+    log.info(live ? 'correcting drift / updating' : 'creating', { kind, name: o.metadata.name });
+    await this.d.client.apply(objectPath(kind, o.metadata.namespace, o.metadata.name), o, FIELD_MANAGER);
+    return true;
+  }
+
+  private async writeStatus(obj: SliceObj, slicePath: string, make: (prev: SliceStatus | undefined) => SliceStatus): Promise<void> {
+    const next = make(obj.status);
+    // The API server re-encodes JSON with sorted keys: compare canonically, or every pass writes.
+    if (canonicalJson(next) === canonicalJson(obj.status ?? {})) return;
+    try {
+      await this.d.client.mergePatch(`${slicePath}/status`, { status: next });
+    } catch (e) {
+      if (isConflict(e) || isNotFound(e)) return; // a newer version brings us back
+      throw e;
+    }
+  }
+
+  private async finalize(key: string, obj: SliceObj, slicePath: string, log: Logger): Promise<void> {
+    // Children carry owner references: the garbage collector deletes them. What GC does not
+    // reach is our own state for the slice (telemetry history, calibration, metric series).
+    this.forget(key);
+    const list = obj.metadata.finalizers ?? [];
+    const idx = list.indexOf(FINALIZER);
+    if (idx < 0) return;
+    try {
+      await this.d.client.request('PATCH', slicePath, {
+        contentType: 'application/json-patch+json',
+        body: [
+          { op: 'test', path: `/metadata/finalizers/${idx}`, value: FINALIZER },
+          { op: 'remove', path: `/metadata/finalizers/${idx}` },
+        ],
+      });
+      log.info('finalizer removed; children are garbage-collected');
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  forget(key: string): void {
+    this.memory.delete(key);
+    this.d.observer.remove(key);
+    this.d.metrics?.forget(key);
+  }
+
+  /** Keys of slices that own or select an object (for enqueueing on child and node events). */
+  static ownerKey(obj: KubeObject): string | undefined {
+    const labels = (obj.metadata as { labels?: Record<string, string> } | undefined)?.labels;
+    const slice = labels?.[LABEL_SLICE];
+    return slice && obj.metadata?.namespace ? `${obj.metadata.namespace}/${slice}` : undefined;
+  }
+}

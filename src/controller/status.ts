@@ -1,0 +1,102 @@
+import type { SliceLoad } from '../metrics/load-observer.js';
+import { findCondition, setCondition, type Condition } from './conditions.js';
+import { childName } from './names.js';
+import type { SliceView } from './slice-view.js';
+
+export type Phase = 'Pending' | 'Provisioning' | 'Ready' | 'Degraded' | 'Deleting';
+
+export interface SliceStatus {
+  observedGeneration?: number;
+  phase?: Phase;
+  conditions?: Condition[];
+  /** Printer-column friendly copies. */
+  upfReplicas?: number;
+  load?: number;
+  forecastValue?: number;
+  currentLoad?: { sessions: number; observedAt: string };
+  forecast?: { value: number; p50: number; p90: number; p99: number; quantile: string; horizonSteps: number; model: string; source: string; fallbackReason?: string; calibration: number; coverage?: number };
+  cnfs?: { name: string; desiredReplicas: number; readyReplicas: number }[];
+  placement?: { upfSites: string[] };
+  qosApplied?: { configMap: string; defaultFiveQI: number; flows: number; priorityClass: string };
+  provisionedCapacity?: number;
+  lastDecision?: { time: string; reason: string; message: string; fromReplicas: number; toReplicas: number };
+}
+
+export interface StatusInput {
+  generation: number;
+  now: Date;
+  ready: boolean;
+  degraded?: { reason: string; message: string };
+  progressing?: { reason: string; message: string };
+  view?: SliceView;
+  replicas?: Record<string, { desired: number; ready: number }>;
+  upfSites?: string[];
+  load?: SliceLoad;
+  forecastNote?: string;
+  lastDecision?: { reason: string; message: string; at: string; from: number; to: number };
+  provisionedCapacity?: number;
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+/**
+ * The whole status as a pure function of the previous status and what this reconcile saw.
+ * Conditions keep their lastTransitionTime while their status holds, and observedLoad times only
+ * move when the observer recorded a new sample, so an unchanged world yields an identical status.
+ */
+export function buildStatus(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
+  let conditions = prev?.conditions;
+  const g = i.generation;
+  conditions = setCondition(conditions, i.degraded
+    ? { type: 'Degraded', status: 'True', reason: i.degraded.reason, message: i.degraded.message, observedGeneration: g }
+    : { type: 'Degraded', status: 'False', reason: 'AsExpected', message: 'no degradation', observedGeneration: g }, i.now);
+  conditions = setCondition(conditions, i.progressing
+    ? { type: 'Progressing', status: 'True', reason: i.progressing.reason, message: i.progressing.message, observedGeneration: g }
+    : { type: 'Progressing', status: 'False', reason: 'Reconciled', message: 'all CNF replicas are ready', observedGeneration: g }, i.now);
+  conditions = setCondition(conditions, i.ready
+    ? { type: 'Ready', status: 'True', reason: 'Provisioned', message: 'slice provisioned: CNFs ready, QoS applied, UPF placed', observedGeneration: g }
+    : { type: 'Ready', status: 'False', reason: i.degraded?.reason ?? 'Provisioning', message: i.degraded?.message ?? 'waiting for CNF replicas', observedGeneration: g }, i.now);
+  const phase: Phase = i.ready ? 'Ready' : i.degraded ? 'Degraded' : findCondition(conditions, 'Progressing')?.status === 'True' ? 'Provisioning' : 'Pending';
+
+  const s: SliceStatus = { observedGeneration: g, phase, conditions };
+  const v = i.view;
+  if (!v) return { ...prev, ...s };
+  const upf = v.cnfs.find((c) => c.type === 'upf');
+  s.cnfs = v.cnfs.map((c) => ({ name: c.name, desiredReplicas: i.replicas?.[c.name]?.desired ?? 0, readyReplicas: i.replicas?.[c.name]?.ready ?? 0 }));
+  if (upf) s.upfReplicas = i.replicas?.[upf.name]?.desired ?? 0;
+  s.placement = { upfSites: i.upfSites ?? [] };
+  s.qosApplied = { configMap: childName(v.name, 'qos'), defaultFiveQI: v.qos.defaultFiveQI, flows: v.qos.flows.length, priorityClass: `slice-${v.serviceType.toLowerCase()}` };
+  const l = i.load;
+  if (l?.current !== undefined && l.observedAt !== undefined) {
+    s.load = round(l.current);
+    s.currentLoad = { sessions: round(l.current), observedAt: new Date(l.observedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  } else if (prev?.currentLoad) {
+    s.load = prev.load;
+    s.currentLoad = prev.currentLoad;
+  }
+  if (l?.forecast) {
+    const f = l.forecast;
+    const value = round(l.forecastPeak ?? f[v.scaling.quantile][0] ?? 0);
+    s.forecastValue = value;
+    s.forecast = {
+      value,
+      p50: round(f.p50[0] ?? 0),
+      p90: round(f.p90[0] ?? 0),
+      p99: round(f.p99[0] ?? 0),
+      quantile: v.scaling.quantile,
+      horizonSteps: v.scaling.horizonSteps,
+      model: f.model,
+      source: f.source,
+      ...(i.forecastNote ? { fallbackReason: i.forecastNote } : {}),
+      calibration: round(l.calibration),
+      ...(l.coverage !== undefined ? { coverage: round(l.coverage) } : {}),
+    };
+  } else if (prev?.forecast) {
+    s.forecast = prev.forecast;
+    s.forecastValue = prev.forecastValue;
+  }
+  if (i.provisionedCapacity !== undefined) s.provisionedCapacity = i.provisionedCapacity;
+  const d = i.lastDecision ?? (prev?.lastDecision ? { reason: prev.lastDecision.reason, message: prev.lastDecision.message, at: prev.lastDecision.time, from: prev.lastDecision.fromReplicas, to: prev.lastDecision.toReplicas } : undefined);
+  if (d) s.lastDecision = { time: d.at, reason: d.reason, message: d.message, fromReplicas: d.from, toReplicas: d.to };
+  return s;
+}

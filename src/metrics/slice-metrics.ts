@@ -1,0 +1,84 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { SliceView } from '../controller/slice-view.js';
+import type { SliceLoad } from './load-observer.js';
+
+/**
+ * Per-slice metrics of the operator. Cardinality is bounded by design: one series per slice per
+ * metric (labels namespace, slice; plus quantile x3 or cnf for a few), removed when the slice
+ * is deleted (forget), and decisions by a closed set of reasons. 10,000 slices ~ 150k series.
+ */
+export class SliceMetrics {
+  private readonly observed: Gauge<'namespace' | 'slice'>;
+  private readonly forecast: Gauge<'namespace' | 'slice' | 'quantile'>;
+  private readonly capacity: Gauge<'namespace' | 'slice'>;
+  private readonly desiredReplicas: Gauge<'namespace' | 'slice' | 'cnf'>;
+  private readonly readyReplicas: Gauge<'namespace' | 'slice' | 'cnf'>;
+  private readonly forecastError: Gauge<'namespace' | 'slice'>;
+  private readonly coverage: Gauge<'namespace' | 'slice'>;
+  private readonly calibration: Gauge<'namespace' | 'slice'>;
+  private readonly degraded: Gauge<'namespace' | 'slice'>;
+  private readonly decisions: Counter<'reason'>;
+  private readonly cnfsByKey = new Map<string, string[]>();
+  private readonly lastForecast = new Map<string, number>();
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    const sl = ['namespace', 'slice'] as const;
+    this.observed = new Gauge({ name: 'slice_operator_observed_load', help: 'Observed slice load (PDU sessions)', labelNames: sl, registers });
+    this.forecast = new Gauge({ name: 'slice_operator_forecast', help: 'Forecast slice load for the next step, by quantile', labelNames: [...sl, 'quantile'], registers });
+    this.capacity = new Gauge({ name: 'slice_operator_provisioned_capacity', help: 'Capacity provisioned for the slice UPF (sessions)', labelNames: sl, registers });
+    this.desiredReplicas = new Gauge({ name: 'slice_operator_desired_replicas', help: 'Replicas the operator wants per CNF', labelNames: [...sl, 'cnf'], registers });
+    this.readyReplicas = new Gauge({ name: 'slice_operator_ready_replicas', help: 'Ready replicas per CNF', labelNames: [...sl, 'cnf'], registers });
+    this.forecastError = new Gauge({ name: 'slice_operator_forecast_error', help: 'Last one-step forecast error (actual - forecast p50)', labelNames: sl, registers });
+    this.coverage = new Gauge({ name: 'slice_operator_forecast_coverage', help: 'Share of intervals the provisioned quantile covered the actual load', labelNames: sl, registers });
+    this.calibration = new Gauge({ name: 'slice_operator_calibration_factor', help: 'Multiplicative headroom from online calibration', labelNames: sl, registers });
+    this.degraded = new Gauge({ name: 'slice_operator_slice_degraded', help: '1 when the slice has Degraded=True', labelNames: sl, registers });
+    this.decisions = new Counter({ name: 'slice_operator_scaling_decisions_total', help: 'Scaling decisions that changed replicas, by reason', labelNames: ['reason'], registers });
+  }
+
+  private labels(key: string): { namespace: string; slice: string } {
+    const [namespace = '', slice = ''] = key.split('/');
+    return { namespace, slice };
+  }
+
+  observe(key: string, view: SliceView, load: SliceLoad | undefined, replicas: Record<string, number>, ready: { cnf: string; ready: number }[], degraded: boolean): void {
+    const l = this.labels(key);
+    if (load?.current !== undefined) {
+      this.observed.set(l, load.current);
+      const prev = this.lastForecast.get(key);
+      if (prev !== undefined) this.forecastError.set(l, load.current - prev);
+    }
+    if (load?.forecast) {
+      for (const q of ['p50', 'p90', 'p99'] as const) {
+        const v = load.forecast[q][0];
+        if (v !== undefined && Number.isFinite(v)) this.forecast.set({ ...l, quantile: q }, v);
+      }
+      const p50 = load.forecast.p50[0];
+      if (p50 !== undefined) this.lastForecast.set(key, p50);
+      this.calibration.set(l, load.calibration);
+      if (load.coverage !== undefined) this.coverage.set(l, load.coverage);
+    }
+    const upf = view.cnfs.find((c) => c.type === 'upf');
+    if (upf) this.capacity.set(l, (replicas[upf.name] ?? 0) * upf.sessionsPerReplica);
+    for (const [cnf, n] of Object.entries(replicas)) this.desiredReplicas.set({ ...l, cnf }, n);
+    for (const r of ready) this.readyReplicas.set({ ...l, cnf: r.cnf }, r.ready);
+    this.cnfsByKey.set(key, Object.keys(replicas));
+    this.degraded.set(l, degraded ? 1 : 0);
+  }
+
+  decision(_key: string, reason: string): void {
+    this.decisions.inc({ reason });
+  }
+
+  forget(key: string): void {
+    const l = this.labels(key);
+    for (const g of [this.observed, this.capacity, this.forecastError, this.coverage, this.calibration, this.degraded]) g.remove(l);
+    for (const q of ['p50', 'p90', 'p99']) this.forecast.remove({ ...l, quantile: q });
+    for (const cnf of this.cnfsByKey.get(key) ?? []) {
+      this.desiredReplicas.remove({ ...l, cnf });
+      this.readyReplicas.remove({ ...l, cnf });
+    }
+    this.cnfsByKey.delete(key);
+    this.lastForecast.delete(key);
+  }
+}
