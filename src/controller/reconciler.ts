@@ -5,7 +5,6 @@ import type { Logger } from '../runtime/logger.js';
 import type { Result } from '../runtime/controller.js';
 import type { LoadObserver } from '../metrics/load-observer.js';
 import type { SliceMetrics } from '../metrics/slice-metrics.js';
-import { setCondition, type Condition } from './conditions.js';
 import { desired, priorityClass, type KubeObj } from './desired.js';
 import type { EventRecorder } from './events.js';
 import { childName, FIELD_MANAGER, FINALIZER, LABEL_SLICE } from './names.js';
