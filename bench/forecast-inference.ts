@@ -1,0 +1,79 @@
+// `npm run bench:forecast`: one batched inference for 10,000 series through the real Forecaster
+// (input preparation + onnxruntime-node + unscaling), median of several runs. The raw session
+// time (model.run only) is reported separately so regressions can be located.
+// With --write-docs the result replaces the bench block in docs/forecaster.md.
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CALENDAR_FEATURES } from '../src/forecast/card.js';
+import { defaultCardPath, defaultModelPath, Forecaster, packageRoot, type SeriesInput } from '../src/forecast/forecaster.js';
+import { loadModelCard } from '../src/forecast/card.js';
+import { OnnxForecastModel } from '../src/forecast/model.js';
+
+const N = Number(process.env.BENCH_SERIES ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function syntheticInputs(n: number, length: number): SeriesInput[] {
+  // Deterministic daily-shaped series with per-series level and noise (LCG, no Math.random).
+  let seed = 12345;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const end = new Date(Date.UTC(2024, 0, 8, 12));
+  return Array.from({ length: n }, (_, i) => {
+    const level = 5 + 100 * rnd();
+    const history = Array.from({ length }, (_, t) => level * (1 + 0.5 * Math.sin((2 * Math.PI * t) / 24)) + level * 0.1 * (rnd() - 0.5));
+    return { key: `s${i}`, history, endTime: end };
+  });
+}
+
+async function main(): Promise<void> {
+  const card = await loadModelCard(defaultCardPath());
+  const L = card.contract.historyLength;
+  const inputs = syntheticInputs(N, L);
+
+  const forecaster = await Forecaster.create({});
+  if (!forecaster.modelStatus.loaded) throw new Error(`model not loaded: ${forecaster.modelStatus.error}`);
+  await forecaster.forecast(inputs.slice(0, 64)); // warm-up
+  const full: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t = performance.now();
+    const out = await forecaster.forecast(inputs);
+    full.push(performance.now() - t);
+    if (out.length !== N || out.some((f) => f.source !== 'onnx')) throw new Error('unexpected fallback in bench');
+  }
+  await forecaster.close();
+
+  const model = await OnnxForecastModel.load(defaultModelPath(), card);
+  const hist = new Float32Array(N * L).map((_, i) => 1 + 0.3 * Math.sin(i));
+  const cal = new Float32Array(N * CALENDAR_FEATURES).fill(0.5);
+  await model.run(hist.subarray(0, 64 * L), cal.subarray(0, 64 * CALENDAR_FEATURES), 64);
+  const raw: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t = performance.now();
+    await model.run(hist, cal, N);
+    raw.push(performance.now() - t);
+  }
+  await model.release();
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const out = [
+    `${N.toLocaleString('en-US')} series, one batched call, median of ${RUNS} runs after warm-up, ${os.cpus().length} cores (${cpu}), node ${process.version}, onnxruntime-node (1 intra-op thread):`,
+    '',
+    `| measured | median ms | min ms | max ms |`,
+    `|---|---|---|---|`,
+    `| Forecaster.forecast() (prepare + infer + unscale) | ${median(full).toFixed(1)} | ${Math.min(...full).toFixed(1)} | ${Math.max(...full).toFixed(1)} |`,
+    `| OnnxForecastModel.run() (session only) | ${median(raw).toFixed(1)} | ${Math.min(...raw).toFixed(1)} | ${Math.max(...raw).toFixed(1)} |`,
+  ].join('\n');
+  console.log(out);
+  if (process.argv.includes('--write-docs')) {
+    const doc = path.join(packageRoot(), 'docs', 'forecaster.md');
+    const text = readFileSync(doc, 'utf8');
+    const re = /(<!-- bench:begin -->\n)[\s\S]*?(<!-- bench:end -->)/;
+    if (!re.test(text)) throw new Error(`${doc} lacks the <!-- bench:begin --> / <!-- bench:end --> markers`);
+    writeFileSync(doc, text.replace(re, `$1${out}\n$2`));
+    console.log(`\nwrote results into ${doc}`);
+  }
+}
+
+await main();

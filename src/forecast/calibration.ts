@@ -1,0 +1,148 @@
+// Online feedback: split-conformal calibration of the capacity headroom, per series key.
+//
+// The model's p99 is calibrated on training squares; a given slice may be smoother (aggregates
+// of many cells) or burstier than that. For every interval we get (forecast quantile for the
+// step, actual load) and keep the ratio score s = actual / forecast in a bounded window. The
+// multiplicative factor is the conformal quantile of those scores: with n scores, the
+// ceil((n + 1) * target)-th smallest. Then capacity = forecast * factor covers the target share
+// of intervals if the scores are exchangeable (Vovk et al.; Angelopoulos & Bates 2021). The factor
+// may be < 1: an over-wide quantile is shrunk, which is where the over-provisioning savings are.
+//
+// Pure and deterministic (no clocks, no randomness), O(window) memory per key.
+
+export interface CalibratorOptions {
+  /** Share of intervals the calibrated capacity should cover. */
+  target?: number;
+  /** Scores kept per key (ring buffer). 336 = two weeks of hourly intervals. */
+  window?: number;
+  /** Below this many scores the factor stays 1: trust the model's own quantile. */
+  minSamples?: number;
+  /** Bounds on the factor so one odd window can neither zero out nor explode capacity. */
+  minFactor?: number;
+  maxFactor?: number;
+}
+
+export interface Headroom {
+  /** capacity = forecast * multiplier */
+  multiplier: number;
+  /** alternative: capacity = forecast + additive (same conformal rule on actual - forecast) */
+  additive: number;
+  samples: number;
+  /** Share of recorded intervals covered by the calibrated capacity in force at the time. */
+  coverage: number | undefined;
+  /** Share of recorded intervals covered by the raw forecast quantile. */
+  rawCoverage: number | undefined;
+}
+
+class KeyState {
+  readonly ratios: Float64Array;
+  readonly diffs: Float64Array;
+  next = 0;
+  size = 0;
+  observed = 0;
+  covered = 0;
+  rawCovered = 0;
+  cache: { multiplier: number; additive: number } | undefined;
+  constructor(window: number) {
+    this.ratios = new Float64Array(window);
+    this.diffs = new Float64Array(window);
+  }
+}
+
+/** The ceil((n+1)*target)-th smallest of the first n values (the max when that exceeds n). */
+function conformalQuantile(values: Float64Array, n: number, target: number): number {
+  const sorted = Array.from(values.subarray(0, n)).sort((a, b) => a - b);
+  const k = Math.min(Math.ceil((n + 1) * target), n);
+  return sorted[Math.max(k, 1) - 1]!;
+}
+
+export class ConformalCalibrator {
+  readonly target: number;
+  readonly window: number;
+  readonly minSamples: number;
+  readonly minFactor: number;
+  readonly maxFactor: number;
+  private readonly keys = new Map<string, KeyState>();
+
+  constructor(o: CalibratorOptions = {}) {
+    this.target = o.target ?? 0.98;
+    this.window = o.window ?? 336;
+    this.minSamples = o.minSamples ?? 24;
+    this.minFactor = o.minFactor ?? 0.5;
+    this.maxFactor = o.maxFactor ?? 3;
+    if (!(this.target > 0 && this.target < 1)) throw new RangeError('target must be in (0, 1)');
+    if (!(this.window >= 1 && this.minSamples >= 1 && this.minFactor > 0 && this.maxFactor >= this.minFactor)) {
+      throw new RangeError('invalid calibrator options');
+    }
+  }
+
+  /** Record the forecast quantile made for an interval and the load actually observed. */
+  observe(key: string, predicted: number, actual: number): void {
+    if (!Number.isFinite(predicted) || !Number.isFinite(actual) || predicted < 0 || actual < 0) return;
+    let s = this.keys.get(key);
+    if (!s) {
+      s = new KeyState(this.window);
+      this.keys.set(key, s);
+    }
+    // Coverage is scored with the headroom that was in force BEFORE seeing this actual: that is
+    // what the operator provisioned with, so it is the honest online figure.
+    const h = this.headroomOf(s);
+    s.observed++;
+    if (actual <= predicted * h.multiplier) s.covered++;
+    if (actual <= predicted) s.rawCovered++;
+    // A zero forecast with non-zero load is the worst miss: score it at the factor ceiling.
+    s.ratios[s.next] = predicted > 0 ? actual / predicted : actual > 0 ? this.maxFactor : 1;
+    s.diffs[s.next] = actual - predicted;
+    s.next = (s.next + 1) % this.window;
+    s.size = Math.min(s.size + 1, this.window);
+    s.cache = undefined;
+  }
+
+  /** Multiplicative headroom for the key (1 until minSamples intervals are known). */
+  factor(key: string): number {
+    const s = this.keys.get(key);
+    return s ? this.headroomOf(s).multiplier : 1;
+  }
+
+  /** Calibrated capacity for a forecast quantile of this key. */
+  capacity(key: string, predicted: number): number {
+    return predicted * this.factor(key);
+  }
+
+  coverage(key: string): number | undefined {
+    const s = this.keys.get(key);
+    return s && s.observed ? s.covered / s.observed : undefined;
+  }
+
+  headroom(key: string): Headroom {
+    const s = this.keys.get(key);
+    if (!s) return { multiplier: 1, additive: 0, samples: 0, coverage: undefined, rawCoverage: undefined };
+    const h = this.headroomOf(s);
+    return {
+      ...h,
+      samples: s.size,
+      coverage: s.observed ? s.covered / s.observed : undefined,
+      rawCoverage: s.observed ? s.rawCovered / s.observed : undefined,
+    };
+  }
+
+  forget(key: string): void {
+    this.keys.delete(key);
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  private headroomOf(s: KeyState): { multiplier: number; additive: number } {
+    if (s.size < this.minSamples) return { multiplier: 1, additive: 0 };
+    if (!s.cache) {
+      const m = conformalQuantile(s.ratios, s.size, this.target);
+      s.cache = {
+        multiplier: Math.min(Math.max(m, this.minFactor), this.maxFactor),
+        additive: conformalQuantile(s.diffs, s.size, this.target),
+      };
+    }
+    return s.cache;
+  }
+}

@@ -1,0 +1,44 @@
+// Turning a raw hourly series into model input: decide whether the model may be used, fill the
+// few gaps it tolerates, and scale as the card prescribes (mean of the input window).
+import { HOURS_PER_DAY } from './baselines.js';
+import { mean } from './stats.js';
+
+/** More missing hours than this in the model's input window and we do not trust the model. */
+export const MAX_GAP_SHARE = 0.1;
+
+/** Finite and non-negative: load cannot be negative, so negative samples count as gaps too. */
+export function isUsable(v: number): boolean {
+  return Number.isFinite(v) && v >= 0;
+}
+
+export function countGaps(values: readonly number[]): number {
+  let gaps = 0;
+  for (const v of values) if (!isUsable(v)) gaps++;
+  return gaps;
+}
+
+/**
+ * Fill gaps: same hour of the previous day when that is known (keeps the daily shape), else the
+ * previous usable value, else (leading gaps) the first usable value. All-gap input stays NaN.
+ */
+export function fillGaps(values: readonly number[]): number[] {
+  const out = values.slice();
+  let last = Number.NaN;
+  for (let i = 0; i < out.length; i++) {
+    if (isUsable(out[i]!)) {
+      last = out[i]!;
+      continue;
+    }
+    const day = i >= HOURS_PER_DAY ? out[i - HOURS_PER_DAY]! : Number.NaN;
+    out[i] = isUsable(day) ? day : last;
+  }
+  const first = out.find(isUsable);
+  if (first !== undefined) for (let i = 0; i < out.length && !isUsable(out[i]!); i++) out[i] = first;
+  return out;
+}
+
+/** Scaling rule "mean" from the card: mean of the window, or 1 when (nearly) zero. */
+export function scaleOf(window: readonly number[], epsilon: number): number {
+  const s = mean(window);
+  return s >= epsilon ? s : 1;
+}

@@ -1,0 +1,66 @@
+import { ConformalCalibrator } from '../../../src/forecast/calibration.js';
+
+// Deterministic pseudo-random stream (no Math.random: tests must not flake).
+function lcg(seed: number) {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+describe('ConformalCalibrator', () => {
+  test('coverage converges to the target on a stream whose quantile is too narrow', () => {
+    const rnd = lcg(7);
+    const c = new ConformalCalibrator({ target: 0.95, window: 500, minSamples: 24 });
+    let late = 0;
+    let lateCovered = 0;
+    for (let i = 0; i < 4000; i++) {
+      const predicted = 100; // a "p99" that is really ~p50 of the load
+      const actual = 100 * (0.6 + 0.8 * rnd()); // uniform 60..140
+      if (i >= 1000) {
+        late++;
+        if (actual <= c.capacity('a', predicted)) lateCovered++;
+      }
+      c.observe('a', predicted, actual);
+    }
+    expect(lateCovered / late).toBeGreaterThan(0.93);
+    expect(lateCovered / late).toBeLessThan(0.98);
+    expect(c.factor('a')).toBeGreaterThan(1.3);
+    expect(c.factor('a')).toBeLessThan(1.42);
+    expect(c.coverage('a')).toBeGreaterThan(0.9);
+  });
+
+  test('shrinks an over-wide quantile (factor < 1) and stays per key', () => {
+    const rnd = lcg(3);
+    const c = new ConformalCalibrator({ target: 0.98 });
+    for (let i = 0; i < 400; i++) {
+      c.observe('wide', 200, 100 * (0.9 + 0.2 * rnd()));
+      c.observe('tight', 100, 100 * (0.9 + 0.2 * rnd()));
+    }
+    expect(c.factor('wide')).toBeLessThan(0.6);
+    expect(c.factor('tight')).toBeGreaterThan(1.05);
+    expect(c.factor('unknown')).toBe(1);
+    expect(c.coverage('unknown')).toBeUndefined();
+    c.forget('wide');
+    expect(c.factor('wide')).toBe(1);
+  });
+
+  test('factor stays 1 until minSamples, ignores invalid pairs, is bounded and deterministic', () => {
+    const c = new ConformalCalibrator({ minSamples: 5, window: 10, maxFactor: 3 });
+    for (let i = 0; i < 4; i++) c.observe('k', 10, 50);
+    expect(c.factor('k')).toBe(1);
+    c.observe('k', Number.NaN, 1);
+    c.observe('k', 10, -1);
+    expect(c.headroom('k').samples).toBe(4);
+    c.observe('k', 10, 50);
+    expect(c.factor('k')).toBe(3); // 5x miss, clamped at maxFactor
+    for (let i = 0; i < 100; i++) c.observe('k', 10, 10);
+    expect(c.headroom('k').samples).toBe(10); // bounded window
+    expect(c.factor('k')).toBe(1);
+    const a = new ConformalCalibrator();
+    const b = new ConformalCalibrator();
+    for (let i = 0; i < 50; i++) {
+      a.observe('x', 10, i % 17);
+      b.observe('x', 10, i % 17);
+    }
+    expect(a.headroom('x')).toEqual(b.headroom('x'));
+  });
+});

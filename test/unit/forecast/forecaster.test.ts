@@ -1,0 +1,180 @@
+/** @jest-environment ./test/unit/forecast/ort-environment.cjs */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { calendarFeatures } from '../../../src/forecast/calendar.js';
+import { loadModelCard } from '../../../src/forecast/card.js';
+import { defaultCardPath, defaultModelPath, Forecaster, type SeriesInput } from '../../../src/forecast/forecaster.js';
+import { ModelContractError, OnnxForecastModel } from '../../../src/forecast/model.js';
+
+const fixtures = path.resolve('test/fixtures/models');
+const tmp = mkdtempSync(path.join(tmpdir(), 'forecast-test-'));
+const END = new Date('2024-03-04T10:00:00Z'); // a Monday
+
+function daily(n: number, level = 50, phase = 0): number[] {
+  return Array.from({ length: n }, (_, t) => level * (1 + 0.5 * Math.sin((2 * Math.PI * (t + phase)) / 24)));
+}
+
+const forecasters: Forecaster[] = [];
+async function make(opts: Parameters<typeof Forecaster.create>[0]): Promise<Forecaster> {
+  const f = await Forecaster.create(opts);
+  forecasters.push(f);
+  return f;
+}
+afterAll(async () => {
+  for (const f of forecasters) await f.close();
+});
+
+describe('model contract', () => {
+  test.each([
+    ['wrong-name', /no input 'history'/],
+    ['wrong-history-shape', /'history' has shape \[N,24\], expected \[N,168\]/],
+    ['fixed-batch', /fixed batch dimension/],
+    ['wrong-output-shape', /'quantiles' has shape \[N,6,2\], expected \[N,6,3\]/],
+  ])('rejects %s with ModelContractError', async (name, message) => {
+    const card = await loadModelCard(defaultCardPath());
+    const p = OnnxForecastModel.load(path.join(fixtures, `${name}.onnx`), card);
+    await expect(p).rejects.toBeInstanceOf(ModelContractError);
+    await expect(OnnxForecastModel.load(path.join(fixtures, `${name}.onnx`), card)).rejects.toThrow(message);
+  });
+
+  test('the committed model satisfies its card', async () => {
+    const card = await loadModelCard(defaultCardPath());
+    const m = await OnnxForecastModel.load(defaultModelPath(), card);
+    expect(m.historyLength).toBe(168);
+    expect(m.horizonSteps).toBe(6);
+    await m.release();
+  });
+
+  test('a wrong-shape model puts the forecaster in fallback mode with the contract error', async () => {
+    const f = await make({ modelPath: path.join(fixtures, 'wrong-history-shape.onnx') });
+    expect(f.modelStatus.loaded).toBe(false);
+    expect(f.modelStatus.error).toMatch(/ModelContractError/);
+  });
+
+  test('an invalid card is rejected without throwing from create()', async () => {
+    const card = path.join(tmp, 'bad.card.json');
+    writeFileSync(card, JSON.stringify({ schemaVersion: 1, name: 'x', version: '1', contract: { inputs: [] } }));
+    const f = await make({ cardPath: card });
+    expect(f.modelStatus.loaded).toBe(false);
+    expect(f.modelStatus.error).toMatch(/invalid model card/);
+    const [fc] = await f.forecast([{ key: 'a', history: daily(200), endTime: END }]);
+    expect(fc!.source).toBe('seasonal-naive');
+    expect(fc!.horizonSteps).toBe(6);
+  });
+});
+
+describe('Forecaster', () => {
+  test('embedded model: one forecast per input, in order, monotone quantiles in series units', async () => {
+    const f = await make({});
+    expect(f.modelStatus).toEqual({ name: expect.stringMatching(/@/), loaded: true });
+    const inputs: SeriesInput[] = Array.from({ length: 50 }, (_, i) => ({
+      key: `s${i}`,
+      history: daily(168, 10 + 20 * i, i),
+      endTime: END,
+    }));
+    inputs.splice(7, 0, { key: 'short', history: daily(30), endTime: END });
+    const out = await f.forecast(inputs);
+    expect(out.map((o) => o.key)).toEqual(inputs.map((i) => i.key));
+    for (const o of out) {
+      expect(o.p50).toHaveLength(6);
+      expect(o.stepSeconds).toBe(3600);
+      for (let h = 0; h < 6; h++) expect(o.p50[h]! <= o.p90[h]! && o.p90[h]! <= o.p99[h]!).toBe(true);
+    }
+    expect(out.filter((o) => o.source === 'onnx')).toHaveLength(50);
+    // Scale equivariance of the contract: a 20x larger series gets a ~20x larger forecast.
+    const small = out.find((o) => o.key === 's0')!;
+    const big = (await f.forecast([{ key: 'b', history: daily(168, 200, 0), endTime: END }]))[0]!;
+    expect(big.p50[0]! / small.p50[0]!).toBeCloseTo(20, 3);
+    // The level is right: next value of the daily pattern within 30 %.
+    const next = 10 * (1 + 0.5 * Math.sin((2 * Math.PI * 168) / 24));
+    expect(Math.abs(small.p50[0]! - next) / next).toBeLessThan(0.3);
+  });
+
+  test('short history falls back with a reason', async () => {
+    const f = await make({});
+    const [a, b] = await f.forecast([
+      { key: 'day2', history: daily(60), endTime: END },
+      { key: 'hour5', history: [3, 4, 5, 4, 5], endTime: END },
+    ]);
+    expect(a!.source).toBe('seasonal-naive');
+    expect(a!.fallbackReason).toBe('history too short for the model: 60 of 168 hourly points');
+    expect(b!.source).toBe('ewma');
+    expect(b!.fallbackReason).toMatch(/too short/);
+  });
+
+  test('too many gaps falls back; a few gaps are filled and use the model', async () => {
+    const f = await make({});
+    const gappy = daily(168);
+    for (let i = 0; i < 30; i++) gappy[i * 5] = Number.NaN;
+    const few = daily(168);
+    few[100] = Number.NaN;
+    few[167] = Number.NaN;
+    const [a, b] = await f.forecast([
+      { key: 'gappy', history: gappy, endTime: END },
+      { key: 'few', history: few, endTime: END },
+    ]);
+    expect(a!.source).toBe('seasonal-naive');
+    expect(a!.fallbackReason).toMatch(/too many gaps for the model: 30 of the last 168/);
+    expect(b!.source).toBe('onnx');
+    expect(b!.p50.every(Number.isFinite)).toBe(true);
+  });
+
+  test('missing model file: create() does not throw, everything falls back with the reason', async () => {
+    const f = await make({ modelPath: path.join(tmp, 'nope.onnx') });
+    expect(f.modelStatus.loaded).toBe(false);
+    expect(f.modelStatus.error).toMatch(/not found/);
+    const [o] = await f.forecast([{ key: 'a', history: daily(400), endTime: END }]);
+    expect(o!.source).toBe('seasonal-naive');
+    expect(o!.model).toBe('same-hour-last-week');
+    expect(o!.fallbackReason).toMatch(/not loaded: model file not found/);
+  });
+
+  test('corrupt model file: fallback mode with the load error as reason', async () => {
+    const bad = path.join(tmp, 'corrupt.onnx');
+    writeFileSync(bad, Buffer.from('this is not an onnx protobuf \u0000\u0001\u0002'));
+    const f = await make({ modelPath: bad });
+    expect(f.modelStatus.loaded).toBe(false);
+    expect(f.modelStatus.error).toBeTruthy();
+    const [o] = await f.forecast([{ key: 'a', history: daily(200), endTime: END }]);
+    expect(o!.source).toBe('seasonal-naive');
+    expect(o!.fallbackReason).toMatch(/^model .* not loaded: /);
+  });
+
+  test('non-finite model output falls back for that series only', async () => {
+    const f = await make({ modelPath: path.join(fixtures, 'nan-output.onnx') });
+    expect(f.modelStatus.loaded).toBe(true);
+    const ok = daily(168); // first scaled value 1.0 -> finite output
+    const bad = daily(168);
+    bad[0] = 0; // first scaled value 0 -> log(-0.5) = NaN
+    const [a, b] = await f.forecast([
+      { key: 'ok', history: ok, endTime: END },
+      { key: 'bad', history: bad, endTime: END },
+    ]);
+    expect(a!.source).toBe('onnx');
+    expect(b!.source).toBe('seasonal-naive');
+    expect(b!.fallbackReason).toBe('model returned non-finite values for this series');
+    expect(b!.p50.every(Number.isFinite)).toBe(true);
+  });
+
+  test('empty input and all-gap input', async () => {
+    const f = await make({});
+    expect(await f.forecast([])).toEqual([]);
+    const [o] = await f.forecast([{ key: 'x', history: [Number.NaN, Number.NaN], endTime: END }]);
+    expect(o!.p99).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(o!.fallbackReason).toMatch(/no usable history/);
+  });
+
+  test('calendar features use local time of the first forecast step (Europe/Rome, Monday = 0)', () => {
+    // 2013-11-04 is a Monday; 00:00 CET = 23:00 UTC the day before.
+    const [hs, hc, ds, dc] = calendarFeatures(new Date('2013-11-03T23:00:00Z'), 'Europe/Rome');
+    expect(hs).toBeCloseTo(0);
+    expect(hc).toBeCloseTo(1);
+    expect(ds).toBeCloseTo(0);
+    expect(dc).toBeCloseTo(1);
+    // Summer time: 12:00 CEST = 10:00 UTC.
+    const [s, c] = calendarFeatures(new Date('2024-07-01T10:00:00Z'), 'Europe/Rome');
+    expect(s).toBeCloseTo(Math.sin(Math.PI));
+    expect(c).toBeCloseTo(-1);
+  });
+});

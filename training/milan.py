@@ -1,0 +1,81 @@
+"""Milan cellular activity: loading, the time/square split and calendar features.
+
+Data: Telecom Italia "Telecommunications - SMS, Call, Internet - MI" (Harvard Dataverse
+doi:10.7910/DVN/EGZHFV; Barlacchi et al., Scientific Data 2:150055, 2015), ODbL 1.0.
+
+The split constants here are the single source of truth: train.py writes them into
+models/forecaster.card.json and the TypeScript evaluation (src/forecast/eval.ts) reads them
+back from the card, so Python and TypeScript evaluate on exactly the same windows and squares.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+HISTORY = 168  # one week of hourly values as model input
+HORIZON = 6  # forecast the next six hours
+QUANTILES = (0.5, 0.9, 0.99)
+SEED = 20131101
+
+# Hour index 0 is 2013-11-01 00:00 CET (UTC+1; no DST change inside Nov-Dec 2013).
+# 2013-11-01 was a Friday; day of week counts 0 = Monday .. 6 = Sunday.
+FIRST_DOW = 4
+TEST_START = 24 * 24  # 2013-11-25 00:00: first held-out target hour
+TEST_END = 24 * 45  # 2013-12-16 00:00: end (exclusive) of held-out targets
+HOLIDAY_START = 24 * 49  # 2013-12-20: never evaluated on (holidays); not used at all here
+HELD_OUT_FRACTION = 0.2  # squares never seen in training
+VAL_FRACTION = 0.1  # training-side squares used only for early stopping
+
+
+def load_rows(path: str) -> list[np.ndarray]:
+    rows = []
+    with open(path, encoding="ascii") as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                rows.append(np.array([float(v) for v in line.split(",")], dtype=np.float64))
+    return rows
+
+
+def split_squares(n: int) -> tuple[list[int], list[int], list[int]]:
+    """(train, val, held_out) row indices; deterministic for a given row count."""
+    perm = np.random.default_rng(SEED).permutation(n)
+    n_test = int(round(HELD_OUT_FRACTION * n))
+    n_val = int(round(VAL_FRACTION * n))
+    held_out = sorted(int(i) for i in perm[:n_test])
+    val = sorted(int(i) for i in perm[n_test : n_test + n_val])
+    train = sorted(int(i) for i in perm[n_test + n_val :])
+    return train, val, held_out
+
+
+def calendar(t: int) -> np.ndarray:
+    """Calendar features of the forecast origin = hour index t of the FIRST forecast step."""
+    hour = t % 24
+    dow = (FIRST_DOW + t // 24) % 7
+    return np.array(
+        [
+            math.sin(2 * math.pi * hour / 24),
+            math.cos(2 * math.pi * hour / 24),
+            math.sin(2 * math.pi * dow / 7),
+            math.cos(2 * math.pi * dow / 7),
+        ],
+        dtype=np.float64,
+    )
+
+
+SCALE_EPSILON = 1e-6
+
+
+def scale_of(history: np.ndarray) -> float:
+    s = float(history.mean())
+    return s if s >= SCALE_EPSILON else 1.0
+
+
+def windows(series: np.ndarray, first_target: int, end_target: int):
+    """Yield (origin t, history, targets) for every t with targets inside [first_target, end_target)."""
+    lo = max(HISTORY, first_target)
+    hi = min(end_target, len(series)) - HORIZON
+    for t in range(lo, hi + 1):
+        yield t, series[t - HISTORY : t], series[t : t + HORIZON]
