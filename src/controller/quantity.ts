@@ -4,11 +4,11 @@ const SUFFIX: Record<string, number> = {
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
 
-/** Parses "1500m", "2", "64Gi", "1e3"; returns NaN for anything else (callers validate). */
+/** Parses "1500m", "2", "64Gi", "1e3", ".5" (the API's quantity pattern); returns NaN for anything else (callers validate). */
 export function parseQuantity(q: string | number | undefined): number {
   if (q === undefined) return NaN;
   if (typeof q === 'number') return q;
-  const m = /^([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(q.trim());
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?(?:\d+(?:\.\d*)?|\.\d+))?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(q.trim());
   if (!m) return NaN;
   return Number(m[1]) * SUFFIX[m[2] ?? '']!;
 }
