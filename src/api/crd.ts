@@ -40,7 +40,7 @@ const d = (description: string): Schema => ({ description });
 const mbps = (description: string): Schema => num(0, LIMIT.mbpsMax, d(description));
 const positiveMbps = (description: string): Schema => num(0, LIMIT.mbpsMax, { exclusiveMinimum: true, ...d(description) });
 const latency = (description: string): Schema => num(0, LIMIT.latencyMsMax, { exclusiveMinimum: true, ...d(description) });
-const quantity: Schema = { anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: PATTERN.quantity, 'x-kubernetes-int-or-string': true };
+const quantity: Schema = { anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: PATTERN.quantity, maxLength: LIMIT.quantityMax, 'x-kubernetes-int-or-string': true };
 const resourceList: Schema = { type: 'object', additionalProperties: quantity, maxProperties: LIMIT.resourcesMax };
 
 const throughput = (what: string): Schema =>

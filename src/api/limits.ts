@@ -50,6 +50,7 @@ export const LIMIT = {
   resourcesMax: 8,
   nodeSelectorMax: 16,
   stringMax: 256,
+  quantityMax: 32, // keeps the requests <= limits CEL rule within the cost budget
   imageMax: 512,
   queryMax: 2048,
   replicasMax: 1000,

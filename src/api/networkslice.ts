@@ -47,7 +47,7 @@ const mbps = () => z.number().min(0).max(LIMIT.mbpsMax);
 const positiveMbps = () => z.number().gt(0).max(LIMIT.mbpsMax);
 const latencyMs = () => z.number().gt(0).max(LIMIT.latencyMsMax);
 const percent = () => z.number().min(0).max(100);
-const quantity = z.union([z.number().int(), re(PATTERN.quantity, 'a resource quantity such as 500m or 2Gi')]);
+const quantity = z.union([z.number().int(), re(PATTERN.quantity, 'a resource quantity such as 500m or 2Gi').max(LIMIT.quantityMax)]);
 const resourceList = z.record(z.string().min(1).max(LIMIT.stringMax), quantity).refine((r) => Object.keys(r).length <= LIMIT.resourcesMax, `at most ${LIMIT.resourcesMax} entries`);
 
 export const Snssai = z.strictObject({

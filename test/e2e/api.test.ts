@@ -4,24 +4,14 @@
  * rejected by the CRD schema / CEL rules at create time with a message naming the field.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CRD_FILE } from '../../src/api/crd-yaml.js';
 import { parseNetworkSlice } from '../../src/api/networkslice.js';
 import { examples, INVALID, manifestOf, VALID_VARIANTS } from '../fixtures/api/corpus.js';
-import { createNamespace, eventually, kubectl } from './support.js';
+import { createNamespace, installCrd, kubectl, repoRoot as root } from './support.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let ns: string;
 
 beforeAll(async () => {
-  const r = await kubectl(['apply', '--server-side', '-f', path.join(root, 'crds', CRD_FILE)]);
-  expect(r.stderr).toBe('');
-  await eventually('CRD established', async () => {
-    const g = await kubectl(['wait', '--for=condition=Established', '--timeout=30s', `crd/networkslices.slicing.telco.dev`]);
-    return g.code === 0;
-  });
-  // Discovery is cached by kubectl; wait until the short name resolves.
-  await eventually('nsl served', async () => (await kubectl(['get', 'nsl', '-A'])).code === 0);
+  await installCrd();
   ns = await createNamespace('api');
 });
 

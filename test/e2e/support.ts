@@ -1,6 +1,7 @@
 /** Helpers shared by e2e tests: clients and kubectl against the cluster from global-setup.ts. */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 
 export function e2eEnv(): { kubeconfig: string; binDir: string; serverVersion: string } {
@@ -22,9 +23,12 @@ export interface KubectlResult {
   stderr: string;
 }
 
-/** Runs the real kubectl built with the cluster; resolves with the exit code (never rejects). */
-export function kubectl(args: string[], input?: string): Promise<KubectlResult> {
-  const { kubeconfig, binDir } = e2eEnv();
+/**
+ * Runs the real kubectl built with the cluster; resolves with the exit code (never rejects).
+ * `kubeconfig` targets a test's own cluster instead of the shared one.
+ */
+export function kubectl(args: string[], input?: string, kubeconfig = e2eEnv().kubeconfig): Promise<KubectlResult> {
+  const { binDir } = e2eEnv();
   return new Promise((resolve) => {
     const child = execFile(path.join(binDir, 'kubectl'), ['--kubeconfig', kubeconfig, ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
@@ -55,4 +59,15 @@ export async function createNamespace(prefix: string): Promise<string> {
   const core = kubeConfig().makeApiClient(k8s.CoreV1Api);
   await core.createNamespace({ body: { metadata: { name } } });
   return name;
+}
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Installs the NetworkSlice CRD from crds/ and waits until the API server serves it. */
+export async function installCrd(kubeconfig = e2eEnv().kubeconfig): Promise<void> {
+  const r = await kubectl(['apply', '--server-side', '-f', path.join(repoRoot, 'crds')], undefined, kubeconfig);
+  if (r.code !== 0) throw new Error(`CRD install failed: ${r.stderr}`);
+  await eventually('CRD established', async () => (await kubectl(['wait', '--for=condition=Established', '--timeout=30s', 'crd/networkslices.slicing.telco.dev'], undefined, kubeconfig)).code === 0);
+  // kubectl caches discovery: wait until the short name resolves.
+  await eventually('nsl served', async () => (await kubectl(['get', 'nsl', '-A'], undefined, kubeconfig)).code === 0);
 }

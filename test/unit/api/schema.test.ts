@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { networkSliceCrd } from '../../../src/api/crd.js';
-import { renderCrdYaml } from '../../../src/api/crd-yaml.js';
+import { crdFileTargets, renderCrdYaml } from '../../../src/api/crd-yaml.js';
 import { renderApiReference } from '../../../src/api/reference-doc.js';
 import { parseNetworkSlice } from '../../../src/api/networkslice.js';
 import { toSliceView } from '../../../src/controller/view-from-api.js';
@@ -55,8 +56,11 @@ describe('controller view', () => {
 });
 
 describe('CRD', () => {
-  it('committed crds/ YAML is what src/api/crd.ts generates (npm run gen:crds)', () => {
-    expect(readFileSync(new URL('../../../crds/networkslices.slicing.telco.dev.yaml', import.meta.url), 'utf8')).toBe(renderCrdYaml());
+  it('committed crds/ and chart crds/ YAML are what src/api/crd.ts generates (npm run gen:crds)', () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const targets = crdFileTargets(root);
+    expect(targets).toEqual(['crds/networkslices.slicing.telco.dev.yaml', 'charts/slice-operator/crds/networkslices.slicing.telco.dev.yaml']);
+    for (const t of targets) expect(readFileSync(`${root}/${t}`, 'utf8')).toBe(renderCrdYaml());
     expect(parse(renderCrdYaml())).toEqual(networkSliceCrd());
     expect(readFileSync(new URL('../../../docs/api-reference.md', import.meta.url), 'utf8')).toBe(renderApiReference());
   });
