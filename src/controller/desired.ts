@@ -15,7 +15,11 @@ export interface KubeObj {
 /** Decisions made from observations, input to desired(). */
 export interface Decisions {
   replicas: Record<string, number>;
-  /** Sites for UPF pods; undefined when placement failed (keep the UPF where it is). */
+  /**
+   * Sites for UPF pods. Undefined when the UPF was never placed: its Deployment (and Service) is
+   * then left out, since pods scheduled anywhere could break the latency budget or the area of
+   * service. A UPF placed before keeps its last sites (the reconciler passes them).
+   */
   upfSites?: string[];
 }
 
@@ -162,6 +166,7 @@ export function desired(v: SliceView, d: Decisions): KubeObj[] {
     },
   ];
   for (const cnf of v.cnfs) {
+    if (cnf.type === 'upf' && d.upfSites === undefined) continue;
     objs.push(deployment(v, cnf, d, qosName));
     const svc = service(v, cnf);
     if (svc) objs.push(svc);

@@ -102,7 +102,9 @@ export class SliceReconciler {
       return {};
     }
 
-    const mem = this.memory.get(key) ?? { recommendations: {} };
+    // After a restart the last placement comes from status, so a UPF that cannot be re-placed
+    // now stays where it runs instead of being dropped or scheduled anywhere.
+    const mem = this.memory.get(key) ?? { recommendations: {}, lastSites: obj.status?.placement?.upfSites?.length ? obj.status.placement.upfSites : undefined };
     this.memory.set(key, mem);
     this.d.observer.upsert({
       key,

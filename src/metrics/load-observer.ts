@@ -82,7 +82,10 @@ export class LoadObserver {
   cycles = 0;
   lastError?: string;
 
-  constructor(private readonly o: LoadObserverOptions) {}
+  constructor(private readonly o: LoadObserverOptions) {
+    // Without telemetry the load is unknown: slices hold capacity and say why (Degraded).
+    if (!o.prometheus) this.lastError = 'no Prometheus configured (--prometheus-url): slice load is unknown';
+  }
 
   get stepMs(): number {
     return this.o.stepSeconds * 1000;
@@ -228,8 +231,10 @@ export class LoadObserver {
         continue;
       }
       l.telemetryError = undefined;
+      // The observation time moves only with a new value or a new step: a steady slice must not
+      // rewrite its status every cycle (a no-op resync performs zero writes).
+      if (l.current !== v || l.observedAt === undefined || this.stepOf(l.observedAt) !== step) l.observedAt = now;
       l.current = v;
-      l.observedAt = now;
       this.record(l, step, v);
       const p = this.pending.get(s.key);
       if (p && p.step === step && this.o.calibrator) {

@@ -1,0 +1,65 @@
+/**
+ * The operator's entry point (the container runs `node dist/cmd/operator.js`).
+ * Flags: see options.ts. In a pod it uses the in-cluster config; elsewhere --kubeconfig or
+ * $KUBECONFIG.
+ */
+import { existsSync } from 'node:fs';
+import * as k8s from '@kubernetes/client-node';
+import { Manager } from '../controller/manager.js';
+import { toSliceView } from '../controller/view-from-api.js';
+import { createForecasting } from '../forecast/wiring.js';
+import { createLogger } from '../runtime/logger.js';
+import { parseFlags } from './options.js';
+
+async function main(): Promise<void> {
+  let flags;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    process.exit(2);
+  }
+  const log = createLogger({ logger: 'slice-operator' }, { level: flags['log-level'] });
+  const kc = new k8s.KubeConfig();
+  if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
+  else if (process.env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')) kc.loadFromCluster();
+  else kc.loadFromDefault();
+
+  const { forecaster, calibrator, status } = await createForecasting({ modelPath: flags['model-path'], log });
+  log.info('forecaster loaded', status);
+  const manager = new Manager({
+    kubeConfig: kc,
+    log,
+    parse: toSliceView,
+    leaderElect: flags['leader-elect'],
+    leaseNamespace: flags['lease-namespace'],
+    leaseName: flags['lease-name'],
+    metricsBind: flags['metrics-bind-address'],
+    prometheusUrl: flags['prometheus-url'],
+    forecaster,
+    calibrator,
+    stepSeconds: flags['step-seconds'],
+    cycleMs: flags['cycle-seconds'] ? flags['cycle-seconds'] * 1000 : undefined,
+    clock: flags['replay-clock'],
+    maxConcurrentReconciles: flags['max-concurrent-reconciles'],
+  });
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    void manager.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (e) => log.error('unhandled rejection (contained)', { error: String(e) }));
+  await manager.start();
+  log.info('started', { metricsPort: manager.metricsPort, leaderElection: flags['leader-elect'], identity: manager.elector?.identity });
+}
+
+void main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
