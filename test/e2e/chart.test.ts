@@ -1,0 +1,140 @@
+/**
+ * The Helm chart on the real control plane: lint and template pass, install succeeds, and the
+ * operator running with the chart's ServiceAccount token (not the admin credential) reconciles a
+ * slice, while verbs the chart does not grant are refused by the real RBAC authorizer.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+import { Manager } from '../../src/controller/manager.js';
+import { toSliceView } from '../../src/controller/view-from-api.js';
+import { ApiError } from '../../src/runtime/errors.js';
+import { silentLogger } from '../../src/runtime/logger.js';
+import { createNamespace, e2eEnv, eventually, installCrd, kubeConfig, kubectl, repoRoot } from './support.js';
+
+const chart = path.join(repoRoot, 'charts', 'slice-operator');
+const release = 'slice-operator';
+const releaseNs = 'slice-operator-system';
+const sa = `system:serviceaccount:${releaseNs}:slice-operator`;
+
+function helm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { kubeconfig, binDir } = e2eEnv();
+  return new Promise((resolve) => {
+    execFile(path.join(binDir, 'helm'), [...args, '--kubeconfig', kubeconfig], { maxBuffer: 64 << 20, env: { ...process.env, HELM_CACHE_HOME: '/tmp/helm-e2e/cache', HELM_CONFIG_HOME: '/tmp/helm-e2e/config', HELM_DATA_HOME: '/tmp/helm-e2e/data' } }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('Helm chart', () => {
+  let manager: Manager | undefined;
+
+  afterAll(async () => {
+    await manager?.stop();
+    await helm(['uninstall', release, '-n', releaseNs, '--wait']);
+  });
+
+  test('helm lint and helm template pass', async () => {
+    const lint = await helm(['lint', chart, '--strict']);
+    expect(lint.stdout + lint.stderr).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+    const withAll = await helm(['lint', chart, '--strict', '--set', 'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true,operator.prometheusUrl=http://prom:9090']);
+    expect(withAll.code).toBe(0);
+    const bad = await helm(['lint', chart, '--set', 'operator.logLevel=loud']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toContain('logLevel');
+
+    const t = await helm(['template', release, chart, '-n', releaseNs, '--include-crds', '--set', 'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true']);
+    expect(t.stderr).toBe('');
+    const kinds = parseAllDocuments(t.stdout).map((d) => (d.toJSON() as { kind?: string } | null)?.kind).filter(Boolean).sort();
+    expect(kinds).toEqual(
+      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'CustomResourceDefinition', 'Deployment', 'PodDisruptionBudget', 'PrometheusRule', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor'].sort(),
+    );
+    const dep = parseAllDocuments(t.stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'Deployment');
+    expect(dep.spec.replicas).toBe(2);
+    expect(dep.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    expect(dep.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(dep.spec.template.spec.containers[0].args).toContain('--leader-elect=true');
+  });
+
+  test('helm install into the real control plane', async () => {
+    await installCrd(); // CRDs may exist already (other tests): helm leaves them as they are
+    const r = await helm(['install', release, chart, '-n', releaseNs, '--create-namespace', '--wait', '--timeout', '3m']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('STATUS: deployed');
+    expect(r.stdout).toContain('operator.prometheusUrl is empty');
+    await eventually('2 operator pods Running on kwok nodes', async () => {
+      const pods = JSON.parse((await kubectl(['get', 'pods', '-n', releaseNs, '-o', 'json'])).stdout);
+      return pods.items.filter((p: { status: { phase: string } }) => p.status.phase === 'Running').length === 2;
+    });
+  });
+
+  test("the operator with the chart's ServiceAccount token reconciles a slice, and RBAC refuses what it was not granted", async () => {
+    const token = (await kubectl(['create', 'token', 'slice-operator', '-n', releaseNs, '--duration=1h'])).stdout.trim();
+    expect(token.split('.').length).toBe(3);
+    const admin = kubeConfig();
+    const cluster = admin.getCurrentCluster()!;
+    const kc = new k8s.KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'local', server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: false }],
+      users: [{ name: 'operator', token }],
+      contexts: [{ name: 'operator', cluster: 'local', user: 'operator' }],
+      currentContext: 'operator',
+    });
+    manager = new Manager({
+      kubeConfig: kc,
+      log: silentLogger,
+      parse: toSliceView,
+      leaderElect: true,
+      leaseNamespace: releaseNs,
+      leaseName: release,
+      stepSeconds: 3600,
+      cycleMs: 1000,
+      onLostLeadership: () => undefined,
+    });
+    await manager.start();
+    const ns = await createNamespace('rbac');
+    const slice = {
+      apiVersion: 'slicing.telco.dev/v1alpha1',
+      kind: 'NetworkSlice',
+      metadata: { name: 'iot', namespace: ns },
+      spec: {
+        snssai: { sst: 3, sd: '0000c1' },
+        plmn: { mcc: '999', mnc: '70' },
+        serviceType: 'mMTC',
+        cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: 100 }, minReplicas: 2, resources: { requests: { cpu: '100m' } } }],
+        scaling: { mode: 'static' },
+      },
+    };
+    expect((await kubectl(['apply', '-f', '-'], JSON.stringify(slice))).stderr).toBe('');
+    await eventually('slice Ready under the chart RBAC', async () => {
+      const s = JSON.parse((await kubectl(['get', '-n', ns, 'nsl', 'iot', '-o', 'json'])).stdout);
+      return s.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+    }, 90_000, 500);
+    const lease = JSON.parse((await kubectl(['get', 'lease', '-n', releaseNs, release, '-o', 'json'])).stdout);
+    expect(lease.spec.holderIdentity).toBe(manager.elector!.identity);
+
+    // The same credential, a verb it should not have: refused by the API server (403).
+    const forbidden = async (method: string, p: string, body?: unknown) => {
+      try {
+        await manager!.client.request(method, p, body ? { body } : {});
+        return 'allowed';
+      } catch (e) {
+        return e instanceof ApiError ? e.status : String(e);
+      }
+    };
+    expect(await forbidden('GET', '/api/v1/secrets')).toBe(403);
+    expect(await forbidden('DELETE', `/apis/apps/v1/namespaces/${ns}/deployments/iot-upf`)).toBe(403);
+    expect(await forbidden('DELETE', '/api/v1/nodes/edge-a-node-0')).toBe(403);
+    expect(await forbidden('POST', '/api/v1/namespaces', { metadata: { name: 'nope' } })).toBe(403);
+    // Nothing is granted by wildcard.
+    const list = await kubectl(['auth', 'can-i', '--list', `--as=${sa}`]);
+    expect(list.code).toBe(0);
+    const ours = list.stdout.split('\n').filter((l) => /slicing|deployments|configmaps|services|leases|priorityclasses|nodes|events/.test(l));
+    expect(ours.length).toBeGreaterThan(5);
+    expect(ours.join('\n')).not.toMatch(/\[\*\]|\s\*\s/);
+    expect((await kubectl(['auth', 'can-i', 'delete', 'networkslices', `--as=${sa}`, '-A'])).stdout.trim()).toBe('no');
+    expect((await kubectl(['auth', 'can-i', 'update', 'leases', `--as=${sa}`, '-n', 'default'])).stdout.trim()).toBe('no');
+    expect((await kubectl(['auth', 'can-i', 'update', 'leases', `--as=${sa}`, '-n', releaseNs])).stdout.trim()).toBe('yes');
+  });
+});
