@@ -48,13 +48,16 @@ export function open5gsMetrics(slices: ReplayedSlice[], step: number): string {
  * `promtool tsdb create-blocks-from openmetrics`: gives Prometheus the history an operator would
  * find in a cluster that has been running for a while.
  */
-export function openMetricsHistory(slices: ReplayedSlice[], clock: ReplayClock, steps: number, untilWallMs: number): string {
+export function openMetricsHistory(slices: ReplayedSlice[], clock: ReplayClock, steps: number, untilWallMs: number, target?: { job: string; instance: string }): string {
+  // With the scrape's job/instance labels the history and the live scrapes are one series;
+  // without them a sum over the metric would count the backfilled series twice until it goes stale.
+  const extra = target ? `,job="${target.job}",instance="${target.instance}"` : '';
   const out: string[] = ['# HELP fivegs_smffunction_sm_sessionnbr Active Sessions', '# TYPE fivegs_smffunction_sm_sessionnbr gauge'];
   const stepMs = clock.stepSeconds * 1000;
   for (const s of slices) {
     for (let k = steps; k >= 1; k--) {
       const wall = untilWallMs - k * stepMs;
-      out.push(`fivegs_smffunction_sm_sessionnbr{plmnid="${s.plmnid}",snssai="${s.snssai}"} ${format(s.trace.at(stepAt(clock, wall)))} ${(wall / 1000).toFixed(3)}`);
+      out.push(`fivegs_smffunction_sm_sessionnbr{plmnid="${s.plmnid}",snssai="${s.snssai}"${extra}} ${format(s.trace.at(stepAt(clock, wall)))} ${(wall / 1000).toFixed(3)}`);
     }
   }
   out.push('# EOF');

@@ -1,4 +1,4 @@
-/** @jest-environment ./test/unit/forecast/ort-environment.cjs */
+/** @jest-environment ./test/support/ort-environment.cjs */
 // Accuracy on REAL held-out data: squares the model never saw, hours after all training targets.
 // This can fail: it guards the committed model against regressions (e.g. a retrain that overfits).
 import { existsSync } from 'node:fs';

@@ -1,4 +1,4 @@
-/** @jest-environment ./test/unit/forecast/ort-environment.cjs */
+/** @jest-environment ./test/support/ort-environment.cjs */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
