@@ -68,6 +68,7 @@ export class Manager {
     collectDefaultMetrics({ register: this.registry });
     this.runtimeMetrics = new RuntimeMetrics(this.registry);
     this.sliceMetrics = new SliceMetrics(this.registry);
+    this.client.onWrite = (verb, resource) => this.runtimeMetrics.apiWrites.inc({ verb, resource });
     const inf = (path: string, labelSelector?: string) =>
       new Informer(this.client, { path, labelSelector, resyncMs: o.resyncMs ?? 10 * 60_000, watchdogMs: o.watchdogMs, watchTimeoutSeconds: 300 }, o.log.child({ informer: path }));
     const owned = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;

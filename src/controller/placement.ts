@@ -13,6 +13,8 @@ export interface PlacementRequest {
   maxSites: number;
   /** Total demand of the UPF replicas, to check site capacity. */
   demand: { replicas: number; cpuMillis: number; memoryBytes: number };
+  /** Required pod anti-affinity allows one replica per node: a site holds at most its Ready nodes. */
+  onePodPerNode?: boolean;
 }
 
 export type PlacementDecision =
@@ -60,7 +62,7 @@ export function choosePlacement(sites: Site[], req: PlacementRequest): Placement
     s.trackingAreas.forEach((ta) => covered.add(ta));
     capacity.cpuMillis += s.allocatable.cpuMillis;
     capacity.memoryBytes += s.allocatable.memoryBytes;
-    capacity.pods += s.allocatable.pods;
+    capacity.pods += req.onePodPerNode ? Math.min(s.allocatable.pods, s.readyNodes.length) : s.allocatable.pods;
   };
   // First the sites that add uncovered tracking areas, in preference order.
   for (const s of ordered) if ([...wantTAs].some((ta) => !covered.has(ta) && s.trackingAreas.includes(ta))) take(s);
@@ -73,7 +75,10 @@ export function choosePlacement(sites: Site[], req: PlacementRequest): Placement
     return {
       ok: false,
       reason: 'InsufficientCapacity',
-      message: `eligible sites (${chosen.map((s) => s.name).join(', ')}) offer ${capacity.cpuMillis}m CPU for ${req.demand.replicas} UPF replicas needing ${req.demand.cpuMillis}m`,
+      message:
+        capacity.pods < req.demand.replicas
+          ? `eligible sites (${chosen.map((s) => s.name).join(', ')}) hold ${capacity.pods} UPF pods${req.onePodPerNode ? ' (required anti-affinity: one per node)' : ''}; ${req.demand.replicas} replicas are needed`
+          : `eligible sites (${chosen.map((s) => s.name).join(', ')}) offer ${capacity.cpuMillis}m CPU for ${req.demand.replicas} UPF replicas needing ${req.demand.cpuMillis}m`,
     };
   }
   const names = chosen.map((s) => s.name).sort();

@@ -164,6 +164,7 @@ export class SliceReconciler {
         preferEdge: view.serviceType === 'URLLC',
         maxSites: view.placement.maxSites,
         demand: { replicas: n, cpuMillis: perReplica.cpu * n, memoryBytes: perReplica.mem * n },
+        onePodPerNode: view.placement.antiAffinity === 'required',
       });
     }
     const upfSites = placement?.ok ? placement.sites : mem.lastSites;

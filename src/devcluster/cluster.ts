@@ -116,11 +116,14 @@ export class LocalCluster {
         '--leader-elect=false', '--bind-address=127.0.0.1', `--secure-port=${kcmPort}`, allow,
         `--root-ca-file=${pki.caCert}`, `--service-account-private-key-file=${pki.saKey}`, '--use-service-account-credentials=true',
         '--cluster-cidr=10.244.0.0/16', '--allocate-node-cidrs=false', '--v=1',
+        // The default 20 QPS makes 1,000 ReplicaSets take minutes; a dev cluster on loopback can take more.
+        '--kube-api-qps=200', '--kube-api-burst=400',
       ];
       this.supervise('kube-controller-manager', () => startSupervised('kube-controller-manager', bins['kube-controller-manager'], kcmArgs, path.join(logs, 'kube-controller-manager.log')));
       const schedArgs = [
         `--kubeconfig=${schedKubeconfig}`, `--authentication-kubeconfig=${schedKubeconfig}`, `--authorization-kubeconfig=${schedKubeconfig}`,
         '--leader-elect=false', '--bind-address=127.0.0.1', `--secure-port=${schedPort}`, allow, '--v=1',
+        '--kube-api-qps=200', '--kube-api-burst=400',
       ];
       this.supervise('kube-scheduler', () => startSupervised('kube-scheduler', bins['kube-scheduler'], schedArgs, path.join(logs, 'kube-scheduler.log')));
       const kwokArgs = [

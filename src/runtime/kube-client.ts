@@ -22,6 +22,14 @@ export const PATCH = {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** `deployments`, `networkslices/status`, ... from a REST path (group, version, namespace, name dropped). */
+export function resourceOf(path: string): string {
+  const segs = path.split('?')[0]!.split('/').filter(Boolean);
+  let rest = segs[0] === 'api' ? segs.slice(2) : segs[0] === 'apis' ? segs.slice(3) : segs;
+  if (rest[0] === 'namespaces' && rest.length > 2) rest = rest.slice(2);
+  return rest[2] ? `${rest[0]}/${rest[2]}` : (rest[0] ?? path);
+}
+
 /**
  * A small REST client of ours over node:https, configured from a client-node KubeConfig (which
  * handles kubeconfig files, in-cluster config, tokens and exec plugins). Why not the generated
@@ -60,10 +68,14 @@ export class KubeClient {
 
   private countWrite(method: string, path: string): void {
     if (!MUTATING.has(method)) return;
-    const resource = path.split('?')[0]!.split('/').filter((s) => !/^(api|apis|v1|namespaces)$/.test(s))[0] ?? path;
+    const resource = resourceOf(path);
     const key = `${method} ${resource}`;
     this.writes.set(key, (this.writes.get(key) ?? 0) + 1);
+    this.onWrite?.(method, resource);
   }
+
+  /** Called on every mutating request (the operator exports them as a metric). */
+  onWrite?: (verb: string, resource: string) => void;
 
   /** One request; resolves with the parsed JSON body, rejects with ApiError on non-2xx. */
   async request<T = Json>(method: string, path: string, o: RequestOptions = {}): Promise<T> {

@@ -23,6 +23,14 @@ describe('sites and placement', () => {
     expect(d).toMatchObject({ ok: true, sites: ['edge-a', 'edge-b'] });
   });
 
+  test('required anti-affinity counts one UPF per Ready node', () => {
+    const req = { latencyBudgetMs: 5, preferEdge: true, maxSites: 2, demand: { ...demand, replicas: 5 } };
+    expect(choosePlacement(discoverSites(nodes()), { ...req, onePodPerNode: false })).toMatchObject({ ok: true });
+    const d = choosePlacement(discoverSites(nodes()), { ...req, onePodPerNode: true });
+    expect(d).toMatchObject({ ok: false, reason: 'InsufficientCapacity' });
+    if (!d.ok) expect(d.message).toBe('eligible sites (edge-a, edge-b) hold 4 UPF pods (required anti-affinity: one per node); 5 replicas are needed');
+  });
+
   test('a budget no site meets is refused with a clear message', () => {
     const d = choosePlacement(discoverSites(nodes()), { latencyBudgetMs: 1, preferEdge: true, maxSites: 2, demand });
     expect(d.ok).toBe(false);

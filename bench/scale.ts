@@ -1,0 +1,189 @@
+/**
+ * `npm run bench:scale`: scale and speed of the operator process on the real local control plane.
+ *   1. time for N slices (default 1,000; one UPF pod each, on kwok nodes) to reach Ready;
+ *   2. API writes during no-op resyncs of all of them (target 0);
+ *   3. reconcile latency percentiles (controller_runtime_reconcile_time_seconds);
+ *   4. operator RSS with M slices (default 10,000; the extra ones at minReplicas 0, so the
+ *      benchmark measures the operator, not kwok running 10,000 pods).
+ * --write-docs replaces the block between the bench markers in docs/benchmarks.md.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
+import { networkSliceCrd } from '../src/api/crd.js';
+import { FIELD_MANAGER } from '../src/controller/names.js';
+import { LocalCluster } from '../src/devcluster/cluster.js';
+import { freePort } from '../src/devcluster/ports.js';
+import { startSupervised } from '../src/devcluster/process.js';
+import { packageRoot } from '../src/forecast/forecaster.js';
+import { KubeClient } from '../src/runtime/kube-client.js';
+
+const { values: args } = parseArgs({
+  options: {
+    slices: { type: 'string', default: '1000' },
+    'rss-slices': { type: 'string', default: '10000' },
+    'write-docs': { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.slices);
+const M = Number(args['rss-slices']);
+const root = packageRoot();
+
+const slice = (ns: string, i: number, minReplicas: number) => ({
+  apiVersion: 'slicing.telco.dev/v1alpha1',
+  kind: 'NetworkSlice',
+  metadata: { name: `s-${i}`, namespace: ns },
+  spec: {
+    // Unique (plmn, sst, sd) per slice: sd counts up.
+    snssai: { sst: 128 + (i % 100), sd: i.toString(16).padStart(6, '0') },
+    plmn: { mcc: '001', mnc: '01' },
+    serviceType: 'custom',
+    cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: 100 }, minReplicas, maxReplicas: 4, resources: { requests: { cpu: '10m', memory: '16Mi' } } }],
+    scaling: { mode: 'static' },
+    placement: { antiAffinity: 'none' },
+  },
+});
+
+async function pool<T>(items: T[], concurrency: number, fn: (t: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
+
+type Metrics = Map<string, number>;
+async function scrape(port: number): Promise<Metrics> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const m: Metrics = new Map();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    m.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return m;
+}
+const sum = (m: Metrics, prefix: string): number => [...m].filter(([k]) => k.startsWith(prefix)).reduce((s, [, v]) => s + v, 0);
+
+/** Quantile from a cumulative Prometheus histogram (linear within the bucket, as histogram_quantile). */
+function histogramQuantile(m: Metrics, name: string, q: number): number {
+  const buckets = [...m]
+    .filter(([k]) => k.startsWith(`${name}_bucket{`))
+    .map(([k, v]) => ({ le: Number(/le="([^"]+)"/.exec(k)![1]!.replace('+Inf', 'Infinity')), v }))
+    .sort((a, b) => a.le - b.le);
+  const total = buckets.at(-1)!.v;
+  const rank = q * total;
+  let prevLe = 0;
+  let prevV = 0;
+  for (const b of buckets) {
+    if (b.v >= rank) return b.le === Infinity ? prevLe : prevLe + ((b.le - prevLe) * (rank - prevV)) / Math.max(1e-9, b.v - prevV);
+    prevLe = b.le;
+    prevV = b.v;
+  }
+  return NaN;
+}
+
+async function readyCount(client: KubeClient, ns: string): Promise<number> {
+  const list = await client.request<{ items: { status?: { conditions?: { type: string; status: string }[] } }[] }>('GET', `/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/networkslices`);
+  return list.items.filter((s) => s.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+}
+
+async function main(): Promise<void> {
+  const cluster = new LocalCluster({ log: () => undefined });
+  await cluster.start();
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(cluster.details.kubeconfig);
+  const client = new KubeClient(kc, 'bench');
+  const crd = networkSliceCrd() as { metadata: { name: string } };
+  await client.apply(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`, crd, FIELD_MANAGER);
+  for (let i = 0; i < 100; i++) {
+    if (await client.request('GET', '/apis/slicing.telco.dev/v1alpha1').then(() => true, () => false)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const metricsPort = await freePort();
+  const operator = startSupervised(
+    'slice-operator',
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'src/cmd/operator.ts'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${metricsPort}`, '--cycle-seconds=5', '--max-concurrent-reconciles=8', '--log-level=error'],
+    path.join(cluster.details.dir, 'operator.log'),
+    { cwd: root },
+  );
+  const results: Record<string, string | number> = {};
+  try {
+    for (let i = 0; i < 100; i++) {
+      if (await fetch(`http://127.0.0.1:${metricsPort}/readyz`).then((r) => r.ok, () => false)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // 1. N slices to Ready.
+    for (const ns of ['bench-a', 'bench-b']) await client.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, FIELD_MANAGER);
+    const t0 = Date.now();
+    await pool([...Array(N).keys()], 16, (i) => client.request('POST', '/apis/slicing.telco.dev/v1alpha1/namespaces/bench-a/networkslices', { body: slice('bench-a', i, 1) }));
+    const created = Date.now() - t0;
+    let ready = 0;
+    while ((ready = await readyCount(client, 'bench-a')) < N) {
+      if (Date.now() - t0 > 600_000) throw new Error(`only ${ready} of ${N} slices Ready after 600 s`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    results.readySeconds = (Date.now() - t0) / 1000;
+    results.createSeconds = created / 1000;
+    console.log(`${N} slices Ready in ${results.readySeconds} s (created in ${results.createSeconds} s)`);
+
+    // 2. No-op resyncs: the operator enqueues every slice every 5 s; count writes over 20 s.
+    await new Promise((r) => setTimeout(r, 10_000)); // let the last status writes land
+    const before = await scrape(metricsPort);
+    await new Promise((r) => setTimeout(r, 20_000));
+    const after = await scrape(metricsPort);
+    results.noopReconciles = sum(after, 'controller_runtime_reconcile_total{') - sum(before, 'controller_runtime_reconcile_total{');
+    results.noopWrites = sum(after, 'slice_operator_api_writes_total{') - sum(before, 'slice_operator_api_writes_total{');
+    console.log(`no-op resync: ${results.noopReconciles} reconciles, ${results.noopWrites} API writes`);
+
+    // 3. Reconcile latency over everything so far.
+    for (const q of [0.5, 0.9, 0.99]) results[`reconcileP${q * 100}ms`] = Math.round(histogramQuantile(after, 'controller_runtime_reconcile_time_seconds', q) * 10000) / 10;
+    results.reconciles = sum(after, 'controller_runtime_reconcile_total{');
+    console.log(`reconcile latency p50 ${results.reconcileP50ms} ms, p90 ${results.reconcileP90ms} ms, p99 ${results.reconcileP99ms} ms`);
+    results.rssMbAtN = Math.round((after.get('process_resident_memory_bytes') ?? NaN) / 2 ** 20);
+
+    // 4. RSS with M slices in total.
+    const extra = Math.max(0, M - N);
+    const t1 = Date.now();
+    await pool([...Array(extra).keys()].map((i) => i + N), 16, (i) => client.request('POST', '/apis/slicing.telco.dev/v1alpha1/namespaces/bench-b/networkslices', { body: slice('bench-b', i, 0) }));
+    while ((ready = await readyCount(client, 'bench-b')) < extra) {
+      if (Date.now() - t1 > 1_800_000) throw new Error(`only ${ready} of ${extra} extra slices Ready after 1800 s`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    results.extraReadySeconds = (Date.now() - t1) / 1000;
+    await new Promise((r) => setTimeout(r, 15_000)); // a few full cycles with everything cached
+    const big = await scrape(metricsPort);
+    results.rssMbAtM = Math.round((big.get('process_resident_memory_bytes') ?? NaN) / 2 ** 20);
+    results.heapMbAtM = Math.round((big.get('nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20);
+    console.log(`${M} slices: operator RSS ${results.rssMbAtM} MB (heap used ${results.heapMbAtM} MB); the extra ${extra} reached Ready in ${results.extraReadySeconds} s`);
+  } finally {
+    await operator.stop();
+    await cluster.stop();
+  }
+
+  const block = [
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process, 8 workers.`,
+    '',
+    '| measured | result | target |',
+    '|---|---|---|',
+    `| ${N} slices created -> all Ready (one UPF pod each, Running on kwok) | ${results.readySeconds} s (creates took ${results.createSeconds} s) | < 60 s |`,
+    `| API writes during no-op resyncs (20 s, ${results.noopReconciles} reconciles) | ${results.noopWrites} | 0 |`,
+    `| reconcile latency p50 / p90 / p99 (all ${results.reconciles} reconciles of the run) | ${results.reconcileP50ms} / ${results.reconcileP90ms} / ${results.reconcileP99ms} ms | |`,
+    `| operator RSS with ${N} slices | ${results.rssMbAtN} MB | |`,
+    `| operator RSS with ${M} slices (heap used) | ${results.rssMbAtM} MB (${results.heapMbAtM} MB) | < 200 MB |`,
+    `| ${Math.max(0, M - N)} more slices (minReplicas 0) created -> Ready | ${results.extraReadySeconds} s | |`,
+  ].join('\n');
+  console.log(`\n${block}`);
+  if (args['write-docs']) {
+    const file = path.join(root, 'docs', 'benchmarks.md');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace(/<!-- scale:begin -->[\s\S]*<!-- scale:end -->/, `<!-- scale:begin -->\n${block}\n<!-- scale:end -->`));
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
