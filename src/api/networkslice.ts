@@ -241,12 +241,23 @@ export interface FieldIssue {
   message: string;
 }
 
+/**
+ * The API server prunes `null` object fields of a CRD (none is nullable) before defaulting and
+ * validation; so does this edge, or the two would disagree on `field: null`. Nulls inside lists
+ * are kept: the server rejects those too.
+ */
+function withoutNullFields(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNullFields);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNullFields(x)]));
+}
+
 export const formatPath = (path: readonly PropertyKey[]): string =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
 
 /** Validates an object read from the API server; issues name the offending field. */
 export function parseNetworkSlice(obj: unknown): { ok: true; slice: NetworkSlice } | { ok: false; issues: FieldIssue[] } {
-  const r = NetworkSlice.safeParse(obj);
+  const r = NetworkSlice.safeParse(withoutNullFields(obj));
   if (r.success) return { ok: true, slice: r.data };
   // An unknown key is reported on the key itself, as the API server's strict decoding does.
   const issues = r.error.issues.flatMap((i) =>

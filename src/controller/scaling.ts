@@ -79,7 +79,9 @@ export function decideReplicas(
     return { replicas: r, recommended: r, provisionedLoad: r * (capacity || 0), reason: 'Static', message: `static scaling: ${r} replicas` };
   }
   const load = policy.mode === 'predictive' && finite(obs.forecastPeak) ? Math.max(obs.forecastPeak, obs.current ?? 0) : obs.current;
-  if (obs.telemetryDown || !finite(load) || !Number.isFinite(capacity)) {
+  // A forecast without a current observation is stale by definition (it was made from telemetry
+  // that has since gone missing): hold, as with no data at all.
+  if (obs.telemetryDown || !finite(obs.current) || !finite(load) || !Number.isFinite(capacity)) {
     return {
       replicas: hold,
       recommended: hold,

@@ -5,8 +5,12 @@
  */
 import path from 'node:path';
 import { parseNetworkSlice } from '../../src/api/networkslice.js';
+import fc from 'fast-check';
+import { ApiError } from '../../src/runtime/errors.js';
+import { KubeClient } from '../../src/runtime/kube-client.js';
 import { examples, INVALID, manifestOf, VALID_VARIANTS } from '../fixtures/api/corpus.js';
-import { createNamespace, installCrd, kubectl, repoRoot as root } from './support.js';
+import { extremeSlice, mutatedSlice } from '../fixtures/api/fuzz.js';
+import { createNamespace, installCrd, kubeConfig, kubectl, repoRoot as root } from './support.js';
 
 let ns: string;
 
@@ -58,5 +62,29 @@ describe('NetworkSlice CRD on the real API server', () => {
     // Nothing slipped into storage.
     const list = JSON.parse((await kubectl(['get', '-n', ns, 'networkslices', '-o', 'json'])).stdout);
     expect(list.items.filter((s: { metadata: { name: string } }) => s.metadata.name.startsWith('invalid-') || s.metadata.name.startsWith('xxx'))).toEqual([]);
+  });
+
+  it('agrees with zod on 300 fuzzed manifests (server-side dry run: accepted by both or rejected by both)', async () => {
+    const client = new KubeClient(kubeConfig());
+    const cases = fc.sample(fc.oneof({ weight: 3, arbitrary: mutatedSlice('fuzz') }, { weight: 1, arbitrary: extremeSlice('fuzz') }), { numRuns: 300, seed: 424242 });
+    const disagreements: string[] = [];
+    let rejected = 0;
+    for (const c of cases) {
+      let server: string | undefined;
+      try {
+        await client.request('POST', `/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/networkslices`, { body: c.manifest, query: { dryRun: 'All', fieldValidation: 'Strict' } });
+      } catch (e) {
+        if (!(e instanceof ApiError) || (e.status !== 422 && e.status !== 400)) throw e;
+        server = e.message;
+      }
+      const ours = parseNetworkSlice(c.manifest);
+      if (server !== undefined) rejected++;
+      if ((server === undefined) !== ours.ok) {
+        disagreements.push(`${JSON.stringify(c.mutations)}: server ${server ?? 'accepted'}; zod ${ours.ok ? 'accepted' : JSON.stringify(ours.issues)}`);
+      }
+    }
+    process.stderr.write(`[api] fuzz agreement: ${cases.length} manifests, ${rejected} rejected by the API server, ${disagreements.length} disagreements\n`);
+    expect(disagreements).toEqual([]);
+    expect(rejected).toBeGreaterThan(100);
   });
 });
