@@ -137,8 +137,9 @@ export function priorityClass(serviceType: SliceView['serviceType']): KubeObj {
     apiVersion: 'scheduling.k8s.io/v1',
     kind: 'PriorityClass',
     metadata: { name: priorityClassName(serviceType), labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
+    // globalDefault is left out: false is its default and the server omits it, so stating it
+    // would make every comparison with the live object fail.
     value: PRIORITY_BY_SERVICE[serviceType],
-    globalDefault: false,
     preemptionPolicy: serviceType === 'mMTC' ? 'Never' : 'PreemptLowerPriority',
     description: `Pods of ${serviceType} network slices (slice-operator)`,
   };

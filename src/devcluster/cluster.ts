@@ -129,6 +129,10 @@ export class LocalCluster {
       const kwokArgs = [
         `--kubeconfig=${kubeconfig}`, `--manage-nodes-with-annotation-selector=${KWOK_ANNOTATION}=fake`,
         '--cidr=10.244.0.1/16', '--node-ip=127.0.0.1', `--server-address=127.0.0.1:${kwokPort}`,
+        // Heartbeat through node Leases, as kubelets do. Without it kwok's status heartbeats can
+        // miss the controller-manager's grace period: nodes flap NotReady and their pods lose
+        // Ready for good (kwok does not set it back), which stalls long runs such as the demo.
+        '--node-lease-duration-seconds=40',
       ];
       this.supervise('kwok', () => startSupervised('kwok', bins.kwok, kwokArgs, path.join(logs, 'kwok.log'), { cwd: dir, env: { HOME: dir } }));
       await Promise.all([

@@ -113,8 +113,12 @@ export class Informer<T extends KubeObject = KubeObject> {
       signal: this.abort.signal,
       timeoutMs: 60_000,
     });
+    // List items carry no apiVersion/kind (watch events do): restore them from the list, or a
+    // cache filled by a re-list would never compare equal to desired objects and every resync
+    // after a restart or a 410 would re-apply everything.
+    const kind = res.kind?.replace(/List$/, '');
     const fresh = new Map<string, T>();
-    for (const item of res.items) fresh.set(objectKey(item), item);
+    for (const item of res.items) fresh.set(objectKey(item), { apiVersion: res.apiVersion, kind, ...item });
     for (const [k, old] of this.cache) if (!fresh.has(k)) {
       this.cache.delete(k);
       this.emit('delete', old);
