@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     // 2013-12-03 00:00 CET: a Tuesday in the forecaster's held-out weeks.
     'start-hour': { type: 'string', default: '768' },
     out: { type: 'string', default: 'demo-output' },
+    // Also keep this run's report in docs/demo.md (+ docs/demo/*.svg) and its table in the README.
+    record: { type: 'boolean', default: false },
   },
 });
 const HOURS = Number(args.hours);
@@ -228,12 +230,24 @@ async function main(): Promise<void> {
     writeFileSync(path.join(outDir, 'report.md'), markdown);
     for (const [name, svg] of Object.entries(svgs)) writeFileSync(path.join(outDir, `${name}.svg`), svg);
     writeFileSync(path.join(outDir, 'ticks.json'), JSON.stringify(Object.fromEntries(ticks)));
+    if (args.record) record(markdown, svgs);
     console.log(`\n${markdown.split('\n## Plots')[0]}\n\nreport: ${path.relative(process.cwd(), path.join(outDir, 'report.md'))} (+ one SVG per slice)`);
     await shutdown(0);
   } catch (e) {
     console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`);
     await shutdown(1);
   }
+}
+
+function record(markdown: string, svgs: Record<string, string>): void {
+  const docs = path.join(root, 'docs');
+  mkdirSync(path.join(docs, 'demo'), { recursive: true });
+  for (const [name, svg] of Object.entries(svgs)) writeFileSync(path.join(docs, 'demo', `${name}.svg`), svg);
+  const command = `\`npm run demo -- --record${process.argv.slice(2).filter((a) => a !== '--record').map((a) => ` ${a}`).join('')}\``;
+  writeFileSync(path.join(docs, 'demo.md'), `${markdown.replace(/\]\((\S+)\.svg\)/g, '](demo/$1.svg)').replace('# slice-operator demo report', `# slice-operator demo report\n\nRecorded with ${command}.`)}`);
+  const table = markdown.split('\n').filter((l) => l.startsWith('|')).join('\n');
+  const readme = path.join(root, 'README.md');
+  writeFileSync(readme, readFileSync(readme, 'utf8').replace(/<!-- demo:begin -->[\s\S]*<!-- demo:end -->/, `<!-- demo:begin -->\n${table}\n<!-- demo:end -->`));
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

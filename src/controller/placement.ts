@@ -15,6 +15,8 @@ export interface PlacementRequest {
   demand: { replicas: number; cpuMillis: number; memoryBytes: number };
   /** Required pod anti-affinity allows one replica per node: a site holds at most its Ready nodes. */
   onePodPerNode?: boolean;
+  /** Sites the UPF runs on now: kept while they still qualify (moving a UPF drops sessions). */
+  current?: string[];
 }
 
 export type PlacementDecision =
@@ -43,7 +45,11 @@ export function choosePlacement(sites: Site[], req: PlacementRequest): Placement
     const seen = ready.map((s) => `${s.name}=${s.ranLatencyMs ?? '?'}ms`).join(', ');
     return { ok: false, reason: 'NoSiteMeetsLatency', message: `no site meets the latency budget of ${budget} ms (${seen})` };
   }
-  const ordered = [...fast].sort(
+  // A site that cannot take even one more replica is passed over while others can (full sites
+  // still count when nothing else is left, so the refusal names them).
+  const perReplica = { cpu: req.demand.cpuMillis / Math.max(1, req.demand.replicas), mem: req.demand.memoryBytes / Math.max(1, req.demand.replicas) };
+  const roomy = fast.filter((s) => s.allocatable.pods >= 1 && s.allocatable.cpuMillis >= perReplica.cpu && s.allocatable.memoryBytes >= perReplica.mem);
+  const ordered = [...(roomy.length ? roomy : fast)].sort(
     (a, b) => tierRank(a.tier, req.preferEdge) - tierRank(b.tier, req.preferEdge) || (a.ranLatencyMs ?? 1e9) - (b.ranLatencyMs ?? 1e9) || a.name.localeCompare(b.name),
   );
   const wantTAs = new Set(req.trackingAreas ?? []);
@@ -55,6 +61,21 @@ export function choosePlacement(sites: Site[], req: PlacementRequest): Placement
   const chosen: Site[] = [];
   const covered = new Set<string>();
   const capacity = { cpuMillis: 0, memoryBytes: 0, pods: 0 };
+  const podsOf = (s: Site): number => (req.onePodPerNode ? Math.min(s.allocatable.pods, s.readyNodes.length) : s.allocatable.pods);
+  // Stickiness: the current sites stay while each still qualifies and together they still fit.
+  const current = req.current?.length ? req.current.map((n) => fast.find((s) => s.name === n)) : [];
+  if (current.length && current.every((s) => s !== undefined)) {
+    const cur = current as Site[];
+    const fits =
+      cur.reduce((a, s) => a + s.allocatable.cpuMillis, 0) >= req.demand.cpuMillis &&
+      cur.reduce((a, s) => a + s.allocatable.memoryBytes, 0) >= req.demand.memoryBytes &&
+      cur.reduce((a, s) => a + podsOf(s), 0) >= req.demand.replicas;
+    const servesArea = [...wantTAs].every((ta) => cur.some((s) => s.trackingAreas.includes(ta)));
+    if (fits && servesArea) {
+      const names = cur.map((s) => s.name).sort();
+      return { ok: true, sites: names, message: `UPF kept on ${names.join(', ')}${budget === undefined ? '' : ` within ${budget} ms`}` };
+    }
+  }
   const enough = (): boolean =>
     capacity.cpuMillis >= req.demand.cpuMillis && capacity.memoryBytes >= req.demand.memoryBytes && capacity.pods >= req.demand.replicas;
   const take = (s: Site): void => {
@@ -62,7 +83,7 @@ export function choosePlacement(sites: Site[], req: PlacementRequest): Placement
     s.trackingAreas.forEach((ta) => covered.add(ta));
     capacity.cpuMillis += s.allocatable.cpuMillis;
     capacity.memoryBytes += s.allocatable.memoryBytes;
-    capacity.pods += req.onePodPerNode ? Math.min(s.allocatable.pods, s.readyNodes.length) : s.allocatable.pods;
+    capacity.pods += podsOf(s);
   };
   // First the sites that add uncovered tracking areas, in preference order.
   for (const s of ordered) if ([...wantTAs].some((ta) => !covered.has(ta) && s.trackingAreas.includes(ta))) take(s);

@@ -70,3 +70,50 @@ export function discoverSites(nodes: NodeLike[]): Site[] {
   }
   return [...sites.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** The part of an owned Deployment that says how much of which sites it takes. */
+export interface PlacedDeploymentLike {
+  metadata?: { labels?: Record<string, string> };
+  spec?: {
+    replicas?: number;
+    template?: {
+      spec?: {
+        affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchExpressions?: { key: string; operator: string; values?: string[] }[] }[] } } };
+        containers?: { resources?: { requests?: Record<string, string> } }[];
+      };
+    };
+  };
+}
+
+/**
+ * Sites with what other slices' UPFs already take subtracted (their Deployments pin them to
+ * sites by node affinity; replicas are counted evenly over their sites). Without it every slice
+ * picks the same best site and the scheduler leaves the overflow Pending. Pure.
+ */
+export function withOccupancy(sites: Site[], deployments: PlacedDeploymentLike[]): Site[] {
+  const used = new Map<string, { cpuMillis: number; memoryBytes: number; pods: number }>();
+  for (const d of deployments) {
+    const terms = d.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+    const siteNames = terms.flatMap((t) => t.matchExpressions ?? []).find((e) => e.key === LABEL_SITE && e.operator === 'In')?.values ?? [];
+    const replicas = d.spec?.replicas ?? 0;
+    if (!siteNames.length || replicas <= 0) continue;
+    const req = (d.spec?.template?.spec?.containers ?? []).reduce(
+      (a, c) => ({ cpu: a.cpu + (cpuMillis(c.resources?.requests?.cpu ?? '0') || 0), mem: a.mem + (parseQuantity(c.resources?.requests?.memory ?? '0') || 0) }),
+      { cpu: 0, mem: 0 },
+    );
+    const share = replicas / siteNames.length;
+    for (const s of siteNames) {
+      const u = used.get(s) ?? { cpuMillis: 0, memoryBytes: 0, pods: 0 };
+      u.cpuMillis += share * req.cpu;
+      u.memoryBytes += share * req.mem;
+      u.pods += share;
+      used.set(s, u);
+    }
+  }
+  return sites.map((s) => {
+    const u = used.get(s.name);
+    if (!u) return s;
+    const a = s.allocatable;
+    return { ...s, allocatable: { cpuMillis: Math.max(0, a.cpuMillis - u.cpuMillis), memoryBytes: Math.max(0, a.memoryBytes - u.memoryBytes), pods: Math.max(0, Math.floor(a.pods - u.pods)) } };
+  });
+}

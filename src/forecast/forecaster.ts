@@ -31,6 +31,11 @@ export interface Forecast {
   p90: number[];
   p99: number[];
   fallbackReason?: string;
+  /**
+   * Set when the fallback is the model's fault (not loaded, failed, non-finite output) rather
+   * than the series' (short history, gaps): the slice reports Degraded for it.
+   */
+  modelFault?: string;
 }
 
 // A type alias (not an interface) so it is assignable to structured-log fields.
@@ -115,6 +120,7 @@ export class Forecaster {
   async forecast(inputs: readonly SeriesInput[]): Promise<Forecast[]> {
     const out: (Forecast | undefined)[] = new Array(inputs.length);
     const reasons: (string | undefined)[] = new Array(inputs.length);
+    const faults: (string | undefined)[] = new Array(inputs.length);
     const L = this.historyLength;
     const H = this.horizonSteps;
 
@@ -125,7 +131,7 @@ export class Forecaster {
     for (let i = 0; i < inputs.length; i++) {
       const s = inputs[i]!;
       if (!this.model || !histBuf || !calBuf || !this.calendar) {
-        reasons[i] = `model ${this.modelStatus.name} not loaded: ${this.modelStatus.error ?? 'unknown error'}`;
+        reasons[i] = faults[i] = `model ${this.modelStatus.name} not loaded: ${this.modelStatus.error ?? 'unknown error'}`;
         continue;
       }
       if (s.history.length < L) {
@@ -177,7 +183,7 @@ export class Forecaster {
             p99.push(Math.max(v90, c * scale));
           }
           if (!finite) {
-            reasons[index] = 'model returned non-finite values for this series';
+            reasons[index] = faults[index] = 'model returned non-finite values for this series';
             continue;
           }
           out[index] = {
@@ -193,7 +199,7 @@ export class Forecaster {
         }
       } catch (err) {
         const reason = `model inference failed: ${(err as Error).message}`.slice(0, 300);
-        for (const { index } of rows) reasons[index] = reason;
+        for (const { index } of rows) reasons[index] = faults[index] = reason;
       }
     }
 
@@ -213,6 +219,7 @@ export class Forecaster {
         p90: fb.p90,
         p99: fb.p99,
         fallbackReason: reason,
+        ...(faults[i] ? { modelFault: faults[i] } : {}),
       };
     }
     return out as Forecast[];

@@ -10,6 +10,8 @@ export interface ForecastResult {
   p90: number[];
   p99: number[];
   fallbackReason?: string;
+  /** The model itself failed (not the series): the slice is Degraded while it lasts. */
+  modelFault?: string;
 }
 
 export interface ForecasterLike {

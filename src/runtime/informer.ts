@@ -118,7 +118,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     // after a restart or a 410 would re-apply everything.
     const kind = res.kind?.replace(/List$/, '');
     const fresh = new Map<string, T>();
-    for (const item of res.items) fresh.set(objectKey(item), { apiVersion: res.apiVersion, kind, ...item });
+    for (const item of res.items) fresh.set(objectKey(item), stripManagedFields({ apiVersion: res.apiVersion, kind, ...item }));
     for (const [k, old] of this.cache) if (!fresh.has(k)) {
       this.cache.delete(k);
       this.emit('delete', old);
@@ -214,7 +214,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private handleEvent(ev: { type: string; object: Json }, onError: (e: ApiError) => void): void {
-    const obj = ev.object as T;
+    const obj = stripManagedFields(ev.object as T);
     const rv = obj.metadata?.resourceVersion;
     switch (ev.type) {
       case 'ADDED':
@@ -241,4 +241,15 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
     if (rv) this.resourceVersion = rv;
   }
+}
+
+/**
+ * managedFields are often the largest part of an object and nothing here reads them: dropped on
+ * the way into the cache (as controller-runtime's TransformStripManagedFields does), they cost
+ * no memory for 10,000 slices and their children.
+ */
+function stripManagedFields<T extends KubeObject>(obj: T): T {
+  const md = obj.metadata as (KubeObject['metadata'] & { managedFields?: unknown }) | undefined;
+  if (md?.managedFields !== undefined) delete md.managedFields;
+  return obj;
 }

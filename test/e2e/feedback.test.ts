@@ -7,21 +7,16 @@
  * reactive: the predictive UPF is scaled before the Monday-morning ramp arrives. Then Prometheus
  * is stopped: replicas hold, slices go Degraded, and recover by themselves when it returns.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { Manager } from '../../src/controller/manager.js';
-import { toSliceView } from '../../src/controller/view-from-api.js';
-import { LocalPrometheus } from '../../src/devcluster/prometheus.js';
-import { freePort } from '../../src/devcluster/ports.js';
+import type { LocalPrometheus } from '../../src/devcluster/prometheus.js';
 import { createForecasting } from '../../src/forecast/wiring.js';
 import { PrometheusClient } from '../../src/metrics/prometheus-client.js';
-import { aggregate, HOUR_MS, loadHourlySquares, MILAN_START_MS, milanDir } from '../../src/replayer/milan.js';
-import { openMetricsHistory, ReplayerServer, stepAt, type ReplayedSlice } from '../../src/replayer/replayer.js';
+import { aggregate, loadHourlySquares, milanDir } from '../../src/replayer/milan.js';
+import { stepAt, type ReplayClock, type ReplayedSlice } from '../../src/replayer/replayer.js';
 import { hourlyTrace } from '../../src/replayer/trace.js';
-import { silentLogger } from '../../src/runtime/logger.js';
 import { createNamespace, eventually, installCrd, kubeConfig, kubectl, repoRoot } from './support.js';
+import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
 
 const STEP_SECONDS = 4; // one trace hour every 4 s (900x)
 const START_HOUR = 744; // 2013-12-02 00:00 CET, a Monday in the held-out weeks
@@ -46,13 +41,11 @@ const sliceManifest = (name: string, sd: string, mode: 'predictive' | 'reactive'
 });
 
 describe('Prometheus feedback loop (real Prometheus, real Milan traffic)', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'slice-feedback-'));
-  const wallStartMs = Date.now();
-  const clock = { wallStartMs, startStep: START_HOUR, stepSeconds: STEP_SECONDS };
   const slices: ReplayedSlice[] = ['1-0000a1', '1-0000a2'].map((snssai) => ({ snssai, plmnid: '00101', trace }));
-  const replayer = new ReplayerServer(slices, clock);
+  let rig: TelemetryRig;
+  let clock: ReplayClock;
+  let wallStartMs: number;
   let prom: LocalPrometheus;
-  let manager: Manager;
   let ns: string;
   let apps: k8s.AppsV1Api;
   const samples: { t: number; load: number; predictive: number; reactive: number }[] = [];
@@ -62,36 +55,11 @@ describe('Prometheus feedback loop (real Prometheus, real Milan traffic)', () =>
     await installCrd();
     ns = await createNamespace('feedback');
     apps = kubeConfig().makeApiClient(k8s.AppsV1Api);
-    const exporterPort = await replayer.start();
-    const metricsPort = await freePort();
-    prom = new LocalPrometheus({
-      dir,
-      targets: [
-        { job: 'open5gs', target: `127.0.0.1:${exporterPort}` },
-        { job: 'slice-operator', target: `127.0.0.1:${metricsPort}` },
-      ],
-      scrapeIntervalSeconds: 1,
-      // A week of history, as a Prometheus that has been scraping the SMF would hold.
-      backfill: openMetricsHistory(slices, clock, 180, wallStartMs, { job: 'open5gs', instance: `127.0.0.1:${exporterPort}` }),
-    });
-    await prom.start();
     const { forecaster, calibrator } = await createForecasting();
     expect(forecaster.modelStatus.loaded).toBe(true);
-    manager = new Manager({
-      kubeConfig: kubeConfig(),
-      log: silentLogger,
-      parse: toSliceView,
-      leaderElect: false,
-      leaseNamespace: 'default',
-      metricsBind: { host: '127.0.0.1', port: metricsPort },
-      prometheusUrl: prom.url,
-      forecaster,
-      calibrator,
-      stepSeconds: STEP_SECONDS,
-      cycleMs: 1000,
-      clock: { wallStartMs, virtualStartMs: MILAN_START_MS + START_HOUR * HOUR_MS },
-    });
-    await manager.start();
+    rig = await startTelemetryRig({ slices, stepSeconds: STEP_SECONDS, startHour: START_HOUR, forecaster, calibrator });
+    ({ clock, prom } = rig);
+    wallStartMs = clock.wallStartMs;
     for (const [name, sd, mode] of [['ramp-predictive', '0000a1', 'predictive'], ['ramp-reactive', '0000a2', 'reactive']] as const) {
       expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(sliceManifest(name, sd, mode)))).stderr).toBe('');
     }
@@ -104,10 +72,9 @@ describe('Prometheus feedback loop (real Prometheus, real Milan traffic)', () =>
 
   afterAll(async () => {
     if (sampling) clearInterval(sampling);
-    await manager?.stop();
-    await prom?.stop();
-    await replayer.stop();
-    rmSync(dir, { recursive: true, force: true });
+    // While the operator still runs, so it can release its finalizers.
+    await kubectl(['delete', 'namespace', ns, '--timeout=30s']);
+    await rig?.stop();
   });
 
   const slice = async (name: string) => JSON.parse((await kubectl(['get', '-n', ns, 'nsl', name, '-o', 'json'])).stdout);

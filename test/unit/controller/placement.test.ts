@@ -1,4 +1,4 @@
-import { discoverSites, type NodeLike } from '../../../src/controller/sites.js';
+import { discoverSites, withOccupancy, type NodeLike } from '../../../src/controller/sites.js';
 import { choosePlacement } from '../../../src/controller/placement.js';
 import { DEFAULT_SITES, fakeNode } from '../../../src/devcluster/topology.js';
 
@@ -29,6 +29,28 @@ describe('sites and placement', () => {
     const d = choosePlacement(discoverSites(nodes()), { ...req, onePodPerNode: true });
     expect(d).toMatchObject({ ok: false, reason: 'InsufficientCapacity' });
     if (!d.ok) expect(d.message).toBe('eligible sites (edge-a, edge-b) hold 4 UPF pods (required anti-affinity: one per node); 5 replicas are needed');
+  });
+
+  test("other slices' UPFs use up a site: the next slice goes to the next best site", () => {
+    const upfOn = (sites: string[], replicas: number) => ({
+      spec: { replicas, template: { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'slicing.telco.dev/site', operator: 'In', values: sites }] }] } } }, containers: [{ resources: { requests: { cpu: '1' } } }] } } },
+    });
+    const free = withOccupancy(discoverSites(nodes()), [upfOn(['edge-a'], 220), { spec: { replicas: 3 } }]);
+    expect(free.find((s) => s.name === 'edge-a')!.allocatable).toMatchObject({ pods: 0, cpuMillis: 0 });
+    expect(free.find((s) => s.name === 'edge-b')!.allocatable.pods).toBe(220);
+    const req = { preferEdge: true, maxSites: 1, demand: { replicas: 1, cpuMillis: 100, memoryBytes: 0 } };
+    expect(choosePlacement(discoverSites(nodes()), req)).toMatchObject({ ok: true, sites: ['edge-a'] });
+    expect(choosePlacement(free, req)).toMatchObject({ ok: true, sites: ['edge-b'] });
+    // Spread over two sites: half of the replicas counted on each.
+    const half = withOccupancy(discoverSites(nodes()), [upfOn(['edge-a', 'edge-b'], 20)]);
+    expect(half.find((s) => s.name === 'edge-b')!.allocatable.pods).toBe(210);
+  });
+
+  test('a UPF stays on its sites while they still qualify, and moves when they do not', () => {
+    const req = { preferEdge: false, maxSites: 1, demand: { replicas: 2, cpuMillis: 2000, memoryBytes: 0 } };
+    expect(choosePlacement(discoverSites(nodes()), { ...req, current: ['regional-1'] })).toMatchObject({ ok: true, sites: ['regional-1'], message: 'UPF kept on regional-1' });
+    const d = choosePlacement(discoverSites(nodes()), { ...req, latencyBudgetMs: 5, current: ['regional-1'] });
+    expect(d).toMatchObject({ ok: true, sites: ['edge-a'] });
   });
 
   test('a budget no site meets is refused with a clear message', () => {

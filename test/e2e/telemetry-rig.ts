@@ -1,0 +1,70 @@
+/**
+ * The telemetry half of an e2e run: the Open5GS-style replayer, a real Prometheus holding a week
+ * of backfilled history and scraping the replayer and the operator, and the operator's Manager
+ * wired to both (in-process, against the shared e2e cluster).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Manager } from '../../src/controller/manager.js';
+import { toSliceView } from '../../src/controller/view-from-api.js';
+import { LocalPrometheus } from '../../src/devcluster/prometheus.js';
+import { freePort } from '../../src/devcluster/ports.js';
+import type { CalibratorLike, ForecasterLike } from '../../src/metrics/load-observer.js';
+import { HOUR_MS, MILAN_START_MS } from '../../src/replayer/milan.js';
+import { openMetricsHistory, ReplayerServer, type ReplayClock, type ReplayedSlice } from '../../src/replayer/replayer.js';
+import { silentLogger } from '../../src/runtime/logger.js';
+import { kubeConfig } from './support.js';
+
+export interface TelemetryRig {
+  clock: ReplayClock;
+  prom: LocalPrometheus;
+  manager: Manager;
+  stop(): Promise<void>;
+}
+
+export async function startTelemetryRig(o: { slices: ReplayedSlice[]; stepSeconds: number; startHour: number; forecaster?: ForecasterLike; calibrator?: CalibratorLike }): Promise<TelemetryRig> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'slice-telemetry-'));
+  const wallStartMs = Date.now();
+  const clock = { wallStartMs, startStep: o.startHour, stepSeconds: o.stepSeconds };
+  const replayer = new ReplayerServer(o.slices, clock);
+  const exporterPort = await replayer.start();
+  const metricsPort = await freePort();
+  const prom = new LocalPrometheus({
+    dir,
+    targets: [
+      { job: 'open5gs', target: `127.0.0.1:${exporterPort}` },
+      { job: 'slice-operator', target: `127.0.0.1:${metricsPort}` },
+    ],
+    scrapeIntervalSeconds: 1,
+    // A week of history, as a Prometheus that has been scraping the SMF would hold.
+    backfill: openMetricsHistory(o.slices, clock, 180, wallStartMs, { job: 'open5gs', instance: `127.0.0.1:${exporterPort}` }),
+  });
+  await prom.start();
+  const manager = new Manager({
+    kubeConfig: kubeConfig(),
+    log: silentLogger,
+    parse: toSliceView,
+    leaderElect: false,
+    leaseNamespace: 'default',
+    metricsBind: { host: '127.0.0.1', port: metricsPort },
+    prometheusUrl: prom.url,
+    forecaster: o.forecaster,
+    calibrator: o.calibrator,
+    stepSeconds: o.stepSeconds,
+    cycleMs: 1000,
+    clock: { wallStartMs, virtualStartMs: MILAN_START_MS + o.startHour * HOUR_MS },
+  });
+  await manager.start();
+  return {
+    clock,
+    prom,
+    manager,
+    async stop() {
+      await manager.stop();
+      await prom.stop();
+      await replayer.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

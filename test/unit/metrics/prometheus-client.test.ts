@@ -1,0 +1,81 @@
+/**
+ * The Prometheus edge against a real HTTP server on loopback that answers what broken proxies and
+ * servers answer: every bad answer becomes a typed PrometheusError or an invalid-value telemetry
+ * error, and the load observer keeps the last good load (the controller then holds capacity).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LoadObserver } from '../../../src/metrics/load-observer.js';
+import { PrometheusClient, PrometheusError } from '../../../src/metrics/prometheus-client.js';
+import { freePort } from '../../../src/devcluster/ports.js';
+import { silentLogger } from '../../../src/runtime/logger.js';
+
+let reply: { status: number; body: string } = { status: 200, body: '' };
+// Range queries (history backfill) get an empty matrix; instant queries get `reply`.
+const emptyMatrix = JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } });
+const server = http.createServer((req, res) => {
+  const r = req.url?.startsWith('/api/v1/query_range') ? { status: 200, body: emptyMatrix } : reply;
+  res.writeHead(r.status, { 'Content-Type': 'application/json' }).end(r.body);
+});
+let url = '';
+
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+});
+
+const vector = (value: string) => JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { snssai: '1-000001', plmnid: '00101' }, value: [1700000000, value] }] } });
+
+describe('PrometheusClient on bad answers', () => {
+  const client = () => new PrometheusClient({ url, retries: 0, timeoutMs: 2000 });
+  it.each([
+    ['an HTML error page from a proxy', 502, '<html><body>Bad Gateway</body></html>', 'http'],
+    ['truncated JSON', 200, '{"status":"success","data":{"resultType":"vec', 'malformed'],
+    ['JSON that is not an API envelope', 200, '[1,2,3]', 'malformed'],
+    ['a matrix where a vector is expected', 200, JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }), 'malformed'],
+    ['a sample with a non-numeric timestamp', 200, JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: ['x', '1'] }] } }), 'malformed'],
+    ['an API error (bad query)', 400, JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error' }), 'api'],
+  ])('%s (HTTP %i, body %s) -> PrometheusError(%s)', async (_what, status, body, kind) => {
+    reply = { status: status as number, body: body as string };
+    const err = await client().query('up').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PrometheusError);
+    expect((err as PrometheusError).kind).toBe(kind);
+  });
+
+  it('an unreachable server -> PrometheusError(unreachable)', async () => {
+    const port = await freePort();
+    const err = await new PrometheusClient({ url: `http://127.0.0.1:${port}`, retries: 1, timeoutMs: 1000 }).query('up').catch((e: unknown) => e);
+    expect((err as PrometheusError).kind).toBe('unreachable');
+  });
+});
+
+describe('LoadObserver on bad telemetry', () => {
+  it('keeps the last good load and flags the slice when answers turn bad, and recovers', async () => {
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), stepSeconds: 3600, log: silentLogger });
+    observer.upsert({ key: 'ns/s', query: 'q', defaultQuery: true, snssai: '1-000001', plmnid: '00101', horizonSteps: 1, quantile: 'p99' });
+    reply = { status: 200, body: vector('42') };
+    await observer.cycle();
+    expect(observer.get('ns/s')).toMatchObject({ current: 42 });
+    expect(observer.get('ns/s')!.telemetryError).toBeUndefined();
+
+    for (const bad of [vector('NaN'), vector('-3'), vector('+Inf')]) {
+      reply = { status: 200, body: bad };
+      await observer.cycle();
+      expect(observer.get('ns/s')!.telemetryError).toMatch(/invalid value/);
+      expect(observer.get('ns/s')!.current).toBe(42);
+    }
+    reply = { status: 200, body: '<html>oops</html>' };
+    await observer.cycle();
+    // (backfill answered, the instant query did not)
+    expect(observer.lastError).toMatch(/non-JSON body/);
+    expect(observer.get('ns/s')).toMatchObject({ current: 42, telemetryError: expect.stringMatching(/non-JSON/) });
+
+    reply = { status: 200, body: vector('50') };
+    await observer.cycle();
+    expect(observer.lastError).toBeUndefined();
+    expect(observer.get('ns/s')).toMatchObject({ current: 50, telemetryError: undefined });
+  });
+});
