@@ -2,7 +2,7 @@
 // (input preparation + onnxruntime-node + unscaling), median of several runs. The raw session
 // time (model.run only) is reported separately so regressions can be located.
 // With --write-docs the result replaces the bench block in docs/forecaster.md.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { replaceDocBlock } from '../src/docs/doc-block.js';
 import os from 'node:os';
 import path from 'node:path';
 import { CALENDAR_FEATURES } from '../src/forecast/card.js';
@@ -68,10 +68,7 @@ async function main(): Promise<void> {
   console.log(out);
   if (process.argv.includes('--write-docs')) {
     const doc = path.join(packageRoot(), 'docs', 'forecaster.md');
-    const text = readFileSync(doc, 'utf8');
-    const re = /(<!-- bench:begin -->\n)[\s\S]*?(<!-- bench:end -->)/;
-    if (!re.test(text)) throw new Error(`${doc} lacks the <!-- bench:begin --> / <!-- bench:end --> markers`);
-    writeFileSync(doc, text.replace(re, `$1${out}\n$2`));
+    replaceDocBlock(doc, 'bench', out);
     console.log(`\nwrote results into ${doc}`);
   }
 }

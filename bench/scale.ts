@@ -7,7 +7,7 @@
  *      benchmark measures the operator, not kwok running 10,000 pods).
  * --write-docs replaces the block between the bench markers in docs/benchmarks.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { replaceDocBlock } from '../src/docs/doc-block.js';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -178,9 +178,7 @@ async function main(): Promise<void> {
   ].join('\n');
   console.log(`\n${block}`);
   if (args['write-docs']) {
-    const file = path.join(root, 'docs', 'benchmarks.md');
-    const text = readFileSync(file, 'utf8');
-    writeFileSync(file, text.replace(/<!-- scale:begin -->[\s\S]*<!-- scale:end -->/, `<!-- scale:begin -->\n${block}\n<!-- scale:end -->`));
+    replaceDocBlock(path.join(root, 'docs', 'benchmarks.md'), 'scale', block);
   }
 }
 

@@ -6,6 +6,7 @@
  * demo-output/report.md with one SVG per slice. Ctrl-C stops everything cleanly.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { replaceDocBlock } from '../docs/doc-block.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
@@ -246,8 +247,7 @@ function record(markdown: string, svgs: Record<string, string>): void {
   const command = `\`npm run demo -- --record${process.argv.slice(2).filter((a) => a !== '--record').map((a) => ` ${a}`).join('')}\``;
   writeFileSync(path.join(docs, 'demo.md'), `${markdown.replace(/\]\((\S+)\.svg\)/g, '](demo/$1.svg)').replace('# slice-operator demo report', `# slice-operator demo report\n\nRecorded with ${command}.`)}`);
   const table = markdown.split('\n').filter((l) => l.startsWith('|')).join('\n');
-  const readme = path.join(root, 'README.md');
-  writeFileSync(readme, readFileSync(readme, 'utf8').replace(/<!-- demo:begin -->[\s\S]*<!-- demo:end -->/, `<!-- demo:begin -->\n${table}\n<!-- demo:end -->`));
+  replaceDocBlock(path.join(root, 'README.md'), 'demo', table);
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

@@ -6,7 +6,7 @@
 // 2013-11-25 .. 2013-12-15 (after all training targets; holidays from Dec 20 are never used).
 // Reports 1 h ahead accuracy and capacity metrics per square and for "slices" (sums of squares).
 // With --write-docs the tables replace the block between the eval markers in docs/forecaster.md.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { replaceDocBlock } from '../docs/doc-block.js';
 import path from 'node:path';
 import { holtWinters, lastValue, sameHourLastWeek, sameHourYesterday, HOURS_PER_WEEK } from './baselines.js';
 import { ConformalCalibrator } from './calibration.js';
@@ -211,10 +211,7 @@ async function main(): Promise<void> {
 
   if (process.argv.includes('--write-docs')) {
     const doc = path.join(packageRoot(), 'docs', 'forecaster.md');
-    const text = readFileSync(doc, 'utf8');
-    const re = /(<!-- eval:begin -->\n)[\s\S]*?(<!-- eval:end -->)/;
-    if (!re.test(text)) throw new Error(`${doc} lacks the <!-- eval:begin --> / <!-- eval:end --> markers`);
-    writeFileSync(doc, text.replace(re, `$1${out}\n$2`));
+    replaceDocBlock(doc, 'eval', out);
     console.log(`\nwrote results into ${doc}`);
   }
 }

@@ -82,11 +82,32 @@ export class KubeClient {
     const { url, ...opts } = await this.options(method, path, o);
     this.countWrite(method, path);
     const payload = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
-    return new Promise<T>((resolve, reject) => {
-      const req = (url.protocol === 'https:' ? https : http).request(url, { ...opts, signal: o.signal, timeout: o.timeoutMs ?? 30_000 }, (res) => {
+    const timeoutMs = o.timeoutMs ?? 30_000;
+    return new Promise<T>((resolveP, rejectP) => {
+      // A hard deadline for the whole exchange, not only socket idleness: under load a response
+      // can stall or its socket close without 'end' or 'error', and a promise that never settles
+      // would hold a worker (and its key) forever.
+      let settled = false;
+      const done = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        clearTimeout(deadline);
+        return true;
+      };
+      const resolve = (v: T): void => void (done() && resolveP(v));
+      const reject = (e: unknown): void => void (done() && rejectP(e));
+      const deadline = setTimeout(() => {
+        const err = new ApiError(0, 'Timeout', `no complete answer within ${timeoutMs} ms`, method, url.pathname);
+        reject(err);
+        req.destroy(err);
+      }, timeoutMs);
+      const req = (url.protocol === 'https:' ? https : http).request(url, { ...opts, signal: o.signal, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
+        res.on('close', () => {
+          if (!res.complete) reject(new ApiError(0, 'ConnectionClosed', 'connection closed before the response was complete', method, url.pathname));
+        });
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
@@ -101,7 +122,7 @@ export class KubeClient {
           reject(new ApiError(status, s.reason ?? http.STATUS_CODES[status] ?? 'Unknown', s.message ?? text, method, url.pathname));
         });
       });
-      req.on('timeout', () => req.destroy(new ApiError(0, 'Timeout', `no answer within ${o.timeoutMs ?? 30_000} ms`, method, url.pathname)));
+      req.on('timeout', () => req.destroy(new ApiError(0, 'Timeout', `no answer within ${timeoutMs} ms`, method, url.pathname)));
       req.on('error', reject);
       req.end(payload);
     });
