@@ -12,7 +12,7 @@ import { choosePlacement, type PlacementDecision } from './placement.js';
 import { cpuMillis, parseQuantity } from './quantity.js';
 import { objectPath, type Kind } from './resources.js';
 import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
-import { discoverSites, withOccupancy, type NodeLike, type PlacedDeploymentLike } from './sites.js';
+import { addUsage, discoverSites, usageOf, withOccupancy, type NodeLike, type PlacedDeploymentLike, type Usage } from './sites.js';
 import type { SliceView } from './slice-view.js';
 import { buildStatus, type SliceStatus } from './status.js';
 import { canonicalJson, isSubset } from './subset.js';
@@ -56,7 +56,42 @@ export class SliceReconciler {
    */
   private readonly parsed = new WeakMap<object, ParseResult>();
 
-  constructor(private readonly d: ReconcilerDeps) {}
+  /**
+   * Per-site usage of every owned Deployment, and the S-NSSAI index: derived from the caches,
+   * rebuilt only after a Deployment (resp. slice) event, so a reconcile costs O(1) in the number
+   * of slices instead of scanning them all (which made 1,000 slices CPU-bound).
+   */
+  private siteUsage?: Map<string, Usage>;
+  private snssaiIndex?: Map<string, { key: string; order: string }[]>;
+
+  constructor(private readonly d: ReconcilerDeps) {
+    d.owned.Deployment.on((ev) => {
+      if (ev !== 'resync') this.siteUsage = undefined;
+    });
+    d.slices.on((ev) => {
+      if (ev !== 'resync') this.snssaiIndex = undefined;
+    });
+  }
+
+  private readonly usageByObject = new WeakMap<object, Map<string, Usage>>();
+
+  private usageOfDeployment(dep: object): Map<string, Usage> {
+    let u = this.usageByObject.get(dep);
+    if (!u) {
+      u = usageOf(dep as PlacedDeploymentLike);
+      this.usageByObject.set(dep, u);
+    }
+    return u;
+  }
+
+  private usage(): Map<string, Usage> {
+    if (!this.siteUsage) {
+      const total = new Map<string, Usage>();
+      for (const dep of this.d.owned.Deployment.list()) addUsage(total, this.usageOfDeployment(dep));
+      this.siteUsage = total;
+    }
+    return this.siteUsage;
+  }
 
   private parse(obj: KubeObject): ParseResult {
     let r = this.parsed.get(obj);
@@ -137,9 +172,13 @@ export class SliceReconciler {
     // Replicas per CNF.
     const decisions: Record<string, ScalingDecision> = {};
     const replicas: Record<string, number> = {};
+    // Replicas in force before this reconcile, read before applying: after the apply the cache
+    // may or may not have caught up, and the event must not depend on that race.
+    const before: Record<string, number | undefined> = {};
     for (const cnf of view.cnfs) {
       const live = this.d.owned.Deployment.get(`${ns}/${this.childName(view, cnf.name)}`) as { spec?: { replicas?: number } } | undefined;
       const current = live?.spec?.replicas ?? cnf.minReplicas;
+      before[cnf.name] = live?.spec?.replicas;
       const history = (mem.recommendations[cnf.name] ??= []);
       const dec = decideReplicas(
         {
@@ -174,8 +213,9 @@ export class SliceReconciler {
       const perReplica = { cpu: cpuMillis(upf.resources?.requests?.cpu ?? '0') || 0, mem: parseQuantity(upf.resources?.requests?.memory ?? '0') || 0 };
       const n = replicas[upf.name] ?? upf.minReplicas;
       // Free capacity: what other slices' UPFs take is not available to this one.
-      const others = this.d.owned.Deployment.list().filter((d) => d.metadata?.name !== this.childName(view, upf.name) || d.metadata?.namespace !== ns);
-      placement = choosePlacement(withOccupancy(discoverSites(this.d.nodes.list() as NodeLike[]), others as PlacedDeploymentLike[]), {
+      const own = this.d.owned.Deployment.get(`${ns}/${this.childName(view, upf.name)}`);
+      const others = own ? addUsage(new Map(this.usage()), this.usageOfDeployment(own), -1) : this.usage();
+      placement = choosePlacement(withOccupancy(discoverSites(this.d.nodes.list() as NodeLike[]), others), {
         allowedSites: view.placement.allowedSites,
         trackingAreas: view.trackingAreas,
         latencyBudgetMs: view.latencyBudgetMs,
@@ -202,11 +242,10 @@ export class SliceReconciler {
     }
     for (const cnf of view.cnfs) {
       const dec = decisions[cnf.name]!;
-      const live = this.d.owned.Deployment.get(`${ns}/${this.childName(view, cnf.name)}`) as { spec?: { replicas?: number } } | undefined;
-      const before = live?.spec?.replicas;
-      if (before !== undefined && before !== dec.replicas) {
+      const from = before[cnf.name];
+      if (from !== undefined && from !== dec.replicas) {
         await this.d.events.record(target, 'Normal', dec.reason, `${cnf.name}: ${dec.message}`);
-        mem.lastDecision = { reason: dec.reason, message: `${cnf.name}: ${dec.message}`, at: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'), from: before, to: dec.replicas };
+        mem.lastDecision = { reason: dec.reason, message: `${cnf.name}: ${dec.message}`, at: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'), from, to: dec.replicas };
         this.d.metrics?.decision(key, dec.reason);
       }
     }
@@ -253,16 +292,21 @@ export class SliceReconciler {
 
   /** The oldest slice with the same PLMN and S-NSSAI keeps it; later ones are refused. */
   private duplicateOf(obj: SliceObj, view: SliceView): string | undefined {
-    const mine = `${view.plmnId}/${view.sst}/${view.sd ?? ''}`;
-    const me = `${obj.metadata.creationTimestamp ?? ''}/${obj.metadata.namespace}/${obj.metadata.name}`;
-    for (const other of this.d.slices.list() as SliceObj[]) {
-      if (other.metadata.uid === obj.metadata.uid || other.metadata.deletionTimestamp) continue;
-      const p = this.parse(other);
-      if (!p.ok || `${p.view.plmnId}/${p.view.sst}/${p.view.sd ?? ''}` !== mine) continue;
-      const them = `${other.metadata.creationTimestamp ?? ''}/${other.metadata.namespace}/${other.metadata.name}`;
-      if (them < me) return `${other.metadata.namespace}/${other.metadata.name}`;
+    if (!this.snssaiIndex) {
+      const index = new Map<string, { key: string; order: string }[]>();
+      for (const other of this.d.slices.list() as SliceObj[]) {
+        if (other.metadata.deletionTimestamp) continue;
+        const p = this.parse(other);
+        if (!p.ok) continue;
+        const id = `${p.view.plmnId}/${p.view.sst}/${p.view.sd ?? ''}`;
+        const entry = { key: `${other.metadata.namespace}/${other.metadata.name}`, order: `${other.metadata.creationTimestamp ?? ''}/${other.metadata.namespace}/${other.metadata.name}` };
+        index.set(id, [...(index.get(id) ?? []), entry]);
+      }
+      this.snssaiIndex = index;
     }
-    return undefined;
+    const me = `${obj.metadata.creationTimestamp ?? ''}/${obj.metadata.namespace}/${obj.metadata.name}`;
+    const first = (this.snssaiIndex.get(`${view.plmnId}/${view.sst}/${view.sd ?? ''}`) ?? []).reduce<{ key: string; order: string } | undefined>((a, b) => (!a || b.order < a.order ? b : a), undefined);
+    return first && first.order < me ? first.key : undefined;
   }
 
   private async ensurePriorityClass(view: SliceView): Promise<void> {

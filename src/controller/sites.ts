@@ -85,35 +85,46 @@ export interface PlacedDeploymentLike {
   };
 }
 
-/**
- * Sites with what other slices' UPFs already take subtracted (their Deployments pin them to
- * sites by node affinity; replicas are counted evenly over their sites). Without it every slice
- * picks the same best site and the scheduler leaves the overflow Pending. Pure.
- */
-export function withOccupancy(sites: Site[], deployments: PlacedDeploymentLike[]): Site[] {
-  const used = new Map<string, { cpuMillis: number; memoryBytes: number; pods: number }>();
-  for (const d of deployments) {
-    const terms = d.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-    const siteNames = terms.flatMap((t) => t.matchExpressions ?? []).find((e) => e.key === LABEL_SITE && e.operator === 'In')?.values ?? [];
-    const replicas = d.spec?.replicas ?? 0;
-    if (!siteNames.length || replicas <= 0) continue;
-    const req = (d.spec?.template?.spec?.containers ?? []).reduce(
-      (a, c) => ({ cpu: a.cpu + (cpuMillis(c.resources?.requests?.cpu ?? '0') || 0), mem: a.mem + (parseQuantity(c.resources?.requests?.memory ?? '0') || 0) }),
-      { cpu: 0, mem: 0 },
-    );
-    const share = replicas / siteNames.length;
-    for (const s of siteNames) {
-      const u = used.get(s) ?? { cpuMillis: 0, memoryBytes: 0, pods: 0 };
-      u.cpuMillis += share * req.cpu;
-      u.memoryBytes += share * req.mem;
-      u.pods += share;
-      used.set(s, u);
-    }
+export interface Usage {
+  cpuMillis: number;
+  memoryBytes: number;
+  pods: number;
+}
+
+/** What one Deployment takes of each site it is pinned to (replicas counted evenly over them). */
+export function usageOf(d: PlacedDeploymentLike): Map<string, Usage> {
+  const out = new Map<string, Usage>();
+  const terms = d.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const siteNames = terms.flatMap((t) => t.matchExpressions ?? []).find((e) => e.key === LABEL_SITE && e.operator === 'In')?.values ?? [];
+  const replicas = d.spec?.replicas ?? 0;
+  if (!siteNames.length || replicas <= 0) return out;
+  const req = (d.spec?.template?.spec?.containers ?? []).reduce(
+    (a, c) => ({ cpu: a.cpu + (cpuMillis(c.resources?.requests?.cpu ?? '0') || 0), mem: a.mem + (parseQuantity(c.resources?.requests?.memory ?? '0') || 0) }),
+    { cpu: 0, mem: 0 },
+  );
+  const share = replicas / siteNames.length;
+  for (const site of siteNames) out.set(site, { cpuMillis: share * req.cpu, memoryBytes: share * req.mem, pods: share });
+  return out;
+}
+
+/** Adds (sign 1) or removes (sign -1) one usage into a per-site total, in place. */
+export function addUsage(total: Map<string, Usage>, u: Map<string, Usage>, sign: 1 | -1 = 1): Map<string, Usage> {
+  for (const [site, x] of u) {
+    const t = total.get(site) ?? { cpuMillis: 0, memoryBytes: 0, pods: 0 };
+    total.set(site, { cpuMillis: t.cpuMillis + sign * x.cpuMillis, memoryBytes: t.memoryBytes + sign * x.memoryBytes, pods: t.pods + sign * x.pods });
   }
+  return total;
+}
+
+/**
+ * Sites with what other slices' UPFs already take subtracted: without it every slice picks the
+ * same best site and the scheduler leaves the overflow Pending. Pure.
+ */
+export function withOccupancy(sites: Site[], used: Map<string, Usage>): Site[] {
   return sites.map((s) => {
     const u = used.get(s.name);
     if (!u) return s;
     const a = s.allocatable;
-    return { ...s, allocatable: { cpuMillis: Math.max(0, a.cpuMillis - u.cpuMillis), memoryBytes: Math.max(0, a.memoryBytes - u.memoryBytes), pods: Math.max(0, Math.floor(a.pods - u.pods)) } };
+    return { ...s, allocatable: { cpuMillis: Math.max(0, a.cpuMillis - u.cpuMillis), memoryBytes: Math.max(0, a.memoryBytes - u.memoryBytes), pods: Math.max(0, Math.floor(a.pods - u.pods + 1e-9)) } };
   });
 }

@@ -1,4 +1,4 @@
-import { discoverSites, withOccupancy, type NodeLike } from '../../../src/controller/sites.js';
+import { addUsage, discoverSites, usageOf, withOccupancy, type NodeLike, type PlacedDeploymentLike, type Usage } from '../../../src/controller/sites.js';
 import { choosePlacement } from '../../../src/controller/placement.js';
 import { DEFAULT_SITES, fakeNode } from '../../../src/devcluster/topology.js';
 
@@ -35,15 +35,20 @@ describe('sites and placement', () => {
     const upfOn = (sites: string[], replicas: number) => ({
       spec: { replicas, template: { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'slicing.telco.dev/site', operator: 'In', values: sites }] }] } } }, containers: [{ resources: { requests: { cpu: '1' } } }] } } },
     });
-    const free = withOccupancy(discoverSites(nodes()), [upfOn(['edge-a'], 220), { spec: { replicas: 3 } }]);
+    const used = (deps: PlacedDeploymentLike[]) => deps.reduce((t, d) => addUsage(t, usageOf(d)), new Map<string, Usage>());
+    const free = withOccupancy(discoverSites(nodes()), used([upfOn(['edge-a'], 220), { spec: { replicas: 3 } }]));
     expect(free.find((s) => s.name === 'edge-a')!.allocatable).toMatchObject({ pods: 0, cpuMillis: 0 });
     expect(free.find((s) => s.name === 'edge-b')!.allocatable.pods).toBe(220);
     const req = { preferEdge: true, maxSites: 1, demand: { replicas: 1, cpuMillis: 100, memoryBytes: 0 } };
     expect(choosePlacement(discoverSites(nodes()), req)).toMatchObject({ ok: true, sites: ['edge-a'] });
     expect(choosePlacement(free, req)).toMatchObject({ ok: true, sites: ['edge-b'] });
     // Spread over two sites: half of the replicas counted on each.
-    const half = withOccupancy(discoverSites(nodes()), [upfOn(['edge-a', 'edge-b'], 20)]);
+    const half = withOccupancy(discoverSites(nodes()), used([upfOn(['edge-a', 'edge-b'], 20)]));
     expect(half.find((s) => s.name === 'edge-b')!.allocatable.pods).toBe(210);
+    // A slice's own UPF is taken back out of the total before it is placed again.
+    const total = used([upfOn(['edge-a'], 100), upfOn(['edge-a'], 20)]);
+    const others = addUsage(new Map(total), usageOf(upfOn(['edge-a'], 20)), -1);
+    expect(withOccupancy(discoverSites(nodes()), others).find((s) => s.name === 'edge-a')!.allocatable.pods).toBe(120);
   });
 
   test('a UPF stays on its sites while they still qualify, and moves when they do not', () => {
