@@ -62,6 +62,13 @@ describe('control-plane faults', () => {
     const etcd = cluster.details.etcdUrl;
     const status = (await (await fetch(`${etcd}/v3/maintenance/status`, { method: 'POST', body: '{}' })).json()) as { header: { revision: string } };
     for (let i = 0; i < 3; i++) await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: `churn-${i}` } } });
+    // An informer that retries slowly: after three failed watches an informer re-lists on its own
+    // (and so never sees the 410); with a ~4 s backoff it is still resuming from its old
+    // resourceVersion when the API server is back, which is the case under test.
+    await informer.stop();
+    informer = new Informer(new KubeClient(kc), { path: `/api/v1/namespaces/${ns}/configmaps`, backoffBaseMs: 4000, backoffMaxMs: 4000 }, silentLogger);
+    informer.start();
+    await informer.waitForSync();
     await eventually('cache has churn', converged);
     const goneBefore = informer.stats.gone;
     const listsBefore = informer.stats.lists;
