@@ -12,7 +12,8 @@ import { choosePlacement, type PlacementDecision } from './placement.js';
 import { cpuMillis, parseQuantity } from './quantity.js';
 import { objectPath, type Kind } from './resources.js';
 import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
-import { addUsage, discoverSites, usageOf, withOccupancy, type NodeLike, type PlacedDeploymentLike, type Usage } from './sites.js';
+import { DerivedState } from './derived-state.js';
+import { discoverSites, withOccupancy, type NodeLike } from './sites.js';
 import type { SliceView } from './slice-view.js';
 import { buildStatus, type SliceStatus } from './status.js';
 import { canonicalJson, isSubset } from './subset.js';
@@ -49,57 +50,11 @@ export class SliceReconciler {
   private readonly memory = new Map<string, SliceMemory>();
   private readonly ensuredPriorityClasses = new Set<string>();
 
-  /**
-   * Parse results by object identity: the informer replaces an object on every change, so an
-   * entry is never stale, and the duplicate S-NSSAI scan (every slice, every reconcile) costs a
-   * map lookup per slice instead of a zod parse — O(N^2) parses made 1,000 slices CPU-bound.
-   */
-  private readonly parsed = new WeakMap<object, ParseResult>();
-
-  /**
-   * Per-site usage of every owned Deployment, and the S-NSSAI index: derived from the caches,
-   * rebuilt only after a Deployment (resp. slice) event, so a reconcile costs O(1) in the number
-   * of slices instead of scanning them all (which made 1,000 slices CPU-bound).
-   */
-  private siteUsage?: Map<string, Usage>;
-  private snssaiIndex?: Map<string, { key: string; order: string }[]>;
+  /** Parses, site usage and the S-NSSAI index, derived from the caches once per change. */
+  private readonly derived: DerivedState;
 
   constructor(private readonly d: ReconcilerDeps) {
-    d.owned.Deployment.on((ev) => {
-      if (ev !== 'resync') this.siteUsage = undefined;
-    });
-    d.slices.on((ev) => {
-      if (ev !== 'resync') this.snssaiIndex = undefined;
-    });
-  }
-
-  private readonly usageByObject = new WeakMap<object, Map<string, Usage>>();
-
-  private usageOfDeployment(dep: object): Map<string, Usage> {
-    let u = this.usageByObject.get(dep);
-    if (!u) {
-      u = usageOf(dep as PlacedDeploymentLike);
-      this.usageByObject.set(dep, u);
-    }
-    return u;
-  }
-
-  private usage(): Map<string, Usage> {
-    if (!this.siteUsage) {
-      const total = new Map<string, Usage>();
-      for (const dep of this.d.owned.Deployment.list()) addUsage(total, this.usageOfDeployment(dep));
-      this.siteUsage = total;
-    }
-    return this.siteUsage;
-  }
-
-  private parse(obj: KubeObject): ParseResult {
-    let r = this.parsed.get(obj);
-    if (!r) {
-      r = this.d.parse(obj);
-      this.parsed.set(obj, r);
-    }
-    return r;
+    this.derived = new DerivedState(d.slices, d.owned.Deployment, d.parse);
   }
 
   private now(): number {
@@ -133,7 +88,7 @@ export class SliceReconciler {
       return {}; // the update event brings us back with the new object
     }
 
-    const parsed = this.parse(obj);
+    const parsed = this.derived.parse(obj);
     const generation = obj.metadata.generation ?? 0;
     if (!parsed.ok) {
       const msg = parsed.issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
@@ -145,7 +100,7 @@ export class SliceReconciler {
     }
     const view = parsed.view;
 
-    const dup = this.duplicateOf(obj, view);
+    const dup = this.derived.duplicateOf(obj, view);
     if (dup) {
       const msg = `S-NSSAI ${view.snssaiLabel} in PLMN ${view.plmnId} is already used by NetworkSlice ${dup}; this slice is not provisioned`;
       await this.writeStatus(obj, slicePath, (prev) => buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason: 'DuplicateSNSSAI', message: msg }, ready: false }));
@@ -213,8 +168,7 @@ export class SliceReconciler {
       const perReplica = { cpu: cpuMillis(upf.resources?.requests?.cpu ?? '0') || 0, mem: parseQuantity(upf.resources?.requests?.memory ?? '0') || 0 };
       const n = replicas[upf.name] ?? upf.minReplicas;
       // Free capacity: what other slices' UPFs take is not available to this one.
-      const own = this.d.owned.Deployment.get(`${ns}/${this.childName(view, upf.name)}`);
-      const others = own ? addUsage(new Map(this.usage()), this.usageOfDeployment(own), -1) : this.usage();
+      const others = this.derived.usageExcept(`${ns}/${this.childName(view, upf.name)}`);
       placement = choosePlacement(withOccupancy(discoverSites(this.d.nodes.list() as NodeLike[]), others), {
         allowedSites: view.placement.allowedSites,
         trackingAreas: view.trackingAreas,
@@ -288,25 +242,6 @@ export class SliceReconciler {
 
   private target(obj: SliceObj) {
     return { apiVersion: 'slicing.telco.dev/v1alpha1', kind: 'NetworkSlice', name: obj.metadata.name!, namespace: obj.metadata.namespace!, uid: obj.metadata.uid };
-  }
-
-  /** The oldest slice with the same PLMN and S-NSSAI keeps it; later ones are refused. */
-  private duplicateOf(obj: SliceObj, view: SliceView): string | undefined {
-    if (!this.snssaiIndex) {
-      const index = new Map<string, { key: string; order: string }[]>();
-      for (const other of this.d.slices.list() as SliceObj[]) {
-        if (other.metadata.deletionTimestamp) continue;
-        const p = this.parse(other);
-        if (!p.ok) continue;
-        const id = `${p.view.plmnId}/${p.view.sst}/${p.view.sd ?? ''}`;
-        const entry = { key: `${other.metadata.namespace}/${other.metadata.name}`, order: `${other.metadata.creationTimestamp ?? ''}/${other.metadata.namespace}/${other.metadata.name}` };
-        index.set(id, [...(index.get(id) ?? []), entry]);
-      }
-      this.snssaiIndex = index;
-    }
-    const me = `${obj.metadata.creationTimestamp ?? ''}/${obj.metadata.namespace}/${obj.metadata.name}`;
-    const first = (this.snssaiIndex.get(`${view.plmnId}/${view.sst}/${view.sd ?? ''}`) ?? []).reduce<{ key: string; order: string } | undefined>((a, b) => (!a || b.order < a.order ? b : a), undefined);
-    return first && first.order < me ? first.key : undefined;
   }
 
   private async ensurePriorityClass(view: SliceView): Promise<void> {
