@@ -111,6 +111,14 @@ describe('Helm chart', () => {
       const s = JSON.parse((await kubectl(['get', '-n', ns, 'nsl', 'iot', '-o', 'json'])).stdout);
       return s.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
     }, 90_000, 500);
+    // Without --prometheus-url a slice that scales on load cannot see it: it holds and says why.
+    const blind = { ...slice, metadata: { name: 'iot-blind', namespace: ns }, spec: { ...slice.spec, snssai: { sst: 3, sd: '0000c2' }, scaling: { mode: 'reactive' } } };
+    expect((await kubectl(['apply', '-f', '-'], JSON.stringify(blind))).stderr).toBe('');
+    const degraded = await eventually('blind slice Degraded', async () => {
+      const s = JSON.parse((await kubectl(['get', '-n', ns, 'nsl', 'iot-blind', '-o', 'json'])).stdout);
+      return s.status?.conditions?.find((c: { type: string; status: string }) => c.type === 'Degraded' && c.status === 'True');
+    }, 60_000, 500);
+    expect(degraded).toMatchObject({ reason: 'TelemetryUnavailable', message: expect.stringContaining('no Prometheus configured') });
     const lease = JSON.parse((await kubectl(['get', 'lease', '-n', releaseNs, release, '-o', 'json'])).stdout);
     expect(lease.spec.holderIdentity).toBe(manager.elector!.identity);
 
