@@ -1,14 +1,14 @@
 import type { Informer, KubeObject } from '../runtime/informer.js';
 import type { ParseResult } from './reconciler.js';
-import { addUsage, usageOf, type PlacedDeploymentLike, type Usage } from './sites.js';
+import { addUsage, discoverSites, usageOf, type NodeLike, type PlacedDeploymentLike, type Site, type Usage } from './sites.js';
 import type { SliceView } from './slice-view.js';
 
 type SliceMeta = { namespace?: string; name?: string; creationTimestamp?: string; deletionTimestamp?: string; uid?: string };
 
 /**
- * What every reconcile needs to know about all the other slices — their parsed specs, what their
- * UPFs take of each site, who holds which S-NSSAI — derived from the informer caches and rebuilt
- * only after a change. Scanning the caches per reconcile made 1,000 slices CPU-bound (O(N^2)).
+ * What every reconcile needs to know about the cluster and the other slices — the sites, their
+ * parsed specs, what their UPFs take of each site, who holds which S-NSSAI — derived from the
+ * informer caches and rebuilt only after a change. Scanning the caches per reconcile made 1,000 slices CPU-bound (O(N^2)).
  * Objects are keyed by identity: the informer replaces an object on every change, so an entry
  * is never stale.
  */
@@ -17,18 +17,29 @@ export class DerivedState {
   private readonly usageByObject = new WeakMap<object, Map<string, Usage>>();
   private siteUsage?: Map<string, Usage>;
   private snssaiIndex?: Map<string, { key: string; order: string }[]>;
+  private siteList?: Site[];
 
   constructor(
     private readonly slices: Informer,
     private readonly deployments: Informer,
+    private readonly nodes: Informer,
     private readonly parseSlice: (obj: KubeObject) => ParseResult,
   ) {
+    nodes.on((ev) => {
+      if (ev !== 'resync') this.siteList = undefined;
+    });
     deployments.on((ev) => {
       if (ev !== 'resync') this.siteUsage = undefined;
     });
     slices.on((ev) => {
       if (ev !== 'resync') this.snssaiIndex = undefined;
     });
+  }
+
+  /** Sites from node labels and readiness (callers get a fresh copy of the list, not of sites). */
+  sites(): Site[] {
+    this.siteList ??= discoverSites(this.nodes.list() as NodeLike[]);
+    return [...this.siteList];
   }
 
   parse(obj: KubeObject): ParseResult {

@@ -13,7 +13,7 @@ import { cpuMillis, parseQuantity } from './quantity.js';
 import { objectPath, type Kind } from './resources.js';
 import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
 import { DerivedState } from './derived-state.js';
-import { discoverSites, withOccupancy, type NodeLike } from './sites.js';
+import { withOccupancy } from './sites.js';
 import type { SliceView } from './slice-view.js';
 import { buildStatus, type SliceStatus } from './status.js';
 import { canonicalJson, isSubset } from './subset.js';
@@ -54,7 +54,7 @@ export class SliceReconciler {
   private readonly derived: DerivedState;
 
   constructor(private readonly d: ReconcilerDeps) {
-    this.derived = new DerivedState(d.slices, d.owned.Deployment, d.parse);
+    this.derived = new DerivedState(d.slices, d.owned.Deployment, d.nodes, d.parse);
   }
 
   private now(): number {
@@ -169,7 +169,7 @@ export class SliceReconciler {
       const n = replicas[upf.name] ?? upf.minReplicas;
       // Free capacity: what other slices' UPFs take is not available to this one.
       const others = this.derived.usageExcept(`${ns}/${this.childName(view, upf.name)}`);
-      placement = choosePlacement(withOccupancy(discoverSites(this.d.nodes.list() as NodeLike[]), others), {
+      placement = choosePlacement(withOccupancy(this.derived.sites(), others), {
         allowedSites: view.placement.allowedSites,
         trackingAreas: view.trackingAreas,
         latencyBudgetMs: view.latencyBudgetMs,
