@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
-import { networkSliceCrd } from '../src/api/crd.js';
+import { installNetworkSliceCrd } from '../src/api/install-crd.js';
 import { FIELD_MANAGER } from '../src/controller/names.js';
 import { LocalCluster } from '../src/devcluster/cluster.js';
 import { freePort } from '../src/devcluster/ports.js';
@@ -96,12 +96,7 @@ async function main(): Promise<void> {
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(cluster.details.kubeconfig);
   const client = new KubeClient(kc, 'bench');
-  const crd = networkSliceCrd() as { metadata: { name: string } };
-  await client.apply(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`, crd, FIELD_MANAGER);
-  for (let i = 0; i < 100; i++) {
-    if (await client.request('GET', '/apis/slicing.telco.dev/v1alpha1').then(() => true, () => false)) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await installNetworkSliceCrd(client, FIELD_MANAGER);
   const metricsPort = await freePort();
   // The operator as the image runs it: compiled JavaScript (npm run build's config), no tsx.
   const dist = path.join(root, '.cache', 'bench-dist');

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { networkSliceCrd } from '../api/crd.js';
+import { installNetworkSliceCrd } from '../api/install-crd.js';
 import { FIELD_MANAGER } from '../controller/names.js';
 import { objectPath } from '../controller/resources.js';
 import { snssaiLabel } from '../controller/view-from-api.js';
@@ -21,7 +21,8 @@ import { freePort } from '../devcluster/ports.js';
 import { startSupervised, type SupervisedProcess } from '../devcluster/process.js';
 import { renderReport, type SliceResult, type Tick } from '../demo/report.js';
 import { packageRoot } from '../forecast/forecaster.js';
-import { aggregate, HOUR_MS, loadHourlySquares, MILAN_ATTRIBUTION, MILAN_START_MS, milanDir } from '../replayer/milan.js';
+import { milanCsvPath } from '../forecast/milan-data.js';
+import { aggregate, HOUR_MS, loadHourlySquares, MILAN_ATTRIBUTION, MILAN_START_MS } from '../replayer/milan.js';
 import { openMetricsHistory, ReplayerServer, stepAt, type ReplayedSlice } from '../replayer/replayer.js';
 import { hourlyTrace, type Trace } from '../replayer/trace.js';
 import { KubeClient } from '../runtime/kube-client.js';
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     if (!serverVersion) serverVersion = String((await client.request<{ gitVersion: string }>('GET', '/version')).gitVersion);
 
     // 2. Traffic: real Milan squares, scaled so each slice peaks at a share of its max capacity.
-    const rows = loadHourlySquares(path.join(milanDir(root), 'hourly_squares.csv'));
+    const rows = loadHourlySquares(milanCsvPath());
     const manifests: { op: Manifest; twin: Manifest; trace: Trace; perReplica: number; squares: number[]; serviceType: string; mode: string }[] = [];
     for (const s of SLICES) {
       const m = parse(readFileSync(path.join(root, 'examples', s.file), 'utf8')) as Manifest;
@@ -143,9 +144,7 @@ async function main(): Promise<void> {
     console.log(`  Prometheus ${prom.url} (a week of backfilled history), replayer 127.0.0.1:${exporterPort}`);
 
     // 4. CRD and slices.
-    const crd = networkSliceCrd() as { metadata: { name: string } };
-    await client.apply(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`, crd, FIELD_MANAGER);
-    await waitFor(async () => (await client.request('GET', '/apis/slicing.telco.dev/v1alpha1').then(() => true).catch(() => false)), 30_000, 'NetworkSlice API served');
+    await installNetworkSliceCrd(client, FIELD_MANAGER);
     await client.apply(`/api/v1/namespaces/${NS}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, FIELD_MANAGER);
     for (const x of manifests) for (const m of [x.op, x.twin]) await client.apply(objectPath('NetworkSlice', NS, m.metadata.name), { apiVersion: 'slicing.telco.dev/v1alpha1', kind: 'NetworkSlice', ...m }, 'kubectl');
 
@@ -248,14 +247,6 @@ function record(markdown: string, svgs: Record<string, string>): void {
   writeFileSync(path.join(docs, 'demo.md'), `${markdown.replace(/\]\((\S+)\.svg\)/g, '](demo/$1.svg)').replace('# slice-operator demo report', `# slice-operator demo report\n\nRecorded with ${command}.`)}`);
   const table = markdown.split('\n').filter((l) => l.startsWith('|')).join('\n');
   replaceDocBlock(path.join(root, 'README.md'), 'demo', table);
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 void main();

@@ -7,15 +7,17 @@
  * reactive: the predictive UPF is scaled before the Monday-morning ramp arrives. Then Prometheus
  * is stopped: replicas hold, slices go Degraded, and recover by themselves when it returns.
  */
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import type { LocalPrometheus } from '../../src/devcluster/prometheus.js';
+import { defaultCardPath } from '../../src/forecast/forecaster.js';
+import { milanCsvPath } from '../../src/forecast/milan-data.js';
 import { createForecasting } from '../../src/forecast/wiring.js';
 import { PrometheusClient } from '../../src/metrics/prometheus-client.js';
-import { aggregate, loadHourlySquares, milanDir } from '../../src/replayer/milan.js';
+import { aggregate, loadHourlySquares } from '../../src/replayer/milan.js';
 import { stepAt, type ReplayClock, type ReplayedSlice } from '../../src/replayer/replayer.js';
 import { hourlyTrace } from '../../src/replayer/trace.js';
-import { createNamespace, eventually, installCrd, kubeConfig, kubectl, repoRoot } from './support.js';
+import { createNamespace, eventually, installCrd, kubeConfig, kubectl } from './support.js';
 import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
 
 const STEP_SECONDS = 4; // one trace hour every 4 s (900x)
@@ -23,8 +25,9 @@ const START_HOUR = 744; // 2013-12-02 00:00 CET, a Monday in the held-out weeks
 const PER_REPLICA = 10;
 
 // Real traffic: the sum of the 36 held-out squares (never seen in training), / 10 -> sessions.
-const rows = loadHourlySquares(path.join(milanDir(repoRoot), 'hourly_squares.csv'));
-const heldOut = [12, 17, 18, 23, 25, 27, 28, 38, 42, 46, 49, 57, 59, 66, 71, 77, 86, 88, 101, 102, 104, 106, 107, 110, 111, 114, 116, 117, 119, 132, 133, 139, 147, 160, 161, 164, 173, 183, 198, 199, 205, 207].filter((i) => (rows[i]?.length ?? 0) >= 1100);
+const rows = loadHourlySquares(milanCsvPath());
+const card = JSON.parse(readFileSync(defaultCardPath(), 'utf8')) as { training: { split: { heldOutSquares: number[] } } };
+const heldOut = card.training.split.heldOutSquares.filter((i) => (rows[i]?.length ?? 0) >= 1100);
 const trace = hourlyTrace(aggregate(rows, heldOut), 0.1);
 
 const sliceManifest = (name: string, sd: string, mode: 'predictive' | 'reactive') => ({

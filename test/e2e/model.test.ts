@@ -9,13 +9,14 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultModelPath } from '../../src/forecast/forecaster.js';
+import { milanCsvPath } from '../../src/forecast/milan-data.js';
 import { createForecasting } from '../../src/forecast/wiring.js';
-import { aggregate, loadHourlySquares, milanDir } from '../../src/replayer/milan.js';
+import { aggregate, loadHourlySquares } from '../../src/replayer/milan.js';
 import { hourlyTrace } from '../../src/replayer/trace.js';
-import { createNamespace, eventually, installCrd, kubectl, repoRoot } from './support.js';
+import { createNamespace, eventually, installCrd, kubectl } from './support.js';
 import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
 
-const rows = loadHourlySquares(path.join(milanDir(repoRoot), 'hourly_squares.csv'));
+const rows = loadHourlySquares(milanCsvPath());
 const trace = hourlyTrace(aggregate(rows, [12, 17, 18, 23, 25]), 1);
 
 describe('user model file: missing, appearing, corrupted', () => {
