@@ -9,6 +9,7 @@
  */
 import { replaceDocBlock } from '../src/docs/doc-block.js';
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -85,6 +86,79 @@ function histogramQuantile(m: Metrics, name: string, q: number): number {
   return NaN;
 }
 
+/** CPU seconds (user + system) used so far by a process and all its descendants, from /proc. */
+function cpuSecondsOfTree(root: number): number {
+  const children = new Map<number, number[]>();
+  const ticks = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after the parenthesised command name: state ppid ... utime(14) stime(15).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pid = Number(d);
+    const ppid = Number(f[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    ticks.set(pid, Number(f[11]) + Number(f[12]));
+  }
+  let total = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    total += ticks.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total / 100; // USER_HZ is 100 on Linux
+}
+
+/** Offset (s) from t0 at which fraction q of the timestamps had passed; timestamps are whole seconds. */
+function stageAt(times: number[], t0: number, q: number): string {
+  if (!times.length) return '-';
+  const sorted = [...times].sort((a, b) => a - b);
+  return String(Math.max(0, Math.round((sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! - t0) / 1000)));
+}
+
+interface Conditioned {
+  metadata: { name: string; creationTimestamp: string; labels?: Record<string, string> };
+  status?: { conditions?: { type: string; status: string; lastTransitionTime?: string }[] };
+}
+const conditionTime = (o: Conditioned, type: string): number | undefined => {
+  const c = o.status?.conditions?.find((x) => x.type === type && x.status === 'True');
+  return c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : undefined;
+};
+
+/**
+ * Where the time to Ready goes: when each step of every slice's pipeline happened, from the
+ * objects' own timestamps (whole seconds), so measuring costs the API server nothing meanwhile.
+ */
+async function pipelineStages(client: KubeClient, ns: string, t0: number): Promise<string[]> {
+  const list = async (p: string) => (await client.request<{ items: Conditioned[] }>('GET', p)).items;
+  const [slices, deps, pods] = await Promise.all([
+    list(`/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/networkslices`),
+    list(`/apis/apps/v1/namespaces/${ns}/deployments`),
+    list(`/api/v1/namespaces/${ns}/pods`),
+  ]);
+  const ts = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined);
+  const stages: [string, number[]][] = [
+    ['slice created', ts(slices.map((s) => Date.parse(s.metadata.creationTimestamp)))],
+    ['UPF Deployment created (operator)', ts(deps.map((d) => Date.parse(d.metadata.creationTimestamp)))],
+    ['pod created (ReplicaSet controller)', ts(pods.map((p) => Date.parse(p.metadata.creationTimestamp)))],
+    ['pod scheduled (scheduler)', ts(pods.map((p) => conditionTime(p, 'PodScheduled')))],
+    ['pod Ready (kwok)', ts(pods.map((p) => conditionTime(p, 'Ready')))],
+    ['Deployment Available (deployment controller)', ts(deps.map((d) => conditionTime(d, 'Available')))],
+    ['slice Ready (operator)', ts(slices.map((s) => conditionTime(s, 'Ready')))],
+  ];
+  return [
+    '| step (count) | 50 % done at | 90 % done at | all done at |',
+    '|---|---|---|---|',
+    ...stages.map(([name, xs]) => `| ${name} (${xs.length}) | ${stageAt(xs, t0, 0.5)} s | ${stageAt(xs, t0, 0.9)} s | ${stageAt(xs, t0, 1)} s |`),
+  ];
+}
+
 async function readyCount(client: KubeClient, ns: string): Promise<number> {
   const list = await client.request<{ items: { status?: { conditions?: { type: string; status: string }[] } }[] }>('GET', `/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/networkslices`);
   return list.items.filter((s) => s.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
@@ -109,6 +183,8 @@ async function main(): Promise<void> {
     { cwd: root },
   );
   const results: Record<string, string | number> = {};
+  let stages: string[] = [];
+  let cpuLines: string[] = [];
   try {
     for (let i = 0; i < 100; i++) {
       if (await fetch(`http://127.0.0.1:${metricsPort}/readyz`).then((r) => r.ok, () => false)) break;
@@ -116,6 +192,8 @@ async function main(): Promise<void> {
     }
     // 1. N slices to Ready.
     for (const ns of ['bench-a', 'bench-b']) await client.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, FIELD_MANAGER);
+    const components = [...cluster.processes(), { name: 'slice-operator', pid: operator.child.pid! }];
+    const cpu0 = new Map(components.map((c) => [c.name, cpuSecondsOfTree(c.pid)]));
     const t0 = Date.now();
     await pool([...Array(N).keys()], 16, (i) => client.request('POST', '/apis/slicing.telco.dev/v1alpha1/namespaces/bench-a/networkslices', { body: slice('bench-a', i, 1) }));
     const created = Date.now() - t0;
@@ -128,6 +206,13 @@ async function main(): Promise<void> {
     results.readySeconds = (Date.now() - t0) / 1000;
     results.createSeconds = created / 1000;
     console.log(`${N} slices Ready in ${results.readySeconds} s (created in ${results.createSeconds} s)`);
+    // Truncated to whole seconds, like the timestamps the stages are read from.
+    stages = await pipelineStages(client, 'bench-a', Math.floor(t0 / 1000) * 1000);
+    cpuLines = components.map((c) => {
+      const s = cpuSecondsOfTree(c.pid) - cpu0.get(c.name)!;
+      return `| ${c.name} | ${s.toFixed(1)} s | ${Math.round((100 * s) / Number(results.readySeconds))} % |`;
+    });
+    console.log([...stages, ...cpuLines].join('\n'));
 
     // 2. No-op resyncs: the operator enqueues every slice every 5 s; count writes over 20 s.
     await new Promise((r) => setTimeout(r, 10_000)); // let the last status writes land
@@ -174,6 +259,16 @@ async function main(): Promise<void> {
     `| operator RSS with ${N} slices | ${results.rssMbAtN} MB | |`,
     `| operator RSS with ${M} slices (heap used) | ${results.rssMbAtM} MB (${results.heapMbAtM} MB) | < 200 MB |`,
     `| ${Math.max(0, M - N)} more slices (minReplicas 0) created -> Ready | ${results.extraReadySeconds} s | |`,
+    '',
+    `Where the ${results.readySeconds} s to Ready go: when each step of the ${N} slices' pipeline was done, in seconds after the first create (from the objects' own timestamps):`,
+    '',
+    ...stages,
+    '',
+    `CPU used by each process while the ${N} slices went to Ready (100 % = one core; the machine has ${os.cpus().length}):`,
+    '',
+    '| process | CPU time | of one core |',
+    '|---|---|---|',
+    ...cpuLines,
   ].join('\n');
   console.log(`\n${block}`);
   if (args['write-docs']) {

@@ -1,4 +1,5 @@
 import type { Informer, KubeObject } from '../runtime/informer.js';
+import { placementChanged, specOrMetaChanged } from './predicates.js';
 import type { ParseResult } from './reconciler.js';
 import { addUsage, discoverSites, usageOf, type NodeLike, type PlacedDeploymentLike, type Site, type Usage } from './sites.js';
 import type { SliceView } from './slice-view.js';
@@ -16,6 +17,7 @@ export class DerivedState {
   private readonly parsed = new WeakMap<object, ParseResult>();
   private readonly usageByObject = new WeakMap<object, Map<string, Usage>>();
   private siteUsage?: Map<string, Usage>;
+  private usageUpdates = 0;
   private snssaiIndex?: Map<string, { key: string; order: string }[]>;
   private siteList?: Site[];
 
@@ -25,14 +27,24 @@ export class DerivedState {
     private readonly nodes: Informer,
     private readonly parseSlice: (obj: KubeObject) => ParseResult,
   ) {
-    nodes.on((ev) => {
-      if (ev !== 'resync') this.siteList = undefined;
+    nodes.on((ev, obj, old) => {
+      if (placementChanged(ev, obj, old)) this.siteList = undefined;
     });
-    deployments.on((ev) => {
-      if (ev !== 'resync') this.siteUsage = undefined;
+    // Kept up to date in place: a rollout rewrites each Deployment's status several times, and
+    // re-summing all of them after each one was O(N) per reconcile.
+    // Shares are fractions (replicas over sites), so the running sum is rebuilt from scratch now
+    // and then before rounding error could add up.
+    deployments.on((ev, obj, old) => {
+      if (!this.siteUsage || ev === 'resync') return;
+      if (++this.usageUpdates > 10_000) {
+        this.siteUsage = undefined;
+        return;
+      }
+      if (old) addUsage(this.siteUsage, this.usageOf(old), -1);
+      if (ev !== 'delete') addUsage(this.siteUsage, this.usageOf(obj));
     });
-    slices.on((ev) => {
-      if (ev !== 'resync') this.snssaiIndex = undefined;
+    slices.on((ev, obj, old) => {
+      if (ev !== 'resync' && specOrMetaChanged(ev, obj, old)) this.snssaiIndex = undefined;
     });
   }
 
@@ -63,6 +75,7 @@ export class DerivedState {
   /** Per-site usage of every owned Deployment but the one with this key (the slice's own UPF). */
   usageExcept(deploymentKey: string): Map<string, Usage> {
     if (!this.siteUsage) {
+      this.usageUpdates = 0;
       const total = new Map<string, Usage>();
       for (const dep of this.deployments.list()) addUsage(total, this.usageOf(dep));
       this.siteUsage = total;

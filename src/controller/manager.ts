@@ -3,6 +3,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Controller } from '../runtime/controller.js';
 import { HealthServer } from '../runtime/health-server.js';
 import { Informer, objectKey, type KubeObject } from '../runtime/informer.js';
+import { placementChanged, specOrMetaChanged } from './predicates.js';
 import { KubeClient } from '../runtime/kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
 import type { Logger } from '../runtime/logger.js';
@@ -106,16 +107,20 @@ export class Manager {
       reconcile: (key, ctx) => this.reconciler.reconcile(key, ctx),
     });
     // Handlers only enqueue keys (they run inside the watch stream).
-    this.informers.slices.on((_ev, obj) => this.controller.enqueue(objectKey(obj)));
+    // Status-only updates (our own status writes) are skipped; the periodic cycle still visits every slice.
+    this.informers.slices.on((ev, obj, old) => {
+      if (specOrMetaChanged(ev, obj, old)) this.controller.enqueue(objectKey(obj));
+    });
     for (const k of ['Deployment', 'Service', 'ConfigMap'] as const) {
       this.informers[k].on((_ev, obj) => {
         const owner = SliceReconciler.ownerKey(obj);
         if (owner) this.controller.enqueue(owner);
       });
     }
-    // A node change can change any slice's placement; resyncs of nodes are ignored (slices resync on their own).
-    this.informers.nodes.on((ev) => {
-      if (ev !== 'resync' && this.informers.nodes.hasSynced) this.enqueueAll();
+    // A change of what placement reads on a node can change any slice's placement; heartbeats and
+    // resyncs of nodes are ignored (slices resync on their own).
+    this.informers.nodes.on((ev, obj, old) => {
+      if (placementChanged(ev, obj, old) && this.informers.nodes.hasSynced) this.enqueueAll();
     });
     this.health = new HealthServer(this.registry, o.metricsBind ?? { host: '127.0.0.1', port: 0 });
     this.health.addReadyCheck('informers', () => ({

@@ -172,6 +172,11 @@ export class LocalCluster {
     this.procs[idx] = start();
   }
 
+  /** Name and pid of each running component (benchmarks read their CPU time from /proc). */
+  processes(): { name: string; pid: number }[] {
+    return this.procs.filter((p) => p.running() && p.child.pid !== undefined).map((p) => ({ name: p.name, pid: p.child.pid! }));
+  }
+
   /** Stop one component without restarting it. */
   async stopComponent(name: string): Promise<void> {
     await this.procs.find((p) => p.name === name)?.stop();

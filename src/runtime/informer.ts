@@ -4,6 +4,7 @@ import type { Json, KubeClient } from './kube-client.js';
 import type { Logger } from './logger.js';
 
 export type InformerEvent = 'add' | 'update' | 'delete' | 'resync';
+/** `old` is the cached object an update or delete replaces (absent when it was never cached). */
 export type Handler<T> = (event: InformerEvent, obj: T, old?: T) => void;
 
 export interface KubeObject {
@@ -121,7 +122,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     for (const item of res.items) fresh.set(objectKey(item), stripManagedFields({ apiVersion: res.apiVersion, kind, ...item }));
     for (const [k, old] of this.cache) if (!fresh.has(k)) {
       this.cache.delete(k);
-      this.emit('delete', old);
+      this.emit('delete', old, old);
     }
     for (const [k, obj] of fresh) {
       const old = this.cache.get(k);
@@ -227,8 +228,9 @@ export class Informer<T extends KubeObject = KubeObject> {
       }
       case 'DELETED': {
         const k = objectKey(obj);
+        const old = this.cache.get(k);
         this.cache.delete(k);
-        this.emit('delete', obj);
+        this.emit('delete', obj, old);
         break;
       }
       case 'BOOKMARK':

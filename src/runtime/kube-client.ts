@@ -57,11 +57,33 @@ export class KubeClient {
     return n;
   }
 
+  private agent?: { key: string; agent: http.Agent };
+
+  /**
+   * One keep-alive agent for all requests. client-node's applyToHTTPSOptions builds a new Agent
+   * per call, which means a TCP connect and a full TLS handshake (client certificate included)
+   * for every request: at 1,000 slices that handshake load alone kept the API server busy. The
+   * agent is rebuilt only when the TLS material changes (a rotated client certificate); sockets
+   * of the old one close when the server times them out. Proxied clusters keep client-node's
+   * agent, which knows how to tunnel.
+   */
+  private sharedAgent(opts: https.RequestOptions, protocol: string): https.RequestOptions['agent'] {
+    if (this.kc.getCurrentCluster()?.proxyUrl) return opts.agent;
+    const tls = { ca: opts.ca, cert: opts.cert, key: opts.key, pfx: opts.pfx, passphrase: opts.passphrase, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
+    const key = `${protocol}${JSON.stringify(tls)}`;
+    if (this.agent?.key !== key) {
+      const agent = protocol === 'https:' ? new https.Agent({ ...tls, keepAlive: true }) : new http.Agent({ keepAlive: true });
+      this.agent = { key, agent };
+    }
+    return this.agent.agent;
+  }
+
   private async options(method: string, path: string, o: RequestOptions): Promise<https.RequestOptions & { url: URL }> {
     const url = new URL(path, this.server);
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const opts: https.RequestOptions = { method, headers: { Accept: 'application/json', 'User-Agent': this.userAgent } };
     await this.kc.applyToHTTPSOptions(opts);
+    opts.agent = this.sharedAgent(opts, url.protocol);
     if (o.body !== undefined) (opts.headers as Record<string, string>)['Content-Type'] = o.contentType ?? 'application/json';
     return { ...opts, url };
   }

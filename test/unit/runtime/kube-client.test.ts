@@ -1,4 +1,13 @@
-import { resourceOf } from '../../../src/runtime/kube-client.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import * as k8s from '@kubernetes/client-node';
+import { writeKubeconfig } from '../../../src/devcluster/kubeconfig.js';
+import { generatePki } from '../../../src/devcluster/pki.js';
+import { KubeClient, resourceOf } from '../../../src/runtime/kube-client.js';
 
 describe('resourceOf', () => {
   it.each([
@@ -10,4 +19,53 @@ describe('resourceOf', () => {
     ['/api/v1/namespaces/ns', 'namespaces'],
     ['/apis/coordination.k8s.io/v1/namespaces/ns/leases', 'leases'],
   ])('%s -> %s', (p, r) => expect(resourceOf(p)).toBe(r));
+});
+
+describe('KubeClient connections', () => {
+  // A TLS server with client-certificate auth, like the API server: each new connection costs it
+  // a handshake, so the client must keep connections alive across requests.
+  let dir: string;
+  let server: https.Server;
+  let connections = 0;
+  let kc: k8s.KubeConfig;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'kube-client-'));
+    const pki = generatePki(dir);
+    server = https.createServer(
+      { cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey), ca: readFileSync(pki.caCert), requestCert: true, rejectUnauthorized: true },
+      (req, res) => {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({ path: req.url, user: (req.socket as TLSSocket).getPeerCertificate().subject?.CN }));
+      },
+    );
+    server.on('secureConnection', () => connections++);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    kc = new k8s.KubeConfig();
+    kc.loadFromFile(writeKubeconfig(path.join(dir, 'kubeconfig'), `https://127.0.0.1:${port}`, pki.caCert, pki.clients.admin!));
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends sequential requests over one authenticated connection', async () => {
+    const client = new KubeClient(kc, 'test');
+    connections = 0;
+    for (let i = 0; i < 20; i++) {
+      const r = await client.get<{ path: string; user: string }>(`/api/v1/namespaces/ns/configmaps/c${i}`);
+      expect(r).toEqual({ path: `/api/v1/namespaces/ns/configmaps/c${i}`, user: 'admin' });
+    }
+    expect(connections).toBe(1);
+  });
+
+  it('opens no more connections than requests in flight', async () => {
+    const client = new KubeClient(kc, 'test');
+    connections = 0;
+    for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 4 }, (_, i) => client.get(`/api/v1/nodes/n${i}`)));
+    expect(connections).toBeLessThanOrEqual(4);
+  });
 });

@@ -1,0 +1,126 @@
+import fc from 'fast-check';
+import { DerivedState } from '../../../src/controller/derived-state.js';
+import type { ParseResult } from '../../../src/controller/reconciler.js';
+import { addUsage, usageOf, type Usage } from '../../../src/controller/sites.js';
+import type { Handler, Informer, InformerEvent, KubeObject } from '../../../src/runtime/informer.js';
+
+/** The cache side of an Informer (what DerivedState reads), fed by hand instead of a watch. */
+class CacheOnly {
+  private readonly cache = new Map<string, KubeObject>();
+  private readonly handlers: Handler<KubeObject>[] = [];
+  on(h: Handler<KubeObject>): this {
+    this.handlers.push(h);
+    return this;
+  }
+  list(): KubeObject[] {
+    return [...this.cache.values()];
+  }
+  get(key: string): KubeObject | undefined {
+    return this.cache.get(key);
+  }
+  put(obj: KubeObject): void {
+    const key = `${obj.metadata!.namespace}/${obj.metadata!.name}`;
+    const old = this.cache.get(key);
+    this.cache.set(key, obj);
+    this.fire(old ? 'update' : 'add', obj, old);
+  }
+  remove(key: string): void {
+    const old = this.cache.get(key);
+    if (!old) return;
+    this.cache.delete(key);
+    this.fire('delete', old, old);
+  }
+  private fire(ev: InformerEvent, obj: KubeObject, old?: KubeObject): void {
+    for (const h of this.handlers) h(ev, obj, old);
+  }
+  asInformer(): Informer {
+    return this as unknown as Informer;
+  }
+}
+
+const SITES = ['edge-a', 'edge-b', 'regional'];
+const deployment = (i: number, replicas: number, sites: string[], cpu: number, statusOnly: number) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: `d${i}`, namespace: 'ns', generation: replicas },
+  spec: {
+    replicas,
+    template: {
+      spec: {
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'slicing.telco.dev/site', operator: 'In', values: sites }] }] } } },
+        containers: [{ resources: { requests: { cpu: `${cpu}m`, memory: '16Mi' } } }],
+      },
+    },
+  },
+  status: { readyReplicas: statusOnly },
+});
+
+function fromScratch(deps: KubeObject[]): Map<string, Usage> {
+  const total = new Map<string, Usage>();
+  for (const d of deps) addUsage(total, usageOf(d as never));
+  return total;
+}
+
+const close = (a: Map<string, Usage>, b: Map<string, Usage>): boolean =>
+  SITES.every((s) => {
+    const x = a.get(s) ?? { cpuMillis: 0, memoryBytes: 0, pods: 0 };
+    const y = b.get(s) ?? { cpuMillis: 0, memoryBytes: 0, pods: 0 };
+    return Math.abs(x.cpuMillis - y.cpuMillis) < 1e-6 && Math.abs(x.memoryBytes - y.memoryBytes) < 1e-3 && Math.abs(x.pods - y.pods) < 1e-9;
+  });
+
+describe('DerivedState site usage', () => {
+  it('kept up to date event by event, equals the sum over the cache', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('put' as const), i: fc.nat(12), replicas: fc.nat(6), sites: fc.subarray(SITES, { minLength: 1 }), cpu: fc.integer({ min: 1, max: 500 }), ready: fc.nat(6) }),
+      fc.record({ kind: fc.constant('remove' as const), i: fc.nat(12) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), fc.nat(60), (ops, firstRead) => {
+        const deps = new CacheOnly();
+        const state = new DerivedState(new CacheOnly().asInformer(), deps.asInformer(), new CacheOnly().asInformer(), () => ({ ok: false, issues: [] }));
+        ops.forEach((o, n) => {
+          // The running sum starts whenever it is first read, mid-stream.
+          if (n === firstRead) state.usageExcept('none/none');
+          if (o.kind === 'put') deps.put(deployment(o.i, o.replicas, o.sites, o.cpu, o.ready));
+          else deps.remove(`ns/d${o.i}`);
+        });
+        return close(state.usageExcept('none/none'), fromScratch(deps.list())) && close(state.usageExcept('ns/d0'), fromScratch(deps.list().filter((d) => d.metadata!.name !== 'd0')));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('DerivedState S-NSSAI index', () => {
+  const sliceObj = (name: string, sd: string, created: string, status: unknown = {}) => ({
+    metadata: { name, namespace: 'ns', creationTimestamp: created, generation: 1 },
+    spec: { sd },
+    status,
+  });
+  const parse = (o: KubeObject): ParseResult => ({ ok: true, view: { plmnId: '00101', sst: 1, sd: (o.spec as { sd: string }).sd } as never });
+
+  it('follows spec changes and deletions, and is not rebuilt for status writes', () => {
+    const slices = new CacheOnly();
+    let parses = 0;
+    const state = new DerivedState(slices.asInformer(), new CacheOnly().asInformer(), new CacheOnly().asInformer(), (o) => (parses++, parse(o)));
+    const a = sliceObj('a', '000001', '2026-01-01T00:00:00Z');
+    const b = sliceObj('b', '000001', '2026-01-02T00:00:00Z');
+    slices.put(a);
+    slices.put(b);
+    const viewB = parse(b);
+    expect(viewB.ok && state.duplicateOf(b, viewB.view)).toBe('ns/a');
+    expect(viewB.ok && state.duplicateOf(a, viewB.view)).toBeUndefined();
+    // Status-only update of a: no rebuild, so no parse of the new object.
+    parses = 0;
+    slices.put(sliceObj('a', '000001', '2026-01-01T00:00:00Z', { ready: true }));
+    expect(viewB.ok && state.duplicateOf(b, viewB.view)).toBe('ns/a');
+    expect(parses).toBe(0);
+    // a moves to another S-NSSAI (a new generation): b is no longer a duplicate.
+    slices.put({ ...sliceObj('a', '000002', '2026-01-01T00:00:00Z'), metadata: { ...a.metadata, generation: 2 } });
+    expect(viewB.ok && state.duplicateOf(b, viewB.view)).toBeUndefined();
+    slices.put({ ...sliceObj('a', '000001', '2026-01-01T00:00:00Z'), metadata: { ...a.metadata, generation: 3 } });
+    expect(viewB.ok && state.duplicateOf(b, viewB.view)).toBe('ns/a');
+    slices.remove('ns/a');
+    expect(viewB.ok && state.duplicateOf(b, viewB.view)).toBeUndefined();
+  });
+});
