@@ -4,6 +4,8 @@ import type { ParseResult } from './reconciler.js';
 import { addUsage, discoverSites, usageOf, type NodeLike, type PlacedDeploymentLike, type Site, type Usage } from './sites.js';
 import type { SliceView } from './slice-view.js';
 
+const APPLIED_TTL_MS = 30_000;
+
 type SliceMeta = { namespace?: string; name?: string; creationTimestamp?: string; deletionTimestamp?: string; uid?: string };
 
 /**
@@ -18,6 +20,12 @@ export class DerivedState {
   private readonly usageByObject = new WeakMap<object, Map<string, Usage>>();
   private siteUsage?: Map<string, Usage>;
   private usageUpdates = 0;
+  /**
+   * Deployments applied by us whose watch event has not arrived yet, with what they take. Without
+   * them concurrent workers placed UPFs against a cache that lagged their own writes, over-filled
+   * a site, and moved UPFs out again a few seconds later (32 of 1,000 in the scale benchmark).
+   */
+  private readonly applied = new Map<string, { resourceVersion?: string; usage: Map<string, Usage>; at: number }>();
   private snssaiIndex?: Map<string, { key: string; order: string }[]>;
   private siteList?: Site[];
 
@@ -35,7 +43,11 @@ export class DerivedState {
     // Shares are fractions (replicas over sites), so the running sum is rebuilt from scratch now
     // and then before rounding error could add up.
     deployments.on((ev, obj, old) => {
-      if (!this.siteUsage || ev === 'resync') return;
+      if (ev === 'resync') return;
+      const key = `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+      const pending = this.applied.get(key);
+      if (pending && (ev === 'delete' || pending.resourceVersion === obj.metadata?.resourceVersion)) this.applied.delete(key);
+      if (!this.siteUsage) return;
       if (++this.usageUpdates > 10_000) {
         this.siteUsage = undefined;
         return;
@@ -72,6 +84,11 @@ export class DerivedState {
     return u;
   }
 
+  /** Records a Deployment we just applied (the server's answer), counted until the cache has it. */
+  noteApplied(key: string, obj: KubeObject): void {
+    this.applied.set(key, { resourceVersion: obj.metadata?.resourceVersion, usage: usageOf(obj as PlacedDeploymentLike), at: Date.now() });
+  }
+
   /** Per-site usage of every owned Deployment but the one with this key (the slice's own UPF). */
   usageExcept(deploymentKey: string): Map<string, Usage> {
     if (!this.siteUsage) {
@@ -81,7 +98,21 @@ export class DerivedState {
       this.siteUsage = total;
     }
     const own = this.deployments.get(deploymentKey);
-    return own ? addUsage(new Map(this.siteUsage), this.usageOf(own), -1) : this.siteUsage;
+    if (!own && !this.applied.size) return this.siteUsage;
+    const out = new Map(this.siteUsage);
+    if (own) addUsage(out, this.usageOf(own), -1);
+    for (const [key, a] of this.applied) {
+      // A watch event we never matched (a re-list after 410 skips versions) must not pin it forever.
+      if (Date.now() - a.at > APPLIED_TTL_MS) {
+        this.applied.delete(key);
+        continue;
+      }
+      if (key === deploymentKey) continue;
+      const cached = this.deployments.get(key);
+      if (cached) addUsage(out, this.usageOf(cached), -1);
+      addUsage(out, a.usage);
+    }
+    return out;
   }
 
   /** The oldest slice with the same PLMN and S-NSSAI keeps it; a later one gets its key back. */

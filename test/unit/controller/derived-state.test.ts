@@ -124,3 +124,27 @@ describe('DerivedState S-NSSAI index', () => {
     expect(viewB.ok && state.duplicateOf(b, viewB.view)).toBeUndefined();
   });
 });
+
+describe('DerivedState applied Deployments', () => {
+  it('counts a Deployment from the moment we apply it, once, until and after the cache has it', () => {
+    const deps = new CacheOnly();
+    const state = new DerivedState(new CacheOnly().asInformer(), deps.asInformer(), new CacheOnly().asInformer(), () => ({ ok: false, issues: [] }));
+    const v1 = { ...deployment(1, 2, ['edge-a'], 100, 0), metadata: { name: 'd1', namespace: 'ns', resourceVersion: '10' } };
+    deps.put(v1);
+    expect(state.usageExcept('ns/other').get('edge-a')?.pods).toBe(2);
+    // We scale d1 to 4: the server answered, the watch event is still on its way.
+    const v2 = { ...deployment(1, 4, ['edge-a'], 100, 0), metadata: { name: 'd1', namespace: 'ns', resourceVersion: '11' } };
+    state.noteApplied('ns/d1', v2);
+    // A new UPF applied by another worker, not cached at all yet.
+    state.noteApplied('ns/d2', { ...deployment(2, 1, ['edge-a'], 100, 0), metadata: { name: 'd2', namespace: 'ns', resourceVersion: '12' } });
+    expect(state.usageExcept('ns/other').get('edge-a')?.pods).toBe(5);
+    // d2's own reconcile does not count d2 against itself.
+    expect(state.usageExcept('ns/d2').get('edge-a')?.pods).toBe(4);
+    // The watch catches up: same totals, no double counting.
+    deps.put(v2);
+    deps.put({ ...deployment(2, 1, ['edge-a'], 100, 0), metadata: { name: 'd2', namespace: 'ns', resourceVersion: '12' } });
+    expect(state.usageExcept('ns/other').get('edge-a')?.pods).toBe(5);
+    deps.remove('ns/d2');
+    expect(state.usageExcept('ns/other').get('edge-a')?.pods).toBe(4);
+  });
+});
