@@ -20,7 +20,13 @@ import { LocalCluster } from '../src/devcluster/cluster.js';
 import { freePort } from '../src/devcluster/ports.js';
 import { startSupervised } from '../src/devcluster/process.js';
 import { packageRoot } from '../src/forecast/forecaster.js';
-import { Informer, objectKey } from '../src/runtime/informer.js';
+import { desired, priorityClass } from '../src/controller/desired.js';
+import { choosePlacement } from '../src/controller/placement.js';
+import { cpuMillis, parseQuantity } from '../src/controller/quantity.js';
+import { objectPath, type Kind } from '../src/controller/resources.js';
+import { addUsage, discoverSites, withOccupancy, type NodeLike, type Usage } from '../src/controller/sites.js';
+import { toSliceView } from '../src/controller/view-from-api.js';
+import { Informer, objectKey, type KubeObject } from '../src/runtime/informer.js';
 import { KubeClient } from '../src/runtime/kube-client.js';
 
 const { values: args } = parseArgs({
@@ -28,6 +34,8 @@ const { values: args } = parseArgs({
     slices: { type: 'string', default: '1000' },
     'rss-slices': { type: 'string', default: '10000' },
     'write-docs': { type: 'boolean', default: false },
+    // The control plane alone: the bench applies what the operator would, with no operator running.
+    floor: { type: 'boolean', default: false },
   },
 });
 const N = Number(args.slices);
@@ -138,10 +146,11 @@ const conditionTime = (o: Conditioned, type: string): number | undefined => {
  */
 async function pipelineStages(client: KubeClient, ns: string, t0: number): Promise<string[]> {
   const list = async (p: string) => (await client.request<{ items: Conditioned[] }>('GET', p)).items;
-  const [slices, deps, pods] = await Promise.all([
+  const [slices, deps, pods, replicaSets] = await Promise.all([
     list(`/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/networkslices`),
     list(`/apis/apps/v1/namespaces/${ns}/deployments`),
     list(`/api/v1/namespaces/${ns}/pods`),
+    list(`/apis/apps/v1/namespaces/${ns}/replicasets`),
   ]);
   const ts = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined);
   const stages: [string, number[]][] = [
@@ -157,6 +166,9 @@ async function pipelineStages(client: KubeClient, ns: string, t0: number): Promi
     '| step (count) | 50 % done at | 90 % done at | all done at |',
     '|---|---|---|---|',
     ...stages.map(([name, xs]) => `| ${name} (${xs.length}) | ${stageAt(xs, t0, 0.5)} s | ${stageAt(xs, t0, 0.9)} s | ${stageAt(xs, t0, 1)} s |`),
+    '',
+    // A Deployment whose pod template changed after creation (a UPF moved) leaves a second ReplicaSet.
+    `ReplicaSets: ${replicaSets.length} for ${deps.length} Deployments.`,
   ];
 }
 
@@ -191,6 +203,76 @@ async function readyWatcher(client: KubeClient, ns: string): Promise<{ until(n: 
   };
 }
 
+/**
+ * `--floor`: how long the control plane alone takes for the same work. Each slice is created, and
+ * the bench itself applies the objects the operator would (desired() of the same view, placed by
+ * the same pure placement with a running tally of free capacity), with no operator running. Ready
+ * means every UPF Deployment Available. The time left between this and the operator's figure is
+ * the operator's own doing.
+ */
+async function floor(cluster: LocalCluster, client: KubeClient): Promise<void> {
+  const ns = 'bench-a';
+  await client.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, FIELD_MANAGER);
+  const nodes = await client.request<{ items: NodeLike[] }>('GET', '/api/v1/nodes');
+  const sites = discoverSites(nodes.items);
+  const used = new Map<string, Usage>();
+  const deployments = new Informer(client, { path: `/apis/apps/v1/namespaces/${ns}/deployments` });
+  const available = new Set<string>();
+  deployments.on((_ev, d) => {
+    if ((d.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some((c) => c.type === 'Available' && c.status === 'True')) available.add(objectKey(d));
+  });
+  deployments.start();
+  await deployments.waitForSync(60_000);
+  const pc = priorityClass('custom');
+  await client.apply(objectPath('PriorityClass', undefined, pc.metadata.name), pc, FIELD_MANAGER);
+  const components = cluster.processes();
+  const cpu0 = new Map(components.map((c) => [c.name, cpuSecondsOfTree(c.pid)]));
+  const t0 = Date.now();
+  try {
+    await pool([...Array(N).keys()], 16, async (i) => {
+      const created = await client.request<KubeObject>('POST', `/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/networkslices`, { body: slice(ns, i, 1) });
+      const parsed = toSliceView(created);
+      if (!parsed.ok) throw new Error(`slice ${i}: ${JSON.stringify(parsed.issues)}`);
+      const upf = parsed.view.cnfs[0]!;
+      const demand = { replicas: 1, cpuMillis: cpuMillis(upf.resources?.requests?.cpu ?? '0'), memoryBytes: parseQuantity(upf.resources?.requests?.memory ?? '0') };
+      const placed = choosePlacement(withOccupancy(sites, used), { allowedSites: [], trackingAreas: [], preferEdge: false, maxSites: 1, demand, onePodPerNode: false });
+      if (!placed.ok) throw new Error(`slice ${i}: ${placed.message}`);
+      for (const site of placed.sites) addUsage(used, new Map([[site, { cpuMillis: demand.cpuMillis, memoryBytes: demand.memoryBytes, pods: 1 }]]));
+      for (const o of desired(parsed.view, { replicas: { [upf.name]: 1 }, upfSites: placed.sites })) {
+        await client.apply(objectPath(o.kind as Kind, o.metadata.namespace, o.metadata.name), o, FIELD_MANAGER);
+      }
+    });
+    const created = (Date.now() - t0) / 1000;
+    while (available.size < N) {
+      if (Date.now() - t0 > 900_000) throw new Error(`only ${available.size} of ${N} Deployments Available after 900 s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    const stages = await pipelineStages(client, ns, Math.floor(t0 / 1000) * 1000);
+    const cpu = components.map((c) => {
+      const s = cpuSecondsOfTree(c.pid) - cpu0.get(c.name)!;
+      return `| ${c.name} | ${s.toFixed(1)} s | ${Math.round((100 * s) / seconds)} % |`;
+    });
+    const block = [
+      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --floor --slices ${N}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}): the same local control plane with no operator; the benchmark creates ${N} slices and applies each one's ConfigMap, UPF Deployment and Service itself (16 at a time).`,
+      '',
+      `| measured | result |`,
+      '|---|---|',
+      `| ${N} slices and their objects created -> every UPF Deployment Available | ${seconds} s (creates and applies took ${created} s) |`,
+      '',
+      ...stages,
+      '',
+      '| process | CPU time | of one core |',
+      '|---|---|---|',
+      ...cpu,
+    ].join('\n');
+    console.log(`\n${block}`);
+    if (args['write-docs']) replaceDocBlock(path.join(root, 'docs', 'benchmarks.md'), 'floor', block);
+  } finally {
+    await deployments.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const cluster = new LocalCluster({ log: () => undefined });
   await cluster.start();
@@ -198,6 +280,13 @@ async function main(): Promise<void> {
   kc.loadFromFile(cluster.details.kubeconfig);
   const client = new KubeClient(kc, 'bench');
   await installNetworkSliceCrd(client, FIELD_MANAGER);
+  if (args.floor) {
+    try {
+      return await floor(cluster, client);
+    } finally {
+      await cluster.stop();
+    }
+  }
   const metricsPort = await freePort();
   // The operator as the image runs it: compiled JavaScript (npm run build's config), no tsx.
   const dist = path.join(root, '.cache', 'bench-dist');
