@@ -3,11 +3,10 @@
  * Flags: see options.ts. In a pod it uses the in-cluster config; elsewhere --kubeconfig or
  * $KUBECONFIG.
  */
-import { existsSync } from 'node:fs';
-import * as k8s from '@kubernetes/client-node';
 import { Manager } from '../controller/manager.js';
 import { toSliceView } from '../controller/view-from-api.js';
 import { createForecasting } from '../forecast/wiring.js';
+import { loadKubeConnection } from '../runtime/kube-config.js';
 import { createLogger } from '../runtime/logger.js';
 import { parseFlags } from './options.js';
 
@@ -20,10 +19,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createLogger({ logger: 'slice-operator' }, { level: flags['log-level'] });
-  const kc = new k8s.KubeConfig();
-  if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
-  else if (process.env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')) kc.loadFromCluster();
-  else kc.loadFromDefault();
+  let kc;
+  try {
+    kc = await loadKubeConnection(flags.kubeconfig);
+  } catch (e) {
+    log.error('cannot load the cluster configuration', { error: (e as Error).message });
+    process.exit(2);
+  }
 
   const { forecaster, calibrator, status } = await createForecasting({ modelPath: flags['model-path'], log });
   log.info('forecaster loaded', status);

@@ -1,8 +1,8 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Controller } from '../runtime/controller.js';
 import { HealthServer } from '../runtime/health-server.js';
 import { Informer, objectKey, type KubeObject } from '../runtime/informer.js';
+import type { KubeConnection } from '../runtime/kube-config.js';
 import { placementChanged, specOrMetaChanged } from './predicates.js';
 import { KubeClient } from '../runtime/kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
@@ -17,7 +17,7 @@ import { SliceReconciler, type ParseResult } from './reconciler.js';
 import { collectionPath } from './resources.js';
 
 export interface ManagerOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeConnection;
   log: Logger;
   parse: (obj: KubeObject) => ParseResult;
   leaderElect: boolean;

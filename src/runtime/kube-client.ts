@@ -1,7 +1,7 @@
 import https from 'node:https';
 import http from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiError } from './errors.js';
+import type { KubeConnection } from './kube-config.js';
 
 export type Json = Record<string, unknown>;
 
@@ -31,8 +31,8 @@ export function resourceOf(path: string): string {
 }
 
 /**
- * A small REST client of ours over node:https, configured from a client-node KubeConfig (which
- * handles kubeconfig files, in-cluster config, tokens and exec plugins). Why not the generated
+ * A small REST client of ours over node:https, configured from a KubeConnection (our light loader,
+ * or client-node's KubeConfig where exec plugins or proxies need it). Why not the generated
  * clients: they default patches to JSON Patch, hide status codes in untyped errors, and their
  * watch has no deadline; here every call has a timeout, a typed ApiError, and a write counter
  * (a no-op resync must perform zero writes — tests and benchmarks read `writes`).
@@ -43,7 +43,7 @@ export class KubeClient {
   private readonly server: URL;
 
   constructor(
-    private readonly kc: KubeConfig,
+    private readonly kc: KubeConnection,
     private readonly userAgent = 'slice-operator',
   ) {
     const cluster = kc.getCurrentCluster();

@@ -8,6 +8,7 @@ import * as k8s from '@kubernetes/client-node';
 import { writeKubeconfig } from '../../../src/devcluster/kubeconfig.js';
 import { generatePki } from '../../../src/devcluster/pki.js';
 import { KubeClient, resourceOf } from '../../../src/runtime/kube-client.js';
+import { loadKubeconfigFile, type KubeConnection } from '../../../src/runtime/kube-config.js';
 
 describe('resourceOf', () => {
   it.each([
@@ -28,6 +29,7 @@ describe('KubeClient connections', () => {
   let server: https.Server;
   let connections = 0;
   let kc: k8s.KubeConfig;
+  let light: KubeConnection;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'kube-client-'));
@@ -42,8 +44,10 @@ describe('KubeClient connections', () => {
     server.on('secureConnection', () => connections++);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
+    const file = writeKubeconfig(path.join(dir, 'kubeconfig'), `https://127.0.0.1:${port}`, pki.caCert, pki.clients.admin!);
     kc = new k8s.KubeConfig();
-    kc.loadFromFile(writeKubeconfig(path.join(dir, 'kubeconfig'), `https://127.0.0.1:${port}`, pki.caCert, pki.clients.admin!));
+    kc.loadFromFile(file);
+    light = loadKubeconfigFile(file)!;
   });
 
   afterAll(async () => {
@@ -59,6 +63,13 @@ describe('KubeClient connections', () => {
       const r = await client.get<{ path: string; user: string }>(`/api/v1/namespaces/ns/configmaps/c${i}`);
       expect(r).toEqual({ path: `/api/v1/namespaces/ns/configmaps/c${i}`, user: 'admin' });
     }
+    expect(connections).toBe(1);
+  });
+
+  it('authenticates with the light kubeconfig loader, over one connection too', async () => {
+    const client = new KubeClient(light, 'test');
+    connections = 0;
+    for (let i = 0; i < 5; i++) expect(await client.get('/api/v1/nodes')).toEqual({ path: '/api/v1/nodes', user: 'admin' });
     expect(connections).toBe(1);
   });
 
