@@ -1,7 +1,7 @@
 import type { Informer, KubeObject } from '../runtime/informer.js';
 import { placementChanged, specOrMetaChanged } from './predicates.js';
 import type { ParseResult } from './reconciler.js';
-import { addUsage, discoverSites, usageOf, type NodeLike, type PlacedDeploymentLike, type Site, type Usage } from './sites.js';
+import { addUsage, discoverSites, pinnedSites, usageOf, type NodeLike, type PlacedDeploymentLike, type Site, type Usage } from './sites.js';
 import type { SliceView } from './slice-view.js';
 
 const APPLIED_TTL_MS = 30_000;
@@ -25,7 +25,7 @@ export class DerivedState {
    * them concurrent workers placed UPFs against a cache that lagged their own writes, over-filled
    * a site, and moved UPFs out again a few seconds later (32 of 1,000 in the scale benchmark).
    */
-  private readonly applied = new Map<string, { resourceVersion?: string; usage: Map<string, Usage>; at: number }>();
+  private readonly applied = new Map<string, { resourceVersion?: string; usage: Map<string, Usage>; sites?: string[]; at: number }>();
   private snssaiIndex?: Map<string, { key: string; order: string }[]>;
   private siteList?: Site[];
 
@@ -84,9 +84,20 @@ export class DerivedState {
     return u;
   }
 
-  /** Records a Deployment we just applied (the server's answer), counted until the cache has it. */
+  /** Sites a Deployment is pinned to: the one we applied last if the cache has not caught up. */
+  sitesOf(key: string): string[] | undefined {
+    const a = this.applied.get(key);
+    if (a && Date.now() - a.at <= APPLIED_TTL_MS) return a.sites;
+    const d = this.deployments.get(key);
+    return d ? pinnedSites(d as PlacedDeploymentLike) : undefined;
+  }
+
+  /**
+   * Records a Deployment we are about to apply (no resourceVersion yet) or just applied (the
+   * server's answer), counted until the cache has that version.
+   */
   noteApplied(key: string, obj: KubeObject): void {
-    this.applied.set(key, { resourceVersion: obj.metadata?.resourceVersion, usage: usageOf(obj as PlacedDeploymentLike), at: Date.now() });
+    this.applied.set(key, { resourceVersion: obj.metadata?.resourceVersion, usage: usageOf(obj as PlacedDeploymentLike), sites: pinnedSites(obj as PlacedDeploymentLike), at: Date.now() });
   }
 
   /** Per-site usage of every owned Deployment but the one with this key (the slice's own UPF). */

@@ -3,6 +3,7 @@ import { Controller } from '../runtime/controller.js';
 import { HealthServer } from '../runtime/health-server.js';
 import { Informer, objectKey, type KubeObject } from '../runtime/informer.js';
 import type { KubeConnection } from '../runtime/kube-config.js';
+import { trimmer } from './cache-trim.js';
 import { placementChanged, specOrMetaChanged } from './predicates.js';
 import { KubeClient } from '../runtime/kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
@@ -70,14 +71,14 @@ export class Manager {
     this.runtimeMetrics = new RuntimeMetrics(this.registry);
     this.sliceMetrics = new SliceMetrics(this.registry);
     this.client.onWrite = (verb, resource) => this.runtimeMetrics.apiWrites.inc({ verb, resource });
-    const inf = (path: string, labelSelector?: string) =>
-      new Informer(this.client, { path, labelSelector, resyncMs: o.resyncMs ?? 10 * 60_000, watchdogMs: o.watchdogMs, watchTimeoutSeconds: 300 }, o.log.child({ informer: path }));
+    const inf = (path: string, labelSelector?: string, transform?: (obj: KubeObject) => KubeObject) =>
+      new Informer(this.client, { path, labelSelector, transform, resyncMs: o.resyncMs ?? 10 * 60_000, watchdogMs: o.watchdogMs, watchTimeoutSeconds: 300 }, o.log.child({ informer: path }));
     const owned = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
     this.informers = {
       slices: inf(collectionPath('NetworkSlice')),
-      Deployment: inf(collectionPath('Deployment'), owned),
-      Service: inf(collectionPath('Service'), owned),
-      ConfigMap: inf(collectionPath('ConfigMap'), owned),
+      Deployment: inf(collectionPath('Deployment'), owned, trimmer('Deployment')),
+      Service: inf(collectionPath('Service'), owned, trimmer('Service')),
+      ConfigMap: inf(collectionPath('ConfigMap'), owned, trimmer('ConfigMap')),
       nodes: inf(collectionPath('Node')),
     };
     this.observer = new LoadObserver({

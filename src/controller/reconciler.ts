@@ -178,22 +178,27 @@ export class SliceReconciler {
         maxSites: view.placement.maxSites,
         demand: { replicas: n, cpuMillis: perReplica.cpu * n, memoryBytes: perReplica.mem * n },
         onePodPerNode: view.placement.antiAffinity === 'required',
-        current: mem.lastSites,
+        // Where the UPF runs now: its live (or just applied) Deployment, else the last placement.
+        current: this.derived.sitesOf(`${ns}/${this.childName(view, upf.name)}`) ?? mem.lastSites,
       });
     }
     const upfSites = placement?.ok ? placement.sites : mem.lastSites;
 
-    // Desired objects, applied only where the live object differs.
-    await this.ensurePriorityClass(view);
+    // Desired objects, applied only where the live object differs. The UPF's share of its sites is
+    // reserved before the first await: workers placing other slices meanwhile must see it, or
+    // they fill the same free capacity and one UPF has to move again later.
     const objs = desired(view, { replicas, upfSites });
+    if (upf) this.reserve(objs, `${ns}/${this.childName(view, upf.name)}`);
+    await this.ensurePriorityClass(view);
     let applied = 0;
     for (const o of objs) applied += (await this.applyIfChanged(o, log)) ? 1 : 0;
 
     // Events for decisions and placement changes, saying why.
     const target = this.target(obj);
     if (upf && placement?.ok && JSON.stringify(mem.lastSites) !== JSON.stringify(placement.sites)) {
-      await this.d.events.record(target, 'Normal', mem.lastSites ? 'UPFReplaced' : 'UPFPlaced', placement.message + (mem.lastSites ? ` (was ${mem.lastSites.join(', ')})` : ''));
+      const was = mem.lastSites;
       mem.lastSites = placement.sites;
+      await this.d.events.record(target, 'Normal', was ? 'UPFReplaced' : 'UPFPlaced', placement.message + (was ? ` (was ${was.join(', ')})` : ''));
     }
     for (const cnf of view.cnfs) {
       const dec = decisions[cnf.name]!;
@@ -256,6 +261,12 @@ export class SliceReconciler {
       await this.d.client.apply(objectPath('PriorityClass', undefined, pc.metadata.name), pc, FIELD_MANAGER);
     }
     this.ensuredPriorityClasses.add(pc.metadata.name);
+  }
+
+  private reserve(objs: KubeObj[], upfKey: string): void {
+    const dep = objs.find((o) => o.kind === 'Deployment' && `${o.metadata.namespace}/${o.metadata.name}` === upfKey);
+    const live = this.d.owned.Deployment.get(upfKey);
+    if (dep && !(live && isSubset(dep, live))) this.derived.noteApplied(upfKey, dep);
   }
 
   /** Server-side apply of one object unless the cached live object already matches. */

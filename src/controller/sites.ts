@@ -91,11 +91,17 @@ export interface Usage {
   pods: number;
 }
 
+/** The sites a Deployment's node affinity pins it to; undefined when it is not pinned. */
+export function pinnedSites(d: PlacedDeploymentLike): string[] | undefined {
+  const terms = d.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const sites = terms.flatMap((t) => t.matchExpressions ?? []).find((e) => e.key === LABEL_SITE && e.operator === 'In')?.values;
+  return sites?.length ? sites : undefined;
+}
+
 /** What one Deployment takes of each site it is pinned to (replicas counted evenly over them). */
 export function usageOf(d: PlacedDeploymentLike): Map<string, Usage> {
   const out = new Map<string, Usage>();
-  const terms = d.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  const siteNames = terms.flatMap((t) => t.matchExpressions ?? []).find((e) => e.key === LABEL_SITE && e.operator === 'In')?.values ?? [];
+  const siteNames = pinnedSites(d) ?? [];
   const replicas = d.spec?.replicas ?? 0;
   if (!siteNames.length || replicas <= 0) return out;
   const req = (d.spec?.template?.spec?.containers ?? []).reduce(

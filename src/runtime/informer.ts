@@ -26,6 +26,11 @@ export interface InformerOptions {
   resyncMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * Applied to every object on its way into the cache (after managedFields are stripped), as
+   * controller-runtime's cache TransformFunc: drop what no reader needs.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
 }
 
 export const objectKey = (o: KubeObject): string => (o.metadata?.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : (o.metadata?.name ?? ''));
@@ -107,6 +112,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
+  private prepare(obj: T): T {
+    const o = stripManagedFields(obj);
+    return this.opts.transform ? (this.opts.transform(o) as T) : o;
+  }
+
   private async relist(): Promise<void> {
     this.stats.lists++;
     const res = await this.client.request<{ metadata: { resourceVersion: string }; items: T[]; kind?: string; apiVersion?: string }>('GET', this.opts.path, {
@@ -119,7 +129,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     // after a restart or a 410 would re-apply everything.
     const kind = res.kind?.replace(/List$/, '');
     const fresh = new Map<string, T>();
-    for (const item of res.items) fresh.set(objectKey(item), stripManagedFields({ apiVersion: res.apiVersion, kind, ...item }));
+    for (const item of res.items) fresh.set(objectKey(item), this.prepare({ apiVersion: res.apiVersion, kind, ...item }));
     for (const [k, old] of this.cache) if (!fresh.has(k)) {
       this.cache.delete(k);
       this.emit('delete', old, old);
@@ -215,7 +225,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private handleEvent(ev: { type: string; object: Json }, onError: (e: ApiError) => void): void {
-    const obj = stripManagedFields(ev.object as T);
+    const obj = this.prepare(ev.object as T);
     const rv = obj.metadata?.resourceVersion;
     switch (ev.type) {
       case 'ADDED':
