@@ -26,7 +26,10 @@ export class DerivedState {
    * a site, and moved UPFs out again a few seconds later (32 of 1,000 in the scale benchmark).
    */
   private readonly applied = new Map<string, { resourceVersion?: string; usage: Map<string, Usage>; sites?: string[]; at: number }>();
-  private snssaiIndex?: Map<string, { key: string; order: string }[]>;
+  /** S-NSSAI id -> slices holding it (key -> creation order), and each slice's id. Built on first use. */
+  private readonly snssaiIndex = new Map<string, Map<string, string>>();
+  private readonly snssaiOfKey = new Map<string, string>();
+  private snssaiIndexed = false;
   private siteList?: Site[];
 
   constructor(
@@ -55,8 +58,12 @@ export class DerivedState {
       if (old) addUsage(this.siteUsage, this.usageOf(old), -1);
       if (ev !== 'delete') addUsage(this.siteUsage, this.usageOf(obj));
     });
+    // Kept up to date per slice event too: rebuilding it over every slice after each new one was
+    // O(N^2) parsing and garbage while 10,000 slices were created.
     slices.on((ev, obj, old) => {
-      if (ev !== 'resync' && specOrMetaChanged(ev, obj, old)) this.snssaiIndex = undefined;
+      if (!this.snssaiIndexed || ev === 'resync' || !specOrMetaChanged(ev, obj, old)) return;
+      this.unindexSlice(`${obj.metadata?.namespace}/${obj.metadata?.name}`);
+      if (ev !== 'delete') this.indexSlice(obj);
     });
   }
 
@@ -126,24 +133,38 @@ export class DerivedState {
     return out;
   }
 
+  private indexSlice(obj: KubeObject): void {
+    const md = obj.metadata as SliceMeta | undefined;
+    if (!md || md.deletionTimestamp) return;
+    const p = this.parse(obj);
+    if (!p.ok) return;
+    const id = `${p.view.plmnId}/${p.view.sst}/${p.view.sd ?? ''}`;
+    const key = `${md.namespace}/${md.name}`;
+    let holders = this.snssaiIndex.get(id);
+    if (!holders) this.snssaiIndex.set(id, (holders = new Map()));
+    holders.set(key, `${md.creationTimestamp ?? ''}/${md.namespace}/${md.name}`);
+    this.snssaiOfKey.set(key, id);
+  }
+
+  private unindexSlice(key: string): void {
+    const id = this.snssaiOfKey.get(key);
+    if (id === undefined) return;
+    const holders = this.snssaiIndex.get(id);
+    holders?.delete(key);
+    if (!holders?.size) this.snssaiIndex.delete(id);
+    this.snssaiOfKey.delete(key);
+  }
+
   /** The oldest slice with the same PLMN and S-NSSAI keeps it; a later one gets its key back. */
   duplicateOf(obj: KubeObject, view: SliceView): string | undefined {
-    if (!this.snssaiIndex) {
-      const index = new Map<string, { key: string; order: string }[]>();
-      for (const other of this.slices.list()) {
-        const md = other.metadata as SliceMeta | undefined;
-        if (!md || md.deletionTimestamp) continue;
-        const p = this.parse(other);
-        if (!p.ok) continue;
-        const id = `${p.view.plmnId}/${p.view.sst}/${p.view.sd ?? ''}`;
-        index.set(id, [...(index.get(id) ?? []), { key: `${md.namespace}/${md.name}`, order: `${md.creationTimestamp ?? ''}/${md.namespace}/${md.name}` }]);
-      }
-      this.snssaiIndex = index;
+    if (!this.snssaiIndexed) {
+      for (const other of this.slices.list()) this.indexSlice(other);
+      this.snssaiIndexed = true;
     }
     const md = obj.metadata as SliceMeta;
     const me = `${md.creationTimestamp ?? ''}/${md.namespace}/${md.name}`;
     let first: { key: string; order: string } | undefined;
-    for (const e of this.snssaiIndex.get(`${view.plmnId}/${view.sst}/${view.sd ?? ''}`) ?? []) if (!first || e.order < first.order) first = e;
+    for (const [key, order] of this.snssaiIndex.get(`${view.plmnId}/${view.sst}/${view.sd ?? ''}`) ?? []) if (!first || order < first.order) first = { key, order };
     return first && first.order < me ? first.key : undefined;
   }
 }

@@ -148,3 +148,45 @@ describe('DerivedState applied Deployments', () => {
     expect(state.usageExcept('ns/other').get('edge-a')?.pods).toBe(4);
   });
 });
+
+describe('DerivedState S-NSSAI index, event by event', () => {
+  const parse = (o: KubeObject): ParseResult => ({ ok: true, view: { plmnId: '00101', sst: 1, sd: (o.spec as { sd: string }).sd } as never });
+  /** The oldest live holder of each S-NSSAI, computed from scratch. */
+  const expected = (all: KubeObject[], o: KubeObject): string | undefined => {
+    const order = (x: KubeObject) => `${(x.metadata as { creationTimestamp: string }).creationTimestamp}/ns/${x.metadata!.name}`;
+    const holders = all.filter((x) => !(x.metadata as { deletionTimestamp?: string }).deletionTimestamp && (x.spec as { sd: string }).sd === (o.spec as { sd: string }).sd);
+    const first = holders.sort((a, b) => (order(a) < order(b) ? -1 : 1))[0];
+    return first && order(first) < order(o) ? `ns/${first.metadata!.name}` : undefined;
+  };
+  it('answers as a full rebuild would after any sequence of changes', () => {
+    const op = fc.record({
+      kind: fc.constantFrom('spec', 'status', 'delete', 'deleting'),
+      i: fc.nat(7),
+      sd: fc.constantFrom('000001', '000002', '000003'),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), fc.nat(40), (ops, firstRead) => {
+        const slices = new CacheOnly();
+        const state = new DerivedState(slices.asInformer(), new CacheOnly().asInformer(), new CacheOnly().asInformer(), parse);
+        const gen = new Map<number, number>();
+        ops.forEach((o, n) => {
+          // The index is built on first use, mid-stream, and kept up to date from then on.
+          if (n === firstRead) state.duplicateOf({ metadata: { name: 'probe', namespace: 'ns', creationTimestamp: '9' } }, { plmnId: '00101', sst: 1, sd: '000001' } as never);
+          const key = `ns/s${o.i}`;
+          const cur = slices.get(key);
+          if (o.kind === 'delete') return slices.remove(key);
+          const g = (gen.get(o.i) ?? 0) + (o.kind === 'spec' ? 1 : 0);
+          gen.set(o.i, g);
+          const md = { name: `s${o.i}`, namespace: 'ns', creationTimestamp: `2026-01-0${o.i + 1}`, generation: g, ...(o.kind === 'deleting' ? { deletionTimestamp: 'now' } : {}) };
+          const spec = o.kind === 'spec' || !cur ? { sd: o.sd } : cur.spec;
+          slices.put({ metadata: md, spec, status: { n } });
+        });
+        return slices.list().every((o) => {
+          const p = parse(o);
+          return p.ok && state.duplicateOf(o, p.view) === expected(slices.list(), o);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
