@@ -190,8 +190,12 @@ export class SliceReconciler {
     const objs = desired(view, { replicas, upfSites });
     if (upf) this.reserve(objs, `${ns}/${this.childName(view, upf.name)}`);
     await this.ensurePriorityClass(view);
-    let applied = 0;
-    for (const o of objs) applied += (await this.applyIfChanged(o, log)) ? 1 : 0;
+    // The children do not depend on each other at the API (a pod waits for its ConfigMap by
+    // itself): applied together, a new slice costs one round trip to a busy API server, not three.
+    const outcomes = await Promise.allSettled(objs.map((o) => this.applyIfChanged(o, log)));
+    const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const applied = outcomes.filter((r) => r.status === 'fulfilled' && r.value).length;
 
     // Events for decisions and placement changes, saying why.
     const target = this.target(obj);
