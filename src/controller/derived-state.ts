@@ -11,7 +11,8 @@ type SliceMeta = { namespace?: string; name?: string; creationTimestamp?: string
 /**
  * What every reconcile needs to know about the cluster and the other slices — the sites, their
  * parsed specs, what their UPFs take of each site, who holds which S-NSSAI — derived from the
- * informer caches and rebuilt only after a change. Scanning the caches per reconcile made 1,000 slices CPU-bound (O(N^2)).
+ * informer caches and kept up to date per informer event. Scanning the caches per reconcile made
+ * 1,000 slices CPU-bound (O(N^2)).
  * Objects are keyed by identity: the informer replaces an object on every change, so an entry
  * is never stale.
  */
@@ -21,9 +22,10 @@ export class DerivedState {
   private siteUsage?: Map<string, Usage>;
   private usageUpdates = 0;
   /**
-   * Deployments applied by us whose watch event has not arrived yet, with what they take. Without
-   * them concurrent workers placed UPFs against a cache that lagged their own writes, over-filled
-   * a site, and moved UPFs out again a few seconds later (32 of 1,000 in the scale benchmark).
+   * Deployments we are applying or have applied whose watch event has not arrived yet, with what
+   * they take. Without them concurrent workers placed UPFs against a cache that lagged their own
+   * writes, over-filled a site, and moved UPFs out again a few seconds later (17 to 32 of 1,000
+   * in the scale benchmark).
    */
   private readonly applied = new Map<string, { resourceVersion?: string; usage: Map<string, Usage>; sites?: string[]; at: number }>();
   /** S-NSSAI id -> slices holding it (key -> creation order), and each slice's id. Built on first use. */
