@@ -1,4 +1,4 @@
-import type { Informer, KubeObject } from '../runtime/informer.js';
+import { objectKey, type Informer, type KubeObject } from '../runtime/informer.js';
 import { placementChanged, specOrMetaChanged } from './predicates.js';
 import type { ParseResult } from './reconciler.js';
 import { addUsage, discoverSites, pinnedSites, usageOf, type NodeLike, type PlacedDeploymentLike, type Site, type Usage } from './sites.js';
@@ -7,6 +7,9 @@ import type { SliceView } from './slice-view.js';
 const APPLIED_TTL_MS = 30_000;
 
 type SliceMeta = { namespace?: string; name?: string; creationTimestamp?: string; deletionTimestamp?: string; uid?: string };
+
+/** Sorts slices oldest first (name as tie-break): the oldest holder of an S-NSSAI keeps it. */
+const creationOrder = (md: SliceMeta): string => `${md.creationTimestamp ?? ''}/${md.namespace}/${md.name}`;
 
 /**
  * What every reconcile needs to know about the cluster and the other slices — the sites, their
@@ -49,7 +52,7 @@ export class DerivedState {
     // and then before rounding error could add up.
     deployments.on((ev, obj, old) => {
       if (ev === 'resync') return;
-      const key = `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+      const key = objectKey(obj);
       const pending = this.applied.get(key);
       if (pending && (ev === 'delete' || pending.resourceVersion === obj.metadata?.resourceVersion)) this.applied.delete(key);
       if (!this.siteUsage) return;
@@ -64,7 +67,7 @@ export class DerivedState {
     // O(N^2) parsing and garbage while 10,000 slices were created.
     slices.on((ev, obj, old) => {
       if (!this.snssaiIndexed || ev === 'resync' || !specOrMetaChanged(ev, obj, old)) return;
-      this.unindexSlice(`${obj.metadata?.namespace}/${obj.metadata?.name}`);
+      this.unindexSlice(objectKey(obj));
       if (ev !== 'delete') this.indexSlice(obj);
     });
   }
@@ -141,10 +144,10 @@ export class DerivedState {
     const p = this.parse(obj);
     if (!p.ok) return;
     const id = `${p.view.plmnId}/${p.view.sst}/${p.view.sd ?? ''}`;
-    const key = `${md.namespace}/${md.name}`;
+    const key = objectKey(obj);
     let holders = this.snssaiIndex.get(id);
     if (!holders) this.snssaiIndex.set(id, (holders = new Map()));
-    holders.set(key, `${md.creationTimestamp ?? ''}/${md.namespace}/${md.name}`);
+    holders.set(key, creationOrder(md));
     this.snssaiOfKey.set(key, id);
   }
 
@@ -163,8 +166,7 @@ export class DerivedState {
       for (const other of this.slices.list()) this.indexSlice(other);
       this.snssaiIndexed = true;
     }
-    const md = obj.metadata as SliceMeta;
-    const me = `${md.creationTimestamp ?? ''}/${md.namespace}/${md.name}`;
+    const me = creationOrder(obj.metadata as SliceMeta);
     let first: { key: string; order: string } | undefined;
     for (const [key, order] of this.snssaiIndex.get(`${view.plmnId}/${view.sst}/${view.sd ?? ''}`) ?? []) if (!first || order < first.order) first = { key, order };
     return first && first.order < me ? first.key : undefined;

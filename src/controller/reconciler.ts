@@ -1,4 +1,4 @@
-import type { Informer, KubeObject } from '../runtime/informer.js';
+import { objectKey, type Informer, type KubeObject } from '../runtime/informer.js';
 import { isConflict, isNotFound } from '../runtime/errors.js';
 import type { KubeClient } from '../runtime/kube-client.js';
 import type { Logger } from '../runtime/logger.js';
@@ -164,12 +164,13 @@ export class SliceReconciler {
 
     // UPF placement.
     const upf = view.cnfs.find((c) => c.type === 'upf');
+    const upfKey = upf ? `${ns}/${this.childName(view, upf.name)}` : undefined;
     let placement: PlacementDecision | undefined;
     if (upf) {
       const perReplica = { cpu: cpuMillis(upf.resources?.requests?.cpu ?? '0') || 0, mem: parseQuantity(upf.resources?.requests?.memory ?? '0') || 0 };
       const n = replicas[upf.name] ?? upf.minReplicas;
       // Free capacity: what other slices' UPFs take is not available to this one.
-      const others = this.derived.usageExcept(`${ns}/${this.childName(view, upf.name)}`);
+      const others = this.derived.usageExcept(upfKey!);
       placement = choosePlacement(withOccupancy(this.derived.sites(), others), {
         allowedSites: view.placement.allowedSites,
         trackingAreas: view.trackingAreas,
@@ -179,23 +180,25 @@ export class SliceReconciler {
         demand: { replicas: n, cpuMillis: perReplica.cpu * n, memoryBytes: perReplica.mem * n },
         onePodPerNode: view.placement.antiAffinity === 'required',
         // Where the UPF runs now: its live (or just applied) Deployment, else the last placement.
-        current: this.derived.sitesOf(`${ns}/${this.childName(view, upf.name)}`) ?? mem.lastSites,
+        current: this.derived.sitesOf(upfKey!) ?? mem.lastSites,
       });
     }
     const upfSites = placement?.ok ? placement.sites : mem.lastSites;
 
-    // Desired objects, applied only where the live object differs. The UPF's share of its sites is
-    // reserved before the first await: workers placing other slices meanwhile must see it, or
-    // they fill the same free capacity and one UPF has to move again later.
-    const objs = desired(view, { replicas, upfSites });
-    if (upf) this.reserve(objs, `${ns}/${this.childName(view, upf.name)}`);
+    // Desired objects, applied only where the cached live object differs. Compared before the
+    // first await, where a changed UPF Deployment's share of its sites is also reserved: workers
+    // placing other slices meanwhile must see it, or they fill the same free capacity and one UPF
+    // has to move again later.
+    const changed = desired(view, { replicas, upfSites }).filter((o) => !this.matchesCache(o));
+    const upfChange = changed.find((o) => o.kind === 'Deployment' && objectKey(o) === upfKey);
+    if (upfChange) this.derived.noteApplied(upfKey!, upfChange);
     await this.ensurePriorityClass(view);
     // The children do not depend on each other at the API (a pod waits for its ConfigMap by
     // itself): applied together, a new slice costs one round trip to a busy API server, not three.
-    const outcomes = await Promise.allSettled(objs.map((o) => this.applyIfChanged(o, log)));
+    const outcomes = await Promise.allSettled(changed.map((o) => this.apply(o, log)));
     const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    const applied = outcomes.filter((r) => r.status === 'fulfilled' && r.value).length;
+    const applied = changed.length;
 
     // Events for decisions and placement changes, saying why.
     const target = this.target(obj);
@@ -267,23 +270,22 @@ export class SliceReconciler {
     this.ensuredPriorityClasses.add(pc.metadata.name);
   }
 
-  private reserve(objs: KubeObj[], upfKey: string): void {
-    const dep = objs.find((o) => o.kind === 'Deployment' && `${o.metadata.namespace}/${o.metadata.name}` === upfKey);
-    const live = this.d.owned.Deployment.get(upfKey);
-    if (dep && !(live && isSubset(dep, live))) this.derived.noteApplied(upfKey, dep);
+  private cached(o: KubeObj): KubeObject | undefined {
+    return this.d.owned[o.kind as 'Deployment' | 'Service' | 'ConfigMap']?.get(objectKey(o));
   }
 
-  /** Server-side apply of one object unless the cached live object already matches. */
-  private async applyIfChanged(o: KubeObj, log: Logger): Promise<boolean> {
+  /** Whether the cached live object already has every field we set. */
+  private matchesCache(o: KubeObj): boolean {
+    const live = this.cached(o);
+    return live !== undefined && isSubset(o, live);
+  }
+
+  /** Server-side apply of one object; a Deployment's answer is counted for placement until the cache has it. */
+  private async apply(o: KubeObj, log: Logger): Promise<void> {
     const kind = o.kind as Kind;
-    const key = `${o.metadata.namespace}/${o.metadata.name}`;
-    const informer = this.d.owned[kind as 'Deployment' | 'Service' | 'ConfigMap'];
-    const live = informer?.get(key);
-    if (live && isSubset(o, live)) return false;
-    log.info(live ? 'correcting drift / updating' : 'creating', { kind, name: o.metadata.name });
+    log.info(this.cached(o) ? 'correcting drift / updating' : 'creating', { kind, name: o.metadata.name });
     const applied = await this.d.client.apply<KubeObject>(objectPath(kind, o.metadata.namespace, o.metadata.name), o, FIELD_MANAGER);
-    if (kind === 'Deployment') this.derived.noteApplied(key, applied);
-    return true;
+    if (kind === 'Deployment') this.derived.noteApplied(objectKey(o), applied);
   }
 
   private async writeStatus(obj: SliceObj, slicePath: string, make: (prev: SliceStatus | undefined) => SliceStatus): Promise<void> {
