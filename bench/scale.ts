@@ -24,7 +24,7 @@ import { desired, priorityClass } from '../src/controller/desired.js';
 import { choosePlacement } from '../src/controller/placement.js';
 import { cpuMillis, parseQuantity } from '../src/controller/quantity.js';
 import { objectPath, type Kind } from '../src/controller/resources.js';
-import { addUsage, discoverSites, withOccupancy, type NodeLike, type Usage } from '../src/controller/sites.js';
+import { addUsage, discoverSites, usageOf, withOccupancy, type NodeLike, type PlacedDeploymentLike, type Usage } from '../src/controller/sites.js';
 import { toSliceView } from '../src/controller/view-from-api.js';
 import { Informer, objectKey, type KubeObject } from '../src/runtime/informer.js';
 import { KubeClient } from '../src/runtime/kube-client.js';
@@ -135,10 +135,19 @@ interface Conditioned {
   metadata: { name: string; creationTimestamp: string; labels?: Record<string, string> };
   status?: { conditions?: { type: string; status: string; lastTransitionTime?: string }[] };
 }
+const trueCondition = (o: Pick<Conditioned, 'status'>, type: string) => o.status?.conditions?.find((x) => x.type === type && x.status === 'True');
 const conditionTime = (o: Conditioned, type: string): number | undefined => {
-  const c = o.status?.conditions?.find((x) => x.type === type && x.status === 'True');
+  const c = trueCondition(o, type);
   return c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : undefined;
 };
+
+/** Table rows of the CPU each component used since `before`, over `seconds` of wall time. */
+function cpuRows(components: { name: string; pid: number }[], before: Map<string, number>, seconds: number): string[] {
+  return components.map((c) => {
+    const s = cpuSecondsOfTree(c.pid) - before.get(c.name)!;
+    return `| ${c.name} | ${s.toFixed(1)} s | ${Math.round((100 * s) / seconds)} % |`;
+  });
+}
 
 /**
  * Where the time to Ready goes: when each step of every slice's pipeline happened, from the
@@ -173,16 +182,16 @@ async function pipelineStages(client: KubeClient, ns: string, t0: number): Promi
 }
 
 /**
- * Counts Ready slices of a namespace from a watch (our informer), so the benchmark neither polls
- * the busy API server with full lists nor rounds the time to Ready up to a poll interval.
+ * Counts the objects of a collection whose condition `type` is True, from a watch (our informer),
+ * so the benchmark neither polls the busy API server with full lists nor rounds the time up to a
+ * poll interval.
  */
-async function readyWatcher(client: KubeClient, ns: string): Promise<{ until(n: number, timeoutMs: number): Promise<void>; stop(): Promise<void> }> {
-  const informer = new Informer(client, { path: `/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/networkslices` });
+async function conditionWatcher(client: KubeClient, path: string, type: string): Promise<{ until(n: number, timeoutMs: number): Promise<void>; stop(): Promise<void> }> {
+  const informer = new Informer(client, { path });
   const ready = new Set<string>();
   let wake = (): void => undefined;
-  informer.on((_ev, obj) => {
-    const conds = (obj.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions;
-    if (conds?.some((c) => c.type === 'Ready' && c.status === 'True')) ready.add(objectKey(obj));
+  informer.on((ev, obj) => {
+    if (ev !== 'delete' && trueCondition(obj as Pick<Conditioned, 'status'>, type)) ready.add(objectKey(obj));
     else ready.delete(objectKey(obj));
     wake();
   });
@@ -192,7 +201,7 @@ async function readyWatcher(client: KubeClient, ns: string): Promise<{ until(n: 
     async until(n, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (ready.size < n) {
-        if (Date.now() > deadline) throw new Error(`only ${ready.size} of ${n} slices in ${ns} Ready after ${timeoutMs / 1000} s`);
+        if (Date.now() > deadline) throw new Error(`only ${ready.size} of ${n} in ${path} ${type} after ${timeoutMs / 1000} s`);
         await new Promise<void>((r) => {
           wake = r;
           setTimeout(r, 1000);
@@ -216,13 +225,7 @@ async function floor(cluster: LocalCluster, client: KubeClient): Promise<void> {
   const nodes = await client.request<{ items: NodeLike[] }>('GET', '/api/v1/nodes');
   const sites = discoverSites(nodes.items);
   const used = new Map<string, Usage>();
-  const deployments = new Informer(client, { path: `/apis/apps/v1/namespaces/${ns}/deployments` });
-  const available = new Set<string>();
-  deployments.on((_ev, d) => {
-    if ((d.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some((c) => c.type === 'Available' && c.status === 'True')) available.add(objectKey(d));
-  });
-  deployments.start();
-  await deployments.waitForSync(60_000);
+  const available = await conditionWatcher(client, `/apis/apps/v1/namespaces/${ns}/deployments`, 'Available');
   const pc = priorityClass('custom');
   await client.apply(objectPath('PriorityClass', undefined, pc.metadata.name), pc, FIELD_MANAGER);
   const components = cluster.processes();
@@ -237,22 +240,18 @@ async function floor(cluster: LocalCluster, client: KubeClient): Promise<void> {
       const demand = { replicas: 1, cpuMillis: cpuMillis(upf.resources?.requests?.cpu ?? '0'), memoryBytes: parseQuantity(upf.resources?.requests?.memory ?? '0') };
       const placed = choosePlacement(withOccupancy(sites, used), { allowedSites: [], trackingAreas: [], preferEdge: false, maxSites: 1, demand, onePodPerNode: false });
       if (!placed.ok) throw new Error(`slice ${i}: ${placed.message}`);
-      for (const site of placed.sites) addUsage(used, new Map([[site, { cpuMillis: demand.cpuMillis, memoryBytes: demand.memoryBytes, pods: 1 }]]));
-      for (const o of desired(parsed.view, { replicas: { [upf.name]: 1 }, upfSites: placed.sites })) {
+      const objs = desired(parsed.view, { replicas: { [upf.name]: 1 }, upfSites: placed.sites });
+      // Counted before the first await, as the operator reserves it.
+      addUsage(used, usageOf(objs.find((o) => o.kind === 'Deployment') as PlacedDeploymentLike));
+      for (const o of objs) {
         await client.apply(objectPath(o.kind as Kind, o.metadata.namespace, o.metadata.name), o, FIELD_MANAGER);
       }
     });
     const created = (Date.now() - t0) / 1000;
-    while (available.size < N) {
-      if (Date.now() - t0 > 900_000) throw new Error(`only ${available.size} of ${N} Deployments Available after 900 s`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await available.until(N, 900_000);
     const seconds = (Date.now() - t0) / 1000;
     const stages = await pipelineStages(client, ns, Math.floor(t0 / 1000) * 1000);
-    const cpu = components.map((c) => {
-      const s = cpuSecondsOfTree(c.pid) - cpu0.get(c.name)!;
-      return `| ${c.name} | ${s.toFixed(1)} s | ${Math.round((100 * s) / seconds)} % |`;
-    });
+    const cpu = cpuRows(components, cpu0, seconds);
     const block = [
       `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --floor --slices ${N}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}): the same local control plane with no operator; the benchmark creates ${N} slices and applies each one's ConfigMap, UPF Deployment and Service itself (16 at a time).`,
       '',
@@ -269,7 +268,7 @@ async function floor(cluster: LocalCluster, client: KubeClient): Promise<void> {
     console.log(`\n${block}`);
     if (args['write-docs']) replaceDocBlock(path.join(root, 'docs', 'benchmarks.md'), 'floor', block);
   } finally {
-    await deployments.stop();
+    await available.stop();
   }
 }
 
@@ -300,7 +299,7 @@ async function main(): Promise<void> {
   );
   const results: Record<string, string | number> = {};
   let stages: string[] = [];
-  let readyA: Awaited<ReturnType<typeof readyWatcher>> | undefined;
+  let readyA: Awaited<ReturnType<typeof conditionWatcher>> | undefined;
   let readyB: typeof readyA;
   let cpuLines: string[] = [];
   try {
@@ -310,8 +309,8 @@ async function main(): Promise<void> {
     }
     // 1. N slices to Ready.
     for (const ns of ['bench-a', 'bench-b']) await client.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, FIELD_MANAGER);
-    readyA = await readyWatcher(client, 'bench-a');
-    readyB = await readyWatcher(client, 'bench-b');
+    readyA = await conditionWatcher(client, '/apis/slicing.telco.dev/v1alpha1/namespaces/bench-a/networkslices', 'Ready');
+    readyB = await conditionWatcher(client, '/apis/slicing.telco.dev/v1alpha1/namespaces/bench-b/networkslices', 'Ready');
     const components = [...cluster.processes(), { name: 'slice-operator', pid: operator.child.pid! }];
     const cpu0 = new Map(components.map((c) => [c.name, cpuSecondsOfTree(c.pid)]));
     const t0 = Date.now();
@@ -323,10 +322,7 @@ async function main(): Promise<void> {
     console.log(`${N} slices Ready in ${results.readySeconds} s (created in ${results.createSeconds} s)`);
     // Truncated to whole seconds, like the timestamps the stages are read from.
     stages = await pipelineStages(client, 'bench-a', Math.floor(t0 / 1000) * 1000);
-    cpuLines = components.map((c) => {
-      const s = cpuSecondsOfTree(c.pid) - cpu0.get(c.name)!;
-      return `| ${c.name} | ${s.toFixed(1)} s | ${Math.round((100 * s) / Number(results.readySeconds))} % |`;
-    });
+    cpuLines = cpuRows(components, cpu0, Number(results.readySeconds));
     console.log([...stages, ...cpuLines].join('\n'));
 
     // 2. No-op resyncs: with its default settings (as the chart runs it) the operator enqueues
