@@ -60,6 +60,7 @@ export class Manager {
   readonly health: HealthServer;
   readonly elector?: LeaderElector;
   private readonly reconciler: SliceReconciler;
+  private readonly events: EventRecorder;
   private cycleTimer?: NodeJS.Timeout;
   private running = false;
   private stopped = false;
@@ -90,6 +91,8 @@ export class Manager {
       log: o.log.child({ component: 'telemetry' }),
     });
     const events = new EventRecorder(this.client, 'slice-operator', o.log);
+    events.onDropped = () => this.runtimeMetrics.eventsDropped.inc();
+    this.events = events;
     this.reconciler = new SliceReconciler({
       client: this.client,
       slices: this.informers.slices,
@@ -187,6 +190,8 @@ export class Manager {
     this.running = false;
     if (this.cycleTimer) clearTimeout(this.cycleTimer);
     await this.controller.stop();
+    // Events of the last reconciles are still being sent; a bounded wait, the API may be gone.
+    await Promise.race([this.events.flush(), new Promise((r) => setTimeout(r, 2000).unref())]);
     await Promise.all(Object.values(this.informers).map((i) => i.stop()));
   }
 

@@ -48,7 +48,7 @@ type SliceObj = KubeObject & { metadata: NonNullable<KubeObject['metadata']> & {
  */
 export class SliceReconciler {
   private readonly memory = new Map<string, SliceMemory>();
-  private readonly ensuredPriorityClasses = new Set<string>();
+  private readonly ensuredPriorityClasses = new Map<string, Promise<void>>();
 
   /** Parses, site usage and the S-NSSAI index, derived from the caches once per change. */
   private readonly derived: DerivedState;
@@ -62,7 +62,7 @@ export class SliceReconciler {
   }
 
   async reconcile(key: string, { log }: { log: Logger }): Promise<Result> {
-    let obj = this.d.slices.get(key) as SliceObj | undefined;
+    const obj = this.d.slices.get(key) as SliceObj | undefined;
     if (!obj) {
       this.forget(key);
       return {};
@@ -75,37 +75,43 @@ export class SliceReconciler {
       await this.finalize(key, obj, slicePath, log);
       return {};
     }
-    if (!obj.metadata.finalizers?.includes(FINALIZER)) {
-      // A merge patch of the whole list would race with other finalizers; a JSON patch with a test
-      // on resourceVersion fails cleanly (409) and the key is retried.
-      // Then go on with the server's answer: waiting for the update event to come back through
-      // the queue added a full queue round to every new slice (tens of seconds with 1,000 new ones).
-      obj = await this.d.client.request<SliceObj>('PATCH', slicePath, {
-        contentType: 'application/json-patch+json',
-        body: [
-          { op: 'test', path: '/metadata/resourceVersion', value: obj.metadata.resourceVersion },
-          obj.metadata.finalizers ? { op: 'add', path: '/metadata/finalizers/-', value: FINALIZER } : { op: 'add', path: '/metadata/finalizers', value: [FINALIZER] },
-        ],
-      });
-    }
+    // The finalizer goes on in the same round trip as the children, not before them: they carry
+    // owner references, so should the slice be deleted before the finalizer lands, the garbage
+    // collector still removes them. Waiting for it first added a round trip to a busy API server
+    // before every new slice's Deployment.
+    // A merge patch of the whole list would race with other finalizers; a JSON patch with a test
+    // on resourceVersion fails cleanly (409) and the key is retried.
+    const finalizerAdded = obj.metadata.finalizers?.includes(FINALIZER)
+      ? undefined
+      : this.d.client.request<SliceObj>('PATCH', slicePath, {
+          contentType: 'application/json-patch+json',
+          body: [
+            { op: 'test', path: '/metadata/resourceVersion', value: obj.metadata.resourceVersion },
+            obj.metadata.finalizers ? { op: 'add', path: '/metadata/finalizers/-', value: FINALIZER } : { op: 'add', path: '/metadata/finalizers', value: [FINALIZER] },
+          ],
+        });
+    // Awaited on every path below; this only keeps a rejection from counting as unhandled meanwhile.
+    finalizerAdded?.catch(() => undefined);
 
     const parsed = this.derived.parse(obj);
     const generation = obj.metadata.generation ?? 0;
     if (!parsed.ok) {
+      await finalizerAdded;
       const msg = parsed.issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
       await this.writeStatus(obj, slicePath, (prev) =>
         buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason: 'InvalidSpec', message: msg }, ready: false }),
       );
-      await this.d.events.record(this.target(obj), 'Warning', 'InvalidSpec', msg);
+      this.d.events.record(this.target(obj), 'Warning', 'InvalidSpec', msg);
       return {};
     }
     const view = parsed.view;
 
     const dup = this.derived.duplicateOf(obj, view);
     if (dup) {
+      await finalizerAdded;
       const msg = `S-NSSAI ${view.snssaiLabel} in PLMN ${view.plmnId} is already used by NetworkSlice ${dup}; this slice is not provisioned`;
       await this.writeStatus(obj, slicePath, (prev) => buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason: 'DuplicateSNSSAI', message: msg }, ready: false }));
-      await this.d.events.record(this.target(obj), 'Warning', 'DuplicateSNSSAI', msg);
+      this.d.events.record(this.target(obj), 'Warning', 'DuplicateSNSSAI', msg);
       return {};
     }
 
@@ -195,7 +201,7 @@ export class SliceReconciler {
     await this.ensurePriorityClass(view);
     // The children do not depend on each other at the API (a pod waits for its ConfigMap by
     // itself): applied together, a new slice costs one round trip to a busy API server, not three.
-    const outcomes = await Promise.allSettled(changed.map((o) => this.apply(o, log)));
+    const outcomes = await Promise.allSettled([finalizerAdded, ...changed.map((o) => this.apply(o, log))]);
     const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     const applied = changed.length;
@@ -205,13 +211,13 @@ export class SliceReconciler {
     if (upf && placement?.ok && JSON.stringify(mem.lastSites) !== JSON.stringify(placement.sites)) {
       const was = mem.lastSites;
       mem.lastSites = placement.sites;
-      await this.d.events.record(target, 'Normal', was ? 'UPFReplaced' : 'UPFPlaced', placement.message + (was ? ` (was ${was.join(', ')})` : ''));
+      this.d.events.record(target, 'Normal', was ? 'UPFReplaced' : 'UPFPlaced', placement.message + (was ? ` (was ${was.join(', ')})` : ''));
     }
     for (const cnf of view.cnfs) {
       const dec = decisions[cnf.name]!;
       const from = before[cnf.name];
       if (from !== undefined && from !== dec.replicas) {
-        await this.d.events.record(target, 'Normal', dec.reason, `${cnf.name}: ${dec.message}`);
+        this.d.events.record(target, 'Normal', dec.reason, `${cnf.name}: ${dec.message}`);
         mem.lastDecision = { reason: dec.reason, message: `${cnf.name}: ${dec.message}`, at: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'), from, to: dec.replicas };
         this.d.metrics?.decision(key, dec.reason);
       }
@@ -257,17 +263,30 @@ export class SliceReconciler {
     return { apiVersion: 'slicing.telco.dev/v1alpha1', kind: 'NetworkSlice', name: obj.metadata.name!, namespace: obj.metadata.namespace!, uid: obj.metadata.uid };
   }
 
-  private async ensurePriorityClass(view: SliceView): Promise<void> {
+  /**
+   * The slice's PriorityClass exists as we want it: checked once per class per process. Workers
+   * share one check in flight, or the first reconciles of a burst of new slices all apply it.
+   */
+  private ensurePriorityClass(view: SliceView): Promise<void> {
     const pc = priorityClass(view.serviceType);
-    if (this.ensuredPriorityClasses.has(pc.metadata.name)) return;
-    try {
-      const live = await this.d.client.get(objectPath('PriorityClass', undefined, pc.metadata.name));
-      if (!isSubset(pc, live)) await this.d.client.apply(objectPath('PriorityClass', undefined, pc.metadata.name), pc, FIELD_MANAGER);
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-      await this.d.client.apply(objectPath('PriorityClass', undefined, pc.metadata.name), pc, FIELD_MANAGER);
+    const name = pc.metadata.name;
+    let ensured = this.ensuredPriorityClasses.get(name);
+    if (!ensured) {
+      const path = objectPath('PriorityClass', undefined, name);
+      ensured = (async () => {
+        try {
+          const live = await this.d.client.get(path);
+          if (isSubset(pc, live)) return;
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+        }
+        await this.d.client.apply(path, pc, FIELD_MANAGER);
+      })();
+      this.ensuredPriorityClasses.set(name, ensured);
+      // A failed check is not remembered: the next reconcile tries again.
+      ensured.catch(() => this.ensuredPriorityClasses.delete(name));
     }
-    this.ensuredPriorityClasses.add(pc.metadata.name);
+    return ensured;
   }
 
   private cached(o: KubeObj): KubeObject | undefined {

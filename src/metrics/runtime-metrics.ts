@@ -20,6 +20,7 @@ export class RuntimeMetrics {
   readonly workDuration: Histogram<'name' | 'controller'>;
   readonly leader: Gauge<'name'>;
   readonly apiWrites: Counter<'verb' | 'resource'>;
+  readonly eventsDropped: Counter;
 
   constructor(readonly registry: Registry) {
     const r = [registry];
@@ -38,6 +39,7 @@ export class RuntimeMetrics {
     this.workDuration = new Histogram({ name: 'workqueue_work_duration_seconds', help: 'How long in seconds processing an item from workqueue takes', labelNames: ['name', 'controller'], buckets: qb, registers: r });
     this.leader = new Gauge({ name: 'leader_election_master_status', help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master', labelNames: ['name'], registers: r });
     this.apiWrites = new Counter({ name: 'slice_operator_api_writes_total', help: 'Mutating requests sent to the Kubernetes API', labelNames: ['verb', 'resource'], registers: r });
+    this.eventsDropped = new Counter({ name: 'slice_operator_events_dropped_total', help: 'Kubernetes Events not sent because the send queue was full', registers: r });
   }
 
   queueMetrics(controller: string): QueueMetrics {
