@@ -9,7 +9,8 @@
  */
 import { replaceDocBlock } from '../src/docs/doc-block.js';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +37,10 @@ const { values: args } = parseArgs({
     'write-docs': { type: 'boolean', default: false },
     // The control plane alone: the bench applies what the operator would, with no operator running.
     floor: { type: 'boolean', default: false },
+    // Writes a 30 s CPU profile of kube-apiserver, taken while the first slices are created (go tool pprof FILE).
+    'profile-apiserver': { type: 'string' },
+    // Writes a V8 heap snapshot of the operator into this directory once it holds all the slices.
+    'heap-snapshot': { type: 'string' },
   },
 });
 const N = Number(args.slices);
@@ -147,6 +152,60 @@ function cpuRows(components: { name: string; pid: number }[], before: Map<string
     const s = cpuSecondsOfTree(c.pid) - before.get(c.name)!;
     return `| ${c.name} | ${s.toFixed(1)} s | ${Math.round((100 * s) / seconds)} % |`;
   });
+}
+
+/** Table rows of the operator's writes between two scrapes, per verb and resource, and per slice. */
+function writesPerSlice(before: Metrics, after: Metrics, n: number): string[] {
+  const rows = [...after]
+    .filter(([k]) => k.startsWith('slice_operator_api_writes_total{'))
+    .map(([k, v]) => ({ k, d: v - (before.get(k) ?? 0) }))
+    .filter((r) => r.d > 0)
+    .map(({ k, d }) => ({ verb: /verb="([^"]*)"/.exec(k)?.[1] ?? '?', resource: /resource="([^"]*)"/.exec(k)?.[1] ?? '?', d }))
+    .sort((a, b) => b.d - a.d);
+  const total = rows.reduce((s, r) => s + r.d, 0);
+  return [
+    '| verb | resource | writes | per slice |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.verb} | ${r.resource} | ${r.d} | ${(r.d / n).toFixed(2)} |`),
+    `| all | | ${total} | ${(total / n).toFixed(2)} |`,
+  ];
+}
+
+/** Asks the operator (node under its bash guard `guardPid`) for a heap snapshot and waits until it is written. */
+async function heapSnapshot(guardPid: number, dir: string): Promise<void> {
+  const node = execFileSync('pgrep', ['-P', String(guardPid), '-x', 'node'], { encoding: 'utf8' }).trim().split('\n')[0];
+  if (!node) throw new Error('heap snapshot: no node process under the operator guard');
+  const before = new Set(readdirSync(dir));
+  process.kill(Number(node), 'SIGUSR2');
+  const deadline = Date.now() + 600_000;
+  let last = -1;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 5000));
+    const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    const size = file ? statSync(path.join(dir, file)).size : -1;
+    // Written in one pass: done when the file stops growing.
+    if (file && size > 0 && size === last) return console.log(`operator heap snapshot: ${path.join(dir, file)} (${Math.round(size / 2 ** 20)} MB)`);
+    if (Date.now() > deadline) throw new Error('heap snapshot: not written in 10 min');
+    last = size;
+  }
+}
+
+/** A CPU profile of kube-apiserver over the next `seconds`, written to `file` (pprof format). */
+async function apiserverProfile(cluster: LocalCluster, file: string, seconds: number): Promise<void> {
+  const { pki, server } = cluster.details;
+  const admin = pki.clients.admin!;
+  const res = await new Promise<Buffer>((resolve, reject) => {
+    const req = https.request(`${server}/debug/pprof/profile?seconds=${seconds}`, { ca: readFileSync(pki.caCert), cert: readFileSync(admin.cert), key: readFileSync(admin.key), timeout: (seconds + 30) * 1000 }, (r) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => (r.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`pprof: HTTP ${r.statusCode}`))));
+    });
+    req.on('timeout', () => req.destroy(new Error('pprof: timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+  writeFileSync(file, res);
+  console.log(`kube-apiserver CPU profile (${seconds} s from the first create): ${file}`);
 }
 
 /**
@@ -293,7 +352,10 @@ async function main(): Promise<void> {
   const operator = startSupervised(
     'slice-operator',
     process.execPath,
-    [path.join(dist, 'cmd/operator.js'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${metricsPort}`, '--max-concurrent-reconciles=8', '--log-level=error'],
+    [
+      ...(args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : []),
+      path.join(dist, 'cmd/operator.js'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${metricsPort}`, '--max-concurrent-reconciles=8', '--log-level=error',
+    ],
     path.join(cluster.details.dir, 'operator.log'),
     { cwd: root },
   );
@@ -302,6 +364,7 @@ async function main(): Promise<void> {
   let readyA: Awaited<ReturnType<typeof conditionWatcher>> | undefined;
   let readyB: typeof readyA;
   let cpuLines: string[] = [];
+  let writeLines: string[] = [];
   try {
     for (let i = 0; i < 100; i++) {
       if (await fetch(`http://127.0.0.1:${metricsPort}/readyz`).then((r) => r.ok, () => false)) break;
@@ -313,17 +376,21 @@ async function main(): Promise<void> {
     readyB = await conditionWatcher(client, '/apis/slicing.telco.dev/v1alpha1/namespaces/bench-b/networkslices', 'Ready');
     const components = [...cluster.processes(), { name: 'slice-operator', pid: operator.child.pid! }];
     const cpu0 = new Map(components.map((c) => [c.name, cpuSecondsOfTree(c.pid)]));
+    const writes0 = await scrape(metricsPort);
     const t0 = Date.now();
+    const profile = args['profile-apiserver'] ? apiserverProfile(cluster, args['profile-apiserver'], 30) : undefined;
     await pool([...Array(N).keys()], 16, (i) => client.request('POST', '/apis/slicing.telco.dev/v1alpha1/namespaces/bench-a/networkslices', { body: slice('bench-a', i, 1) }));
     const created = Date.now() - t0;
     await readyA.until(N, 900_000);
     results.readySeconds = (Date.now() - t0) / 1000;
+    writeLines = writesPerSlice(writes0, await scrape(metricsPort), N);
+    await profile;
     results.createSeconds = created / 1000;
     console.log(`${N} slices Ready in ${results.readySeconds} s (created in ${results.createSeconds} s)`);
     // Truncated to whole seconds, like the timestamps the stages are read from.
     stages = await pipelineStages(client, 'bench-a', Math.floor(t0 / 1000) * 1000);
     cpuLines = cpuRows(components, cpu0, Number(results.readySeconds));
-    console.log([...stages, ...cpuLines].join('\n'));
+    console.log([...stages, ...cpuLines, ...writeLines].join('\n'));
 
     // 2. No-op resyncs: with its default settings (as the chart runs it) the operator enqueues
     // every slice once per 60 s cycle; count writes over a window holding one full cycle.
@@ -352,6 +419,7 @@ async function main(): Promise<void> {
     results.rssMbAtM = Math.round((big.get('process_resident_memory_bytes') ?? NaN) / 2 ** 20);
     results.heapMbAtM = Math.round((big.get('nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20);
     console.log(`${M} slices: operator RSS ${results.rssMbAtM} MB (heap used ${results.heapMbAtM} MB); the extra ${extra} reached Ready in ${results.extraReadySeconds} s`);
+    if (args['heap-snapshot']) await heapSnapshot(operator.child.pid!, args['heap-snapshot']);
   } finally {
     await readyA?.stop();
     await readyB?.stop();
@@ -380,6 +448,10 @@ async function main(): Promise<void> {
     '| process | CPU time | of one core |',
     '|---|---|---|',
     ...cpuLines,
+    '',
+    `The operator's writes to the API server while the ${N} slices went to Ready (slice_operator_api_writes_total):`,
+    '',
+    ...writeLines,
   ].join('\n');
   console.log(`\n${block}`);
   if (args['write-docs']) {
