@@ -3,7 +3,7 @@ import { Controller } from '../runtime/controller.js';
 import { HealthServer } from '../runtime/health-server.js';
 import { Informer, objectKey, type KubeObject } from '../runtime/informer.js';
 import type { KubeConnection } from '../runtime/kube-config.js';
-import { trimmer } from './cache-trim.js';
+import { compactor } from './cache-trim.js';
 import { placementChanged, specOrMetaChanged } from './predicates.js';
 import { KubeClient } from '../runtime/kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
@@ -77,9 +77,9 @@ export class Manager {
     const owned = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
     this.informers = {
       slices: inf(collectionPath('NetworkSlice')),
-      Deployment: inf(collectionPath('Deployment'), owned, trimmer('Deployment')),
-      Service: inf(collectionPath('Service'), owned, trimmer('Service')),
-      ConfigMap: inf(collectionPath('ConfigMap'), owned, trimmer('ConfigMap')),
+      Deployment: inf(collectionPath('Deployment'), owned, compactor('Deployment')),
+      Service: inf(collectionPath('Service'), owned, compactor('Service')),
+      ConfigMap: inf(collectionPath('ConfigMap'), owned, compactor('ConfigMap')),
       nodes: inf(collectionPath('Node')),
     };
     this.observer = new LoadObserver({

@@ -12,6 +12,7 @@ import { choosePlacement, type PlacementDecision } from './placement.js';
 import { cpuMillis, parseQuantity } from './quantity.js';
 import { objectPath, type Kind } from './resources.js';
 import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
+import { matchesApplied } from './cache-trim.js';
 import { DerivedState } from './derived-state.js';
 import { withOccupancy } from './sites.js';
 import type { SliceView } from './slice-view.js';
@@ -293,10 +294,9 @@ export class SliceReconciler {
     return this.d.owned[o.kind as 'Deployment' | 'Service' | 'ConfigMap']?.get(objectKey(o));
   }
 
-  /** Whether the cached live object already has every field we set. */
+  /** Whether the cached child is what we would apply now (see cache-trim: owned-field fingerprints). */
   private matchesCache(o: KubeObj): boolean {
-    const live = this.cached(o);
-    return live !== undefined && isSubset(o, live);
+    return matchesApplied(o, this.cached(o));
   }
 
   /** Server-side apply of one object; a Deployment's answer is counted for placement until the cache has it. */

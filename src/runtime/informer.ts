@@ -27,8 +27,9 @@ export interface InformerOptions {
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   /**
-   * Applied to every object on its way into the cache (after managedFields are stripped), as
-   * controller-runtime's cache TransformFunc: drop what no reader needs.
+   * Applied to every object on its way into the cache, as controller-runtime's cache
+   * TransformFunc: drop what no reader needs. It sees managedFields (a transform may read them);
+   * without a transform they are stripped.
    */
   transform?: (obj: KubeObject) => KubeObject;
 }
@@ -113,8 +114,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private prepare(obj: T): T {
-    const o = stripManagedFields(obj);
-    return this.opts.transform ? (this.opts.transform(o) as T) : o;
+    return this.opts.transform ? (this.opts.transform(obj) as T) : stripManagedFields(obj);
   }
 
   private async relist(): Promise<void> {

@@ -1,38 +1,100 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
-import { trimmer, TRIMMED } from '../../../src/controller/cache-trim.js';
-import { desired } from '../../../src/controller/desired.js';
-import { isSubset } from '../../../src/controller/subset.js';
-import { toSliceView } from '../../../src/controller/view-from-api.js';
+import { compactor, matchesApplied, OWNED } from '../../../src/controller/cache-trim.js';
+import { FIELD_MANAGER } from '../../../src/controller/names.js';
+import { appliedFingerprint, ownedFingerprint, projectFields, type FieldSet } from '../../../src/controller/owned-fields.js';
 
-const examples = readdirSync('examples').filter((f) => f.endsWith('.yaml'));
+// Whether the API server's field sets and these fingerprints agree for every object desired()
+// makes is checked against a real API server in test/e2e/owned-fields.test.ts. Here: the
+// projection rules on field sets written out by hand, in the server's format.
 
-describe('cache trims', () => {
-  it.each(examples)('never drop a field desired() sets (%s): a trimmed live copy still matches', (file) => {
-    const m = parse(readFileSync(path.join('examples', file), 'utf8'));
-    const parsed = toSliceView({ ...m, metadata: { ...m.metadata, namespace: 'ns', uid: 'u1', generation: 1 } });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-    const replicas = Object.fromEntries(parsed.view.cnfs.map((c) => [c.name, c.maxReplicas]));
-    // Two sites: the spread constraint and multi-site affinity are in the object too.
-    const objs = desired(parsed.view, { replicas, upfSites: ['edge-a', 'edge-b'] });
-    for (const o of objs) {
-      if (!(o.kind in TRIMMED)) continue;
-      const live = trimmer(o.kind as keyof typeof TRIMMED)(structuredClone(o));
-      expect(isSubset(o, live)).toBe(true);
-    }
+const applied = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'd', namespace: 'ns', labels: { app: 'upf' } },
+  spec: { replicas: 2, template: { spec: { containers: [{ name: 'upf', image: 'upf:1', ports: [{ containerPort: 8805, protocol: 'UDP' }] }] } } },
+};
+// What the server records for that apply.
+const fields: FieldSet = {
+  'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+  'f:spec': {
+    'f:replicas': {},
+    'f:template': {
+      'f:spec': {
+        'f:containers': { 'k:{"name":"upf"}': { '.': {}, 'f:image': {}, 'f:name': {}, 'f:ports': { 'k:{"containerPort":8805,"protocol":"UDP"}': { '.': {}, 'f:containerPort': {}, 'f:protocol': {} } } } },
+      },
+    },
+  },
+};
+// The live object: the server's defaults, another manager's sidecar, status.
+const live = (over: { replicas?: number; fieldsV1?: FieldSet; manager?: string; operation?: string } = {}) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: {
+    name: 'd', namespace: 'ns', uid: 'u', resourceVersion: '9', generation: 3, labels: { app: 'upf', 'pod-template-hash': 'x' },
+    annotations: { 'deployment.kubernetes.io/revision': '1' },
+    managedFields: [
+      { manager: over.manager ?? FIELD_MANAGER, operation: over.operation ?? 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: over.fieldsV1 ?? fields },
+      { manager: 'kube-controller-manager', operation: 'Update', subresource: 'status', fieldsType: 'FieldsV1', fieldsV1: { 'f:status': { 'f:replicas': {} } } },
+    ],
+  },
+  spec: {
+    replicas: over.replicas ?? 2, revisionHistoryLimit: 10, strategy: { type: 'RollingUpdate' },
+    template: { spec: { dnsPolicy: 'ClusterFirst', containers: [{ name: 'upf', image: 'upf:1', imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: 8805, protocol: 'UDP' }] }, { name: 'mesh-sidecar', image: 'proxy:2' }] } },
+  },
+  status: { replicas: 2, readyReplicas: 1, updatedReplicas: 2, conditions: [{ type: 'Available', status: 'True' }] },
+});
+
+describe('owned-field fingerprints', () => {
+  it('project a live object onto the fields a manager owns: defaults, status and other managers left out', () => {
+    expect(projectFields(live(), fields)).toEqual({
+      metadata: { labels: { app: 'upf' } },
+      spec: { replicas: 2, template: { spec: { containers: [{ name: 'upf', image: 'upf:1', ports: [{ containerPort: 8805, protocol: 'UDP' }] }] } } },
+    });
   });
 
-  it('drops what the operator never reads from a live Deployment', () => {
-    const live = {
-      metadata: { name: 'd', namespace: 'ns', labels: { a: 'b' }, annotations: { 'deployment.kubernetes.io/revision': '3' }, creationTimestamp: '2026-11-24T00:00:00Z', resourceVersion: '7' },
-      spec: { replicas: 2, strategy: { type: 'RollingUpdate' }, template: { spec: { dnsPolicy: 'ClusterFirst', containers: [{ name: 'upf', imagePullPolicy: 'IfNotPresent' }] } } },
-      status: { replicas: 2, readyReplicas: 2, updatedReplicas: 2, conditions: [{ type: 'Available', status: 'True', message: 'Deployment has minimum availability.' }] },
-    };
-    expect(trimmer('Deployment')(live)).toEqual({
-      metadata: { name: 'd', namespace: 'ns', labels: { a: 'b' }, resourceVersion: '7' },
-      spec: { replicas: 2, template: { spec: { containers: [{ name: 'upf' }] } } },
-      status: { replicas: 2, readyReplicas: 2, updatedReplicas: 2 },
+  it('match what was applied while nothing changed', () => {
+    expect(ownedFingerprint(live(), FIELD_MANAGER)).toBe(appliedFingerprint(applied));
+  });
+
+  it('differ when someone else changed an owned field (it moved to them), or when the operator would set something else', () => {
+    const { 'f:replicas': _taken, ...specWithoutReplicas } = fields['f:spec']!;
+    const scaledByKubectl = live({ replicas: 5, fieldsV1: { ...fields, 'f:spec': specWithoutReplicas } });
+    expect(ownedFingerprint(scaledByKubectl, FIELD_MANAGER)).not.toBe(appliedFingerprint(applied));
+    expect(ownedFingerprint(live(), FIELD_MANAGER)).not.toBe(appliedFingerprint({ ...applied, spec: { ...applied.spec, replicas: 3 } }));
+    // A field the operator no longer sets is drift too: applying again removes it.
+    const { labels: _l, ...noLabels } = applied.metadata;
+    expect(ownedFingerprint(live(), FIELD_MANAGER)).not.toBe(appliedFingerprint({ ...applied, metadata: noLabels }));
+  });
+
+  it('count only server-side apply by our manager: an object made by an update or by another tool is applied again', () => {
+    expect(ownedFingerprint(live({ operation: 'Update' }), FIELD_MANAGER)).not.toBe(appliedFingerprint(applied));
+    expect(ownedFingerprint(live({ manager: 'kubectl' }), FIELD_MANAGER)).not.toBe(appliedFingerprint(applied));
+  });
+
+  it('read set items (v:) and indexed items (i:) as the server writes them', () => {
+    expect(projectFields({ finalizers: ['a', 'b', 'c'] }, { 'f:finalizers': { '.': {}, 'v:"b"': {} } })).toEqual({ finalizers: ['b'] });
+    expect(projectFields({ args: ['x', 'y'] }, { 'f:args': { 'i:1': {} } })).toEqual({ args: ['y'] });
+    // An atomic list is owned whole.
+    expect(projectFields({ args: ['x', 'y'] }, { 'f:args': {} })).toEqual({ args: ['x', 'y'] });
+  });
+});
+
+describe('cached children', () => {
+  it('keep identity, labels, what placement and status read, and the fingerprint; nothing else', () => {
+    const cached = compactor('Deployment')(live() as never);
+    expect(cached).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd', namespace: 'ns', uid: 'u', resourceVersion: '9', generation: 3, labels: { app: 'upf', 'pod-template-hash': 'x' } },
+      spec: { replicas: 2, template: { spec: { affinity: undefined, containers: [{ resources: { requests: undefined } }, { resources: { requests: undefined } }] } } },
+      status: { replicas: 2, readyReplicas: 1, updatedReplicas: 2 },
+      [OWNED]: ownedFingerprint(live(), FIELD_MANAGER),
     });
+    expect(matchesApplied(applied, cached)).toBe(true);
+    expect(matchesApplied(applied, undefined)).toBe(false);
+  });
+
+  it('keep no spec or status of Services and ConfigMaps', () => {
+    const cm = compactor('ConfigMap')({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns', resourceVersion: '1' }, data: { 'qos.json': '{"5qi":9}' } });
+    expect(Object.keys(cm).sort()).toEqual(['@owned', 'apiVersion', 'kind', 'metadata']);
   });
 });
