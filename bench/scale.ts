@@ -41,6 +41,9 @@ const { values: args } = parseArgs({
     'profile-apiserver': { type: 'string' },
     // Writes a V8 heap snapshot of the operator into this directory once it holds all the slices.
     'heap-snapshot': { type: 'string' },
+    // Then restarts the operator on the same M slices once per ';'-separated set of Node.js flags
+    // ('' = none) and records its RSS after one full cycle.
+    'rss-variants': { type: 'string' },
   },
 });
 const N = Number(args.slices);
@@ -349,27 +352,34 @@ async function main(): Promise<void> {
   // The operator as the image runs it: compiled JavaScript (npm run build's config), no tsx.
   const dist = path.join(root, '.cache', 'bench-dist');
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit' });
-  const operator = startSupervised(
-    'slice-operator',
-    process.execPath,
-    [
-      ...(args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : []),
-      path.join(dist, 'cmd/operator.js'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${metricsPort}`, '--max-concurrent-reconciles=8', '--log-level=error',
-    ],
-    path.join(cluster.details.dir, 'operator.log'),
-    { cwd: root },
-  );
+  const startOperator = (nodeFlags: string[], port: number) =>
+    startSupervised(
+      'slice-operator',
+      process.execPath,
+      [
+        ...nodeFlags,
+        path.join(dist, 'cmd/operator.js'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${port}`, '--max-concurrent-reconciles=8', '--log-level=error',
+      ],
+      path.join(cluster.details.dir, 'operator.log'),
+      { cwd: root },
+    );
+  const waitReady = async (port: number) => {
+    for (let i = 0; i < 300; i++) {
+      if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('operator not ready in 60 s');
+  };
+  let operator = startOperator(args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : [], metricsPort);
   const results: Record<string, string | number> = {};
   let stages: string[] = [];
   let readyA: Awaited<ReturnType<typeof conditionWatcher>> | undefined;
   let readyB: typeof readyA;
   let cpuLines: string[] = [];
   let writeLines: string[] = [];
+  let variantLines: string[] = [];
   try {
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`http://127.0.0.1:${metricsPort}/readyz`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitReady(metricsPort);
     // 1. N slices to Ready.
     for (const ns of ['bench-a', 'bench-b']) await client.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, FIELD_MANAGER);
     readyA = await conditionWatcher(client, '/apis/slicing.telco.dev/v1alpha1/namespaces/bench-a/networkslices', 'Ready');
@@ -418,8 +428,29 @@ async function main(): Promise<void> {
     const big = await scrape(metricsPort);
     results.rssMbAtM = Math.round((big.get('process_resident_memory_bytes') ?? NaN) / 2 ** 20);
     results.heapMbAtM = Math.round((big.get('nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20);
-    console.log(`${M} slices: operator RSS ${results.rssMbAtM} MB (heap used ${results.heapMbAtM} MB); the extra ${extra} reached Ready in ${results.extraReadySeconds} s`);
+    results.heapTotalMbAtM = Math.round((big.get('nodejs_heap_size_total_bytes') ?? NaN) / 2 ** 20);
+    console.log(`${M} slices: operator RSS ${results.rssMbAtM} MB (heap used ${results.heapMbAtM} MB of ${results.heapTotalMbAtM} MB committed); the extra ${extra} reached Ready in ${results.extraReadySeconds} s`);
     if (args['heap-snapshot']) await heapSnapshot(operator.child.pid!, args['heap-snapshot']);
+
+    // 5. The same M slices, seen by a freshly started operator, per set of Node.js flags.
+    if (args['rss-variants'] !== undefined) {
+      await operator.stop();
+      variantLines = ['| Node.js flags | RSS | V8 heap: used / committed |', '|---|---|---|'];
+      for (const variant of args['rss-variants'].split(';')) {
+        const flags = variant.split(' ').filter(Boolean);
+        const port = await freePort();
+        operator = startOperator(flags, port);
+        await waitReady(port);
+        // Every slice reconciled once (the initial list), then one full cycle.
+        for (let i = 0; i < 600 && sum(await scrape(port), 'controller_runtime_reconcile_total{') < M; i++) await new Promise((r) => setTimeout(r, 1000));
+        await new Promise((r) => setTimeout(r, 65_000));
+        const m = await scrape(port);
+        const mb = (k: string) => Math.round((m.get(k) ?? NaN) / 2 ** 20);
+        variantLines.push(`| ${flags.length ? flags.map((f) => `\`${f}\``).join(' ') : '(none)'} | ${mb('process_resident_memory_bytes')} MB | ${mb('nodejs_heap_size_used_bytes')} / ${mb('nodejs_heap_size_total_bytes')} MB |`);
+        console.log(variantLines.at(-1));
+        await operator.stop();
+      }
+    }
   } finally {
     await readyA?.stop();
     await readyB?.stop();
@@ -436,7 +467,7 @@ async function main(): Promise<void> {
     `| API writes during no-op resyncs (65 s, ${results.noopReconciles} reconciles) | ${results.noopWrites} | 0 |`,
     `| reconcile latency p50 / p90 / p99 (all ${results.reconciles} reconciles of the run) | ${results.reconcileP50ms} / ${results.reconcileP90ms} / ${results.reconcileP99ms} ms | |`,
     `| operator RSS with ${N} slices | ${results.rssMbAtN} MB | |`,
-    `| operator RSS with ${M} slices (heap used) | ${results.rssMbAtM} MB (${results.heapMbAtM} MB) | < 200 MB |`,
+    `| operator RSS with ${M} slices (V8 heap used / committed) | ${results.rssMbAtM} MB (${results.heapMbAtM} / ${results.heapTotalMbAtM} MB) | < 200 MB |`,
     `| ${Math.max(0, M - N)} more slices (minReplicas 0) created -> Ready | ${results.extraReadySeconds} s | |`,
     '',
     `Where the ${results.readySeconds} s to Ready go: when each step of the ${N} slices' pipeline was done, in seconds after the first create (from the objects' own timestamps):`,
@@ -452,6 +483,7 @@ async function main(): Promise<void> {
     `The operator's writes to the API server while the ${N} slices went to Ready (slice_operator_api_writes_total):`,
     '',
     ...writeLines,
+    ...(variantLines.length ? ['', `The same ${M} slices seen by an operator started afresh, one full cycle after it first reconciled each, by Node.js flags:`, '', ...variantLines] : []),
   ].join('\n');
   console.log(`\n${block}`);
   if (args['write-docs']) {

@@ -23,8 +23,8 @@ const pick = (o: unknown, keys: string[]): Obj | undefined => {
 /**
  * What the cache keeps of each child. Drift is judged on the fingerprint, so a child's spec is
  * kept only where something else reads it: a Deployment's replicas, node affinity (its sites) and
- * resource requests (what it takes of them), for placement; its replica counts in status, for the
- * slice's status. Everything else of a child (about 2 KB each, three per slice) costs memory for
+ * resource requests (what it takes of them), for placement; its ready and updated replica counts,
+ * for the slice's status. Everything else of a child (about 2 KB each, three per slice) costs memory for
  * nothing at 10,000 slices.
  */
 function compact(kind: OwnedKind, obj: KubeObject): CachedChild {
@@ -42,7 +42,7 @@ function compact(kind: OwnedKind, obj: KubeObject): CachedChild {
       replicas: spec?.replicas,
       template: { spec: { affinity: pod?.affinity, containers: (pod?.containers ?? []).map((c) => ({ resources: { requests: c.resources?.requests } })) } },
     };
-    out.status = pick(obj.status, ['observedGeneration', 'replicas', 'readyReplicas', 'updatedReplicas', 'availableReplicas']);
+    out.status = pick(obj.status, ['readyReplicas', 'updatedReplicas']);
   }
   return out as CachedChild;
 }

@@ -4,9 +4,10 @@ import { HealthServer } from '../runtime/health-server.js';
 import { Informer, objectKey, type KubeObject } from '../runtime/informer.js';
 import type { KubeConnection } from '../runtime/kube-config.js';
 import { compactor } from './cache-trim.js';
-import { placementChanged, specOrMetaChanged } from './predicates.js';
+import { childChanged, placementChanged, readinessChanged, specOrMetaChanged } from './predicates.js';
 import { KubeClient } from '../runtime/kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
+import type { Priority } from '../runtime/workqueue.js';
 import type { Logger } from '../runtime/logger.js';
 import { LoadObserver, type CalibratorLike, type ForecasterLike } from '../metrics/load-observer.js';
 import { PrometheusClient } from '../metrics/prometheus-client.js';
@@ -115,10 +116,11 @@ export class Manager {
     this.informers.slices.on((ev, obj, old) => {
       if (specOrMetaChanged(ev, obj, old)) this.controller.enqueue(objectKey(obj));
     });
+    // A child's readiness moving only changes its slice's status: it goes ahead of new slices.
     for (const k of ['Deployment', 'Service', 'ConfigMap'] as const) {
-      this.informers[k].on((_ev, obj) => {
+      this.informers[k].on((ev, obj, old) => {
         const owner = SliceReconciler.ownerKey(obj);
-        if (owner) this.controller.enqueue(owner);
+        if (owner && childChanged(ev, obj, old)) this.controller.enqueue(owner, readinessChanged(ev, obj, old) ? 'high' : 'normal');
       });
     }
     // A change of what placement reads on a node can change any slice's placement; heartbeats and
@@ -154,8 +156,8 @@ export class Manager {
     return this.elector ? this.elector.isLeader : this.running;
   }
 
-  enqueueAll(): void {
-    for (const s of this.informers.slices.list()) this.controller.enqueue(objectKey(s));
+  enqueueAll(priority: Priority = 'normal'): void {
+    for (const s of this.informers.slices.list()) this.controller.enqueue(objectKey(s), priority);
   }
 
   async start(): Promise<void> {
@@ -177,7 +179,8 @@ export class Manager {
       } catch (e) {
         this.o.log.error('telemetry cycle crashed', { error: String(e) });
       }
-      this.enqueueAll();
+      // Periodic visits go last: an event for a slice is not held up by a cycle over all of them.
+      this.enqueueAll('low');
       if (this.running) {
         this.cycleTimer = setTimeout(() => void tick(), cycleMs);
         this.cycleTimer.unref();

@@ -91,7 +91,8 @@ export function ownedFingerprint(live: { metadata?: object }, manager: string): 
   for (const e of entries) {
     if (e.manager === manager && e.operation === 'Apply' && !e.subresource && e.fieldsV1) fields = mergeFields(fields, e.fieldsV1);
   }
-  return digest(projectFields(live, fields));
+  // An empty set owns nothing (below the top, an entry with nothing under it is a leaf owned whole).
+  return digest(Object.keys(fields).length ? projectFields(live, fields) : {});
 }
 
 /** Fingerprint of an object as the operator applies it (compare with `ownedFingerprint`). */

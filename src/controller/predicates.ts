@@ -39,3 +39,28 @@ export function placementChanged(ev: InformerEvent, obj: KubeObject, old?: KubeO
   if (ev !== 'update' || !old) return true;
   return placementFacts(obj as NodeLike) !== placementFacts(old as NodeLike);
 }
+
+/** A cached child without what changes on every write (see cache-trim: it holds only what is read). */
+const readable = (o: KubeObject): string => JSON.stringify(o, (k, v: unknown) => (k === 'resourceVersion' || k === 'generation' ? undefined : v));
+
+/**
+ * Whether an event on a cached child changes anything the reconciler reads. The cache keeps only
+ * that (cache-trim.ts), so any other difference is a write nobody here reads: a Deployment's
+ * status is rewritten several times during a rollout, and each rewrite queued its slice again.
+ * Resyncs of children are skipped: the slices' own cycle visits every slice.
+ */
+export function childChanged(ev: InformerEvent, obj: KubeObject, old?: KubeObject): boolean {
+  if (ev === 'resync') return false;
+  if (ev !== 'update' || !old) return true;
+  return readable(obj) !== readable(old);
+}
+
+type Counts = { status?: { readyReplicas?: number; updatedReplicas?: number } };
+
+/** Whether a child's ready or updated replica count moved: only the slice's status can change. */
+export function readinessChanged(ev: InformerEvent, obj: KubeObject, old?: KubeObject): boolean {
+  if (ev !== 'update' || !old) return false;
+  const a = (old as Counts).status;
+  const b = (obj as Counts).status;
+  return a?.readyReplicas !== b?.readyReplicas || a?.updatedReplicas !== b?.updatedReplicas;
+}

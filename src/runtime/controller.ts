@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TerminalError } from './errors.js';
 import type { Logger } from './logger.js';
-import { WorkQueue } from './workqueue.js';
+import { WorkQueue, type Priority } from './workqueue.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 
 /** What a reconcile asks for next; an empty result means "done until something changes". */
@@ -35,8 +35,8 @@ export class Controller {
     this.queue = new WorkQueue({ baseDelayMs: opts.baseDelayMs, maxDelayMs: opts.maxDelayMs, metrics: opts.metrics?.queueMetrics(opts.name) });
   }
 
-  enqueue(key: string): void {
-    this.queue.add(key);
+  enqueue(key: string, priority?: Priority): void {
+    this.queue.add(key, priority);
   }
 
   get activeWorkers(): number {

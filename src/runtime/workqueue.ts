@@ -11,13 +11,48 @@ export interface QueueMetrics {
 }
 
 /**
+ * Who goes first (controller-runtime's priority queue has the same idea): `low` for periodic
+ * visits that expect no change (at 10,000 slices one cycle queues 10,000 keys, and a spec edit
+ * must not wait behind them), `normal` for informer events, `high` for changes that only move a
+ * slice's status, so a slice shows Ready soon after its CNFs are, not after a burst of new slices.
+ */
+export type Priority = 'high' | 'normal' | 'low';
+const LEVELS: Priority[] = ['high', 'normal', 'low'];
+const rank = (p: Priority): number => LEVELS.indexOf(p);
+
+/** FIFO with O(1) shift: Array.prototype.shift moves every element, and a cycle queues 10,000 keys. */
+class Lane {
+  private items: string[] = [];
+  private head = 0;
+
+  push(key: string): void {
+    this.items.push(key);
+  }
+
+  shift(): string | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const key = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return key;
+  }
+}
+
+/**
  * controller-runtime's work queue semantics: a key is queued at most once (dirty set), is never
  * handed to two workers at once (processing set: an add during processing is parked and re-queued
  * when the worker calls done), failures back off exponentially per key (5 ms .. 1000 s by default),
- * and addAfter coalesces to the earliest requested time.
+ * and addAfter coalesces to the earliest requested time. Keys are served by priority, FIFO within
+ * one; adding a queued key with a higher priority moves it up.
  */
 export class WorkQueue {
-  private readonly queue: string[] = [];
+  /** FIFO per priority; an entry is live only while `queuedAt` holds that key at that level. */
+  private readonly lanes: Record<Priority, Lane> = { high: new Lane(), normal: new Lane(), low: new Lane() };
+  private readonly queuedAt = new Map<string, Priority>();
+  /** Priority a key parked during processing comes back with. */
+  private readonly parked = new Map<string, Priority>();
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly failures = new Map<string, number>();
@@ -32,22 +67,40 @@ export class WorkQueue {
   ) {}
 
   get length(): number {
-    return this.queue.length;
+    return this.queuedAt.size;
   }
 
   get processingCount(): number {
     return this.processing.size;
   }
 
-  add(key: string): void {
-    if (this.shuttingDown || this.dirty.has(key)) return;
+  add(key: string, priority: Priority = 'normal'): void {
+    if (this.shuttingDown) return;
+    const queued = this.queuedAt.get(key);
+    if (queued !== undefined) {
+      // Already waiting: only ever moved up (the old entry is skipped when reached).
+      if (rank(priority) < rank(queued)) {
+        this.queuedAt.set(key, priority);
+        this.lanes[priority].push(key);
+      }
+      return;
+    }
+    if (this.dirty.has(key)) {
+      // Parked behind its own processing: comes back with the highest priority asked for.
+      const p = this.parked.get(key);
+      if (p !== undefined && rank(priority) < rank(p)) this.parked.set(key, priority);
+      return;
+    }
     this.opts.metrics?.added();
     this.dirty.add(key);
-    if (this.processing.has(key)) return;
-    this.push(key);
+    if (this.processing.has(key)) {
+      this.parked.set(key, priority);
+      return;
+    }
+    this.push(key, priority);
   }
 
-  private push(key: string): void {
+  private push(key: string, priority: Priority): void {
     this.addedAt.set(key, Date.now());
     const w = this.waiters.shift();
     if (w) {
@@ -55,8 +108,21 @@ export class WorkQueue {
       w(key);
       return;
     }
-    this.queue.push(key);
-    this.opts.metrics?.depth(this.queue.length);
+    this.queuedAt.set(key, priority);
+    this.lanes[priority].push(key);
+    this.opts.metrics?.depth(this.queuedAt.size);
+  }
+
+  private next(): string | undefined {
+    for (const p of LEVELS) {
+      const lane = this.lanes[p];
+      for (let key = lane.shift(); key !== undefined; key = lane.shift()) {
+        if (this.queuedAt.get(key) !== p) continue; // moved up, or taken from a higher lane
+        this.queuedAt.delete(key);
+        return key;
+      }
+    }
+    return undefined;
   }
 
   private take(key: string): void {
@@ -70,9 +136,9 @@ export class WorkQueue {
 
   /** Next key, or undefined once shut down. */
   get(): Promise<string | undefined> {
-    const key = this.queue.shift();
+    const key = this.next();
     if (key !== undefined) {
-      this.opts.metrics?.depth(this.queue.length);
+      this.opts.metrics?.depth(this.queuedAt.size);
       this.take(key);
       return Promise.resolve(key);
     }
@@ -86,7 +152,9 @@ export class WorkQueue {
     const s = this.startedAt.get(key);
     if (s !== undefined) this.opts.metrics?.worked((Date.now() - s) / 1000);
     this.startedAt.delete(key);
-    if (this.dirty.has(key)) this.push(key);
+    const parked = this.parked.get(key);
+    this.parked.delete(key);
+    if (this.dirty.has(key)) this.push(key, parked ?? 'normal');
   }
 
   addAfter(key: string, delayMs: number): void {

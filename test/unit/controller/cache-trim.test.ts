@@ -68,6 +68,8 @@ describe('owned-field fingerprints', () => {
   it('count only server-side apply by our manager: an object made by an update or by another tool is applied again', () => {
     expect(ownedFingerprint(live({ operation: 'Update' }), FIELD_MANAGER)).not.toBe(appliedFingerprint(applied));
     expect(ownedFingerprint(live({ manager: 'kubectl' }), FIELD_MANAGER)).not.toBe(appliedFingerprint(applied));
+    // Owning nothing is an empty projection, not the whole object.
+    expect(ownedFingerprint(live({ manager: 'kubectl' }), FIELD_MANAGER)).toBe(appliedFingerprint({}));
   });
 
   it('read set items (v:) and indexed items (i:) as the server writes them', () => {
@@ -86,7 +88,7 @@ describe('cached children', () => {
       kind: 'Deployment',
       metadata: { name: 'd', namespace: 'ns', uid: 'u', resourceVersion: '9', generation: 3, labels: { app: 'upf', 'pod-template-hash': 'x' } },
       spec: { replicas: 2, template: { spec: { affinity: undefined, containers: [{ resources: { requests: undefined } }, { resources: { requests: undefined } }] } } },
-      status: { replicas: 2, readyReplicas: 1, updatedReplicas: 2 },
+      status: { readyReplicas: 1, updatedReplicas: 2 },
       [OWNED]: ownedFingerprint(live(), FIELD_MANAGER),
     });
     expect(matchesApplied(applied, cached)).toBe(true);

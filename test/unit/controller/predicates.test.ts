@@ -1,4 +1,6 @@
-import { placementChanged, specOrMetaChanged } from '../../../src/controller/predicates.js';
+import { compactor } from '../../../src/controller/cache-trim.js';
+import { FIELD_MANAGER } from '../../../src/controller/names.js';
+import { childChanged, placementChanged, readinessChanged, specOrMetaChanged } from '../../../src/controller/predicates.js';
 
 const slice = (over: Record<string, unknown> = {}, status: unknown = {}) => ({
   metadata: { name: 's', namespace: 'ns', generation: 1, resourceVersion: '1', labels: { a: '1' }, ...over },
@@ -51,5 +53,30 @@ describe('placementChanged', () => {
     expect(placementChanged('add', node())).toBe(true);
     expect(placementChanged('delete', node(), node())).toBe(true);
     expect(placementChanged('resync', node(), node())).toBe(false);
+  });
+});
+
+describe('childChanged and readinessChanged (cached, compact children)', () => {
+  const dep = (rv: string, status: Record<string, number> = {}, owned = 'fp1') =>
+    compactor('Deployment')({
+      apiVersion: 'apps/v1', kind: 'Deployment',
+      metadata: { name: 'd', namespace: 'ns', resourceVersion: rv, generation: 1, labels: { 'slicing.telco.dev/slice': 's' }, managedFields: [{ manager: owned, operation: 'Apply', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }] },
+      spec: { replicas: 1 },
+      status: { observedGeneration: 1, replicas: 1, ...status, conditions: [{ type: 'Progressing', status: 'True', lastUpdateTime: rv }] },
+    });
+  it('ignores a rewrite of what the operator does not read (conditions, observedGeneration, replicas)', () => {
+    expect(childChanged('update', dep('2', { availableReplicas: 0 }), dep('1'))).toBe(false);
+  });
+  it('reacts to replica counts, to a change in what it owns, and to children coming and going; never to resyncs', () => {
+    expect(childChanged('update', dep('2', { readyReplicas: 1 }), dep('1'))).toBe(true);
+    expect(childChanged('update', dep('2', {}, FIELD_MANAGER), dep('1'))).toBe(true);
+    expect(childChanged('add', dep('1'))).toBe(true);
+    expect(childChanged('delete', dep('1'), dep('1'))).toBe(true);
+    expect(childChanged('resync', dep('1'), dep('1'))).toBe(false);
+  });
+  it('tells readiness moves (status only) apart', () => {
+    expect(readinessChanged('update', dep('2', { readyReplicas: 1, updatedReplicas: 1 }), dep('1', { updatedReplicas: 1 }))).toBe(true);
+    expect(readinessChanged('update', dep('2', {}, FIELD_MANAGER), dep('1'))).toBe(false);
+    expect(readinessChanged('add', dep('1'))).toBe(false);
   });
 });

@@ -59,4 +59,48 @@ describe('WorkQueue (controller-runtime semantics)', () => {
     q.add('late');
     expect(q.length).toBe(0);
   });
+
+  test('serves high before normal before low, FIFO within each; a queued key only ever moves up', async () => {
+    const q = new WorkQueue();
+    q.add('cycle-1', 'low');
+    q.add('cycle-2', 'low');
+    q.add('new-1');
+    q.add('ready-1', 'high');
+    q.add('new-2', 'normal');
+    q.add('cycle-2', 'high'); // its Deployment became ready while it waited for the cycle
+    q.add('new-1', 'low'); // never moved down
+    expect(q.length).toBe(5);
+    const order: string[] = [];
+    for (let i = 0; i < 5; i++) order.push((await q.get())!);
+    expect(order).toEqual(['ready-1', 'cycle-2', 'new-1', 'new-2', 'cycle-1']);
+    expect(q.length).toBe(0);
+  });
+
+  test('a key parked during processing comes back with the highest priority asked for', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    expect(await q.get()).toBe('a');
+    q.add('b');
+    q.add('a', 'low');
+    q.add('a', 'high');
+    q.done('a');
+    expect(await q.get()).toBe('a');
+    expect(await q.get()).toBe('b');
+  });
+
+  test('stays FIFO over many keys (the lanes compact as they drain)', async () => {
+    const q = new WorkQueue();
+    const keys = Array.from({ length: 5000 }, (_, i) => `ns/s-${i}`);
+    for (const k of keys) q.add(k, 'low');
+    const got: string[] = [];
+    const take = async () => {
+      const k = (await q.get())!;
+      q.done(k);
+      got.push(k);
+    };
+    for (let i = 0; i < 3000; i++) await take();
+    for (const k of keys.slice(0, 100)) q.add(k, 'low');
+    while (q.length) await take();
+    expect(got).toEqual([...keys, ...keys.slice(0, 100)]);
+  });
 });
