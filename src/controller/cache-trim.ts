@@ -56,3 +56,22 @@ export function compactor(kind: OwnedKind): (obj: KubeObject) => KubeObject {
 export function matchesApplied(desired: object, cached: KubeObject | undefined): boolean {
   return cached !== undefined && (cached as Partial<CachedChild>)[OWNED] === appliedFingerprint(desired);
 }
+
+/** Client-side `kubectl apply` (and tools built on it) keeps a copy of the whole manifest here. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The informer transform for slices: managedFields and kubectl's last-applied copy of the
+ * manifest go, everything else stays (spec, metadata and status are all read). The copy nearly
+ * doubles a slice applied with plain `kubectl apply`; nothing here reads it.
+ */
+export function trimSlice(obj: KubeObject): KubeObject {
+  const md = obj.metadata as { managedFields?: unknown; annotations?: Record<string, string> } | undefined;
+  if (!md) return obj;
+  delete md.managedFields;
+  if (md.annotations && LAST_APPLIED in md.annotations) {
+    delete md.annotations[LAST_APPLIED];
+    if (!Object.keys(md.annotations).length) delete md.annotations;
+  }
+  return obj;
+}

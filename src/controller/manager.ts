@@ -3,7 +3,7 @@ import { Controller } from '../runtime/controller.js';
 import { HealthServer } from '../runtime/health-server.js';
 import { Informer, objectKey, type KubeObject } from '../runtime/informer.js';
 import type { KubeConnection } from '../runtime/kube-config.js';
-import { compactor } from './cache-trim.js';
+import { compactor, trimSlice } from './cache-trim.js';
 import { childChanged, placementChanged, readinessChanged, specOrMetaChanged } from './predicates.js';
 import { KubeClient } from '../runtime/kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
@@ -77,7 +77,7 @@ export class Manager {
       new Informer(this.client, { path, labelSelector, transform, resyncMs: o.resyncMs ?? 10 * 60_000, watchdogMs: o.watchdogMs, watchTimeoutSeconds: 300 }, o.log.child({ informer: path }));
     const owned = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
     this.informers = {
-      slices: inf(collectionPath('NetworkSlice')),
+      slices: inf(collectionPath('NetworkSlice'), undefined, trimSlice),
       Deployment: inf(collectionPath('Deployment'), owned, compactor('Deployment')),
       Service: inf(collectionPath('Service'), owned, compactor('Service')),
       ConfigMap: inf(collectionPath('ConfigMap'), owned, compactor('ConfigMap')),

@@ -49,6 +49,8 @@ type SliceObj = KubeObject & { metadata: NonNullable<KubeObject['metadata']> & {
  */
 export class SliceReconciler {
   private readonly memory = new Map<string, SliceMemory>();
+  /** The last status written per slice, and the version of the slice it was written over. */
+  private readonly statusWritten = new Map<string, { basedOn?: string; status: SliceStatus }>();
   private readonly ensuredPriorityClasses = new Map<string, Promise<void>>();
 
   /** Parses, site usage and the S-NSSAI index, derived from the caches once per change. */
@@ -205,6 +207,8 @@ export class SliceReconciler {
     const outcomes = await Promise.allSettled([finalizerAdded, ...changed.map((o) => this.apply(o, log))]);
     const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+    // The status write goes on from the finalizer patch's answer, the newest version we know.
+    const latest = (outcomes[0] as PromiseFulfilledResult<SliceObj | undefined>).value ?? obj;
     const applied = changed.length;
 
     // Events for decisions and placement changes, saying why.
@@ -236,7 +240,7 @@ export class SliceReconciler {
     }
     const forecastNote = load?.forecast?.fallbackReason;
     const upfDec = upf ? decisions[upf.name] : undefined;
-    await this.writeStatus(obj, slicePath, (prev) =>
+    await this.writeStatus(latest, slicePath, (prev) =>
       buildStatus(prev, {
         generation,
         now: new Date(now),
@@ -308,11 +312,20 @@ export class SliceReconciler {
   }
 
   private async writeStatus(obj: SliceObj, slicePath: string, make: (prev: SliceStatus | undefined) => SliceStatus): Promise<void> {
-    const next = make(obj.status);
+    const key = objectKey(obj);
+    // Until our last status write comes back through the watch, the cache holds the version it
+    // was based on, with the status before it. Comparing with that wrote the same status again
+    // whenever a slice was reconciled twice in quick succession (0.5 extra writes per new slice).
+    const written = this.statusWritten.get(key);
+    const pending = written?.basedOn === obj.metadata.resourceVersion ? written : undefined;
+    if (!pending) this.statusWritten.delete(key);
+    const prev = pending ? pending.status : obj.status;
+    const next = make(prev);
     // The API server re-encodes JSON with sorted keys: compare canonically, or every pass writes.
-    if (canonicalJson(next) === canonicalJson(obj.status ?? {})) return;
+    if (canonicalJson(next) === canonicalJson(prev ?? {})) return;
     try {
       await this.d.client.mergePatch(`${slicePath}/status`, { status: next });
+      this.statusWritten.set(key, { basedOn: obj.metadata.resourceVersion, status: next });
     } catch (e) {
       if (isConflict(e) || isNotFound(e)) return; // a newer version brings us back
       throw e;
@@ -342,6 +355,7 @@ export class SliceReconciler {
 
   forget(key: string): void {
     this.memory.delete(key);
+    this.statusWritten.delete(key);
     this.d.observer.remove(key);
     this.d.metrics?.forget(key);
   }

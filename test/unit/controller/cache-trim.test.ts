@@ -1,4 +1,4 @@
-import { compactor, matchesApplied, OWNED } from '../../../src/controller/cache-trim.js';
+import { compactor, matchesApplied, OWNED, trimSlice } from '../../../src/controller/cache-trim.js';
 import { FIELD_MANAGER } from '../../../src/controller/names.js';
 import { appliedFingerprint, ownedFingerprint, projectFields, type FieldSet } from '../../../src/controller/owned-fields.js';
 
@@ -98,5 +98,17 @@ describe('cached children', () => {
   it('keep no spec or status of Services and ConfigMaps', () => {
     const cm = compactor('ConfigMap')({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns', resourceVersion: '1' }, data: { 'qos.json': '{"5qi":9}' } });
     expect(Object.keys(cm).sort()).toEqual(['@owned', 'apiVersion', 'kind', 'metadata']);
+  });
+});
+
+describe('cached slices', () => {
+  it("drop managedFields and kubectl's last-applied copy of the manifest, and keep every other annotation", () => {
+    const slice = (annotations: Record<string, string>) => ({
+      apiVersion: 'slicing.telco.dev/v1alpha1', kind: 'NetworkSlice',
+      metadata: { name: 's', namespace: 'ns', annotations, managedFields: [{ manager: 'kubectl' }] },
+      spec: { serviceType: 'eMBB' }, status: { phase: 'Ready' },
+    });
+    expect(trimSlice(slice({ 'kubectl.kubernetes.io/last-applied-configuration': '{"spec":{}}', team: 'ran' }))).toEqual({ ...slice({ team: 'ran' }), metadata: { name: 's', namespace: 'ns', annotations: { team: 'ran' } } });
+    expect(trimSlice(slice({ 'kubectl.kubernetes.io/last-applied-configuration': '{}' })).metadata).toEqual({ name: 's', namespace: 'ns' });
   });
 });
