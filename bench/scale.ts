@@ -42,7 +42,7 @@ const { values: args } = parseArgs({
     // Writes a V8 heap snapshot of the operator into this directory once it holds all the slices.
     'heap-snapshot': { type: 'string' },
     // Then restarts the operator on the same M slices once per ';'-separated set of Node.js flags
-    // ('' = none) and records its RSS after one full cycle.
+    // ('' = none) and records its RSS after one full cycle. Default: the image's flags, then none.
     'rss-variants': { type: 'string' },
   },
 });
@@ -352,6 +352,9 @@ async function main(): Promise<void> {
   // The operator as the image runs it: compiled JavaScript (npm run build's config), no tsx.
   const dist = path.join(root, '.cache', 'bench-dist');
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit' });
+  // Node.js flags as the image runs the operator: read from the Dockerfile's ENTRYPOINT.
+  const [, ...imageArgs] = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(path.join(root, 'Dockerfile'), 'utf8'))![1]!) as string[];
+  const imageFlags = imageArgs.slice(0, -1);
   const startOperator = (nodeFlags: string[], port: number) =>
     startSupervised(
       'slice-operator',
@@ -370,7 +373,7 @@ async function main(): Promise<void> {
     }
     throw new Error('operator not ready in 60 s');
   };
-  let operator = startOperator(args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : [], metricsPort);
+  let operator = startOperator([...imageFlags, ...(args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : [])], metricsPort);
   const results: Record<string, string | number> = {};
   let stages: string[] = [];
   let readyA: Awaited<ReturnType<typeof conditionWatcher>> | undefined;
@@ -433,10 +436,12 @@ async function main(): Promise<void> {
     if (args['heap-snapshot']) await heapSnapshot(operator.child.pid!, args['heap-snapshot']);
 
     // 5. The same M slices, seen by a freshly started operator, per set of Node.js flags.
-    if (args['rss-variants'] !== undefined) {
+    // By default: as the image runs it, and with no flags, to show what the flags do.
+    const variants = args['rss-variants']?.split(';') ?? [imageFlags.join(' '), ''];
+    if (variants.length) {
       await operator.stop();
       variantLines = ['| Node.js flags | RSS | V8 heap: used / committed |', '|---|---|---|'];
-      for (const variant of args['rss-variants'].split(';')) {
+      for (const variant of variants) {
         const flags = variant.split(' ').filter(Boolean);
         const port = await freePort();
         operator = startOperator(flags, port);
@@ -459,7 +464,7 @@ async function main(): Promise<void> {
   }
 
   const block = [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process (compiled JS, as in the image), 8 workers, its default 60 s cycle.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process (compiled JS and Node.js flags \`${imageFlags.join(' ')}\` as in the image), 8 workers, its default 60 s cycle.`,
     '',
     '| measured | result | target |',
     '|---|---|---|',
@@ -483,7 +488,7 @@ async function main(): Promise<void> {
     `The operator's writes to the API server while the ${N} slices went to Ready (slice_operator_api_writes_total):`,
     '',
     ...writeLines,
-    ...(variantLines.length ? ['', `The same ${M} slices seen by an operator started afresh, one full cycle after it first reconciled each, by Node.js flags:`, '', ...variantLines] : []),
+    ...(variantLines.length ? ['', `Operator RSS after a restart on the same ${M} slices (it lists them all, reconciles each once, then runs one full cycle), by Node.js flags:`, '', ...variantLines] : []),
   ].join('\n');
   console.log(`\n${block}`);
   if (args['write-docs']) {

@@ -24,6 +24,12 @@ export interface InformerOptions {
   watchdogMs?: number;
   /** Periodic resync: every cached object is handed to the handlers again (level-triggered safety net). */
   resyncMs?: number;
+  /**
+   * Items per list page (client-go's reflector uses 500). One unpaged list of 10,000 slices and
+   * their children was tens of MB of JSON held at once as chunks, text and objects; the process
+   * kept that memory after a restart (567 MB RSS against 377 MB for one that had grown slowly).
+   */
+  pageSize?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   /**
@@ -52,7 +58,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private loop?: Promise<void>;
   private resyncTimer?: NodeJS.Timeout;
   /** Counters for tests and metrics. */
-  readonly stats = { lists: 0, watches: 0, watchErrors: 0, gone: 0, watchdogFired: 0 };
+  readonly stats = { lists: 0, listPages: 0, watches: 0, watchErrors: 0, gone: 0, watchdogFired: 0 };
 
   constructor(
     private readonly client: KubeClient,
@@ -119,17 +125,27 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private async relist(): Promise<void> {
     this.stats.lists++;
-    const res = await this.client.request<{ metadata: { resourceVersion: string }; items: T[]; kind?: string; apiVersion?: string }>('GET', this.opts.path, {
-      query: { labelSelector: this.opts.labelSelector },
-      signal: this.abort.signal,
-      timeoutMs: 60_000,
-    });
-    // List items carry no apiVersion/kind (watch events do): restore them from the list, or a
-    // cache filled by a re-list would never compare equal to desired objects and every resync
-    // after a restart or a 410 would re-apply everything.
-    const kind = res.kind?.replace(/List$/, '');
+    type Page = { metadata: { resourceVersion: string; continue?: string }; items: T[]; kind?: string; apiVersion?: string };
     const fresh = new Map<string, T>();
-    for (const item of res.items) fresh.set(objectKey(item), this.prepare({ apiVersion: res.apiVersion, kind, ...item }));
+    let resourceVersion = '';
+    let next: string | undefined;
+    // Pages of one consistent snapshot; each is transformed into the new cache before the next is
+    // fetched. An expired continue token is a 410: run() lists again from the start.
+    do {
+      const page: Page = await this.client.request<Page>('GET', this.opts.path, {
+        query: { labelSelector: this.opts.labelSelector, limit: this.opts.pageSize ?? 500, continue: next },
+        signal: this.abort.signal,
+        timeoutMs: 60_000,
+      });
+      this.stats.listPages++;
+      // List items carry no apiVersion/kind (watch events do): restore them from the list, or a
+      // cache filled by a re-list would never compare equal to desired objects and every resync
+      // after a restart or a 410 would re-apply everything.
+      const kind = page.kind?.replace(/List$/, '');
+      for (const item of page.items) fresh.set(objectKey(item), this.prepare({ apiVersion: page.apiVersion, kind, ...item }));
+      resourceVersion = page.metadata.resourceVersion;
+      next = page.metadata.continue || undefined;
+    } while (next);
     for (const [k, old] of this.cache) if (!fresh.has(k)) {
       this.cache.delete(k);
       this.emit('delete', old, old);
@@ -140,7 +156,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       if (!old) this.emit('add', obj);
       else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) this.emit('update', obj, old);
     }
-    this.resourceVersion = res.metadata.resourceVersion;
+    this.resourceVersion = resourceVersion;
     this.synced = true;
   }
 

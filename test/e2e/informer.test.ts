@@ -52,4 +52,18 @@ describe('Informer against the real API server', () => {
     await eventually('object after watchdog restart', async () => inf.get(`${ns}/after-watchdog`));
     expect(inf.stats.watches).toBeGreaterThanOrEqual(2);
   });
+
+  test('lists in pages and still gets every object, with kind and apiVersion restored', async () => {
+    const paged = (name: string) => ({ metadata: { name, labels: { 'informer-test': 'paged' } }, data: { v: name } });
+    for (const n of ['p1', 'p2', 'p3', 'p4', 'p5']) await core.createNamespacedConfigMap({ namespace: ns, body: paged(n) });
+    const inf = make({ labelSelector: 'informer-test=paged', pageSize: 2 });
+    inf.start();
+    await inf.waitForSync();
+    expect(inf.list().map(objectKey).sort()).toEqual(['p1', 'p2', 'p3', 'p4', 'p5'].map((n) => `${ns}/${n}`));
+    expect(inf.stats.listPages).toBe(3);
+    expect(inf.list().every((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1')).toBe(true);
+    // The watch starts from the list's version: a change right after the sync arrives.
+    await core.createNamespacedConfigMap({ namespace: ns, body: paged('p6') });
+    await eventually('object after a paged list', async () => inf.get(`${ns}/p6`));
+  });
 });
