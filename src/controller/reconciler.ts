@@ -1,5 +1,6 @@
 import { objectKey, type Informer, type KubeObject } from '../runtime/informer.js';
 import { isConflict, isNotFound } from '../runtime/errors.js';
+import { olderVersion } from '../runtime/resource-version.js';
 import type { KubeClient } from '../runtime/kube-client.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Result } from '../runtime/controller.js';
@@ -49,8 +50,8 @@ type SliceObj = KubeObject & { metadata: NonNullable<KubeObject['metadata']> & {
  */
 export class SliceReconciler {
   private readonly memory = new Map<string, SliceMemory>();
-  /** The last status written per slice, and the version of the slice it was written over. */
-  private readonly statusWritten = new Map<string, { basedOn?: string; status: SliceStatus }>();
+  /** The last status written per slice and the version the write made, until the cache has it. */
+  private readonly statusWritten = new Map<string, { resourceVersion?: string; status: SliceStatus }>();
   private readonly ensuredPriorityClasses = new Map<string, Promise<void>>();
 
   /** Parses, site usage and the S-NSSAI index, derived from the caches once per change. */
@@ -99,9 +100,9 @@ export class SliceReconciler {
     const parsed = this.derived.parse(obj);
     const generation = obj.metadata.generation ?? 0;
     if (!parsed.ok) {
-      await finalizerAdded;
+      const latest = (await finalizerAdded) ?? obj;
       const msg = parsed.issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
-      await this.writeStatus(obj, slicePath, (prev) =>
+      await this.writeStatus(latest, slicePath, (prev) =>
         buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason: 'InvalidSpec', message: msg }, ready: false }),
       );
       this.d.events.record(this.target(obj), 'Warning', 'InvalidSpec', msg);
@@ -111,9 +112,9 @@ export class SliceReconciler {
 
     const dup = this.derived.duplicateOf(obj, view);
     if (dup) {
-      await finalizerAdded;
+      const latest = (await finalizerAdded) ?? obj;
       const msg = `S-NSSAI ${view.snssaiLabel} in PLMN ${view.plmnId} is already used by NetworkSlice ${dup}; this slice is not provisioned`;
-      await this.writeStatus(obj, slicePath, (prev) => buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason: 'DuplicateSNSSAI', message: msg }, ready: false }));
+      await this.writeStatus(latest, slicePath, (prev) => buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason: 'DuplicateSNSSAI', message: msg }, ready: false }));
       this.d.events.record(this.target(obj), 'Warning', 'DuplicateSNSSAI', msg);
       return {};
     }
@@ -313,19 +314,21 @@ export class SliceReconciler {
 
   private async writeStatus(obj: SliceObj, slicePath: string, make: (prev: SliceStatus | undefined) => SliceStatus): Promise<void> {
     const key = objectKey(obj);
-    // Until our last status write comes back through the watch, the cache holds the version it
-    // was based on, with the status before it. Comparing with that wrote the same status again
+    // Until our last status write comes back through the watch, the cache holds an older version
+    // of the slice with the status before it; comparing with that wrote the same status again
     // whenever a slice was reconciled twice in quick succession (0.5 extra writes per new slice).
+    // As client-go's MutationCache, versions are compared as integers, which is what the API
+    // server issues (etcd revisions); anything else falls back to the cache.
     const written = this.statusWritten.get(key);
-    const pending = written?.basedOn === obj.metadata.resourceVersion ? written : undefined;
-    if (!pending) this.statusWritten.delete(key);
-    const prev = pending ? pending.status : obj.status;
+    const behind = written !== undefined && olderVersion(obj.metadata.resourceVersion, written.resourceVersion);
+    if (written && !behind) this.statusWritten.delete(key);
+    const prev = behind ? written.status : obj.status;
     const next = make(prev);
     // The API server re-encodes JSON with sorted keys: compare canonically, or every pass writes.
     if (canonicalJson(next) === canonicalJson(prev ?? {})) return;
     try {
-      await this.d.client.mergePatch(`${slicePath}/status`, { status: next });
-      this.statusWritten.set(key, { basedOn: obj.metadata.resourceVersion, status: next });
+      const res = await this.d.client.mergePatch<SliceObj>(`${slicePath}/status`, { status: next });
+      this.statusWritten.set(key, { resourceVersion: res.metadata?.resourceVersion, status: next });
     } catch (e) {
       if (isConflict(e) || isNotFound(e)) return; // a newer version brings us back
       throw e;
