@@ -4,7 +4,7 @@ import { HealthServer } from '../runtime/health-server.js';
 import { Informer, objectKey, type KubeObject } from '../runtime/informer.js';
 import type { KubeConnection } from '../runtime/kube-config.js';
 import { compactor, trimSlice } from './cache-trim.js';
-import { childChanged, placementChanged, readinessChanged, specOrMetaChanged } from './predicates.js';
+import { childChanged, placementChanged, specOrMetaChanged } from './predicates.js';
 import { KubeClient } from '../runtime/kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
 import type { Priority } from '../runtime/workqueue.js';
@@ -116,11 +116,10 @@ export class Manager {
     this.informers.slices.on((ev, obj, old) => {
       if (specOrMetaChanged(ev, obj, old)) this.controller.enqueue(objectKey(obj));
     });
-    // A child's readiness moving only changes its slice's status: it goes ahead of new slices.
     for (const k of ['Deployment', 'Service', 'ConfigMap'] as const) {
       this.informers[k].on((ev, obj, old) => {
         const owner = SliceReconciler.ownerKey(obj);
-        if (owner && childChanged(ev, obj, old)) this.controller.enqueue(owner, readinessChanged(ev, obj, old) ? 'high' : 'normal');
+        if (owner && childChanged(ev, obj, old)) this.controller.enqueue(owner);
       });
     }
     // A change of what placement reads on a node can change any slice's placement; heartbeats and

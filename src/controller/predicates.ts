@@ -54,13 +54,3 @@ export function childChanged(ev: InformerEvent, obj: KubeObject, old?: KubeObjec
   if (ev !== 'update' || !old) return true;
   return readable(obj) !== readable(old);
 }
-
-type Counts = { status?: { readyReplicas?: number; updatedReplicas?: number } };
-
-/** Whether a child's ready or updated replica count moved: only the slice's status can change. */
-export function readinessChanged(ev: InformerEvent, obj: KubeObject, old?: KubeObject): boolean {
-  if (ev !== 'update' || !old) return false;
-  const a = (old as Counts).status;
-  const b = (obj as Counts).status;
-  return a?.readyReplicas !== b?.readyReplicas || a?.updatedReplicas !== b?.updatedReplicas;
-}

@@ -13,11 +13,13 @@ export interface QueueMetrics {
 /**
  * Who goes first (controller-runtime's priority queue has the same idea): `low` for periodic
  * visits that expect no change (at 10,000 slices one cycle queues 10,000 keys, and a spec edit
- * must not wait behind them), `normal` for informer events, `high` for changes that only move a
- * slice's status, so a slice shows Ready soon after its CNFs are, not after a burst of new slices.
+ * must not wait behind them), `normal` for everything else.
+ * A `high` level for children's readiness moves was tried: slices showed Ready sooner during a
+ * burst, but those reconciles took workers from creating Deployments, and 1,000 slices took
+ * longer to be all Ready (docs/benchmarks.md).
  */
-export type Priority = 'high' | 'normal' | 'low';
-const LEVELS: Priority[] = ['high', 'normal', 'low'];
+export type Priority = 'normal' | 'low';
+const LEVELS: Priority[] = ['normal', 'low'];
 const rank = (p: Priority): number => LEVELS.indexOf(p);
 
 /** FIFO with O(1) shift: Array.prototype.shift moves every element, and a cycle queues 10,000 keys. */
@@ -49,7 +51,7 @@ class Lane {
  */
 export class WorkQueue {
   /** FIFO per priority; an entry is live only while `queuedAt` holds that key at that level. */
-  private readonly lanes: Record<Priority, Lane> = { high: new Lane(), normal: new Lane(), low: new Lane() };
+  private readonly lanes: Record<Priority, Lane> = { normal: new Lane(), low: new Lane() };
   private readonly queuedAt = new Map<string, Priority>();
   /** Priority a key parked during processing comes back with. */
   private readonly parked = new Map<string, Priority>();

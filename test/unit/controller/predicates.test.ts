@@ -1,6 +1,6 @@
 import { compactor } from '../../../src/controller/cache-trim.js';
 import { FIELD_MANAGER } from '../../../src/controller/names.js';
-import { childChanged, placementChanged, readinessChanged, specOrMetaChanged } from '../../../src/controller/predicates.js';
+import { childChanged, placementChanged, specOrMetaChanged } from '../../../src/controller/predicates.js';
 
 const slice = (over: Record<string, unknown> = {}, status: unknown = {}) => ({
   metadata: { name: 's', namespace: 'ns', generation: 1, resourceVersion: '1', labels: { a: '1' }, ...over },
@@ -56,7 +56,7 @@ describe('placementChanged', () => {
   });
 });
 
-describe('childChanged and readinessChanged (cached, compact children)', () => {
+describe('childChanged (cached, compact children)', () => {
   const dep = (rv: string, status: Record<string, number> = {}, owned = 'fp1') =>
     compactor('Deployment')({
       apiVersion: 'apps/v1', kind: 'Deployment',
@@ -73,10 +73,5 @@ describe('childChanged and readinessChanged (cached, compact children)', () => {
     expect(childChanged('add', dep('1'))).toBe(true);
     expect(childChanged('delete', dep('1'), dep('1'))).toBe(true);
     expect(childChanged('resync', dep('1'), dep('1'))).toBe(false);
-  });
-  it('tells readiness moves (status only) apart', () => {
-    expect(readinessChanged('update', dep('2', { readyReplicas: 1, updatedReplicas: 1 }), dep('1', { updatedReplicas: 1 }))).toBe(true);
-    expect(readinessChanged('update', dep('2', {}, FIELD_MANAGER), dep('1'))).toBe(false);
-    expect(readinessChanged('add', dep('1'))).toBe(false);
   });
 });

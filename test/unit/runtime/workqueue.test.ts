@@ -60,19 +60,18 @@ describe('WorkQueue (controller-runtime semantics)', () => {
     expect(q.length).toBe(0);
   });
 
-  test('serves high before normal before low, FIFO within each; a queued key only ever moves up', async () => {
+  test('serves normal before low, FIFO within each; a queued key only ever moves up', async () => {
     const q = new WorkQueue();
     q.add('cycle-1', 'low');
     q.add('cycle-2', 'low');
     q.add('new-1');
-    q.add('ready-1', 'high');
     q.add('new-2', 'normal');
-    q.add('cycle-2', 'high'); // its Deployment became ready while it waited for the cycle
+    q.add('cycle-2', 'normal'); // an event for it while it waited for the cycle
     q.add('new-1', 'low'); // never moved down
-    expect(q.length).toBe(5);
+    expect(q.length).toBe(4);
     const order: string[] = [];
-    for (let i = 0; i < 5; i++) order.push((await q.get())!);
-    expect(order).toEqual(['ready-1', 'cycle-2', 'new-1', 'new-2', 'cycle-1']);
+    for (let i = 0; i < 4; i++) order.push((await q.get())!);
+    expect(order).toEqual(['new-1', 'new-2', 'cycle-2', 'cycle-1']);
     expect(q.length).toBe(0);
   });
 
@@ -80,9 +79,9 @@ describe('WorkQueue (controller-runtime semantics)', () => {
     const q = new WorkQueue();
     q.add('a');
     expect(await q.get()).toBe('a');
-    q.add('b');
+    q.add('b', 'low');
     q.add('a', 'low');
-    q.add('a', 'high');
+    q.add('a', 'normal');
     q.done('a');
     expect(await q.get()).toBe('a');
     expect(await q.get()).toBe('b');
