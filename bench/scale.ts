@@ -9,7 +9,7 @@
  */
 import { replaceDocBlock } from '../src/docs/doc-block.js';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,7 +74,18 @@ async function pool<T>(items: T[], concurrency: number, fn: (t: T) => Promise<un
 
 type Metrics = Map<string, number>;
 async function scrape(port: number): Promise<Metrics> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  // A kept-alive connection can be closed by the operator's server just as a request goes out
+  // (its 5 s idle timer fires late while reconciles keep its event loop busy): try again.
+  let text = '';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      break;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   const m: Metrics = new Map();
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;
@@ -381,6 +392,12 @@ async function main(): Promise<void> {
   let cpuLines: string[] = [];
   let writeLines: string[] = [];
   let variantLines: string[] = [];
+  // The cluster's directory goes with it: a failed run's operator log is copied out first.
+  const keepOperatorLog = (): string => {
+    const kept = path.join(os.tmpdir(), `slice-bench-operator-${Date.now()}.log`);
+    copyFileSync(path.join(cluster.details.dir, 'operator.log'), kept);
+    return kept;
+  };
   try {
     await waitReady(metricsPort);
     // 1. N slices to Ready.
@@ -444,18 +461,27 @@ async function main(): Promise<void> {
       for (const variant of variants) {
         const flags = variant.split(' ').filter(Boolean);
         const port = await freePort();
+        const label = flags.length ? flags.map((f) => `\`${f}\``).join(' ') : '(none)';
         operator = startOperator(flags, port);
-        await waitReady(port);
-        // Every slice reconciled once (the initial list), then one full cycle.
-        for (let i = 0; i < 600 && sum(await scrape(port), 'controller_runtime_reconcile_total{') < M; i++) await new Promise((r) => setTimeout(r, 1000));
-        await new Promise((r) => setTimeout(r, 65_000));
-        const m = await scrape(port);
-        const mb = (k: string) => Math.round((m.get(k) ?? NaN) / 2 ** 20);
-        variantLines.push(`| ${flags.length ? flags.map((f) => `\`${f}\``).join(' ') : '(none)'} | ${mb('process_resident_memory_bytes')} MB | ${mb('nodejs_heap_size_used_bytes')} / ${mb('nodejs_heap_size_total_bytes')} MB |`);
+        try {
+          await waitReady(port);
+          // Every slice reconciled once (the initial list), then one full cycle.
+          for (let i = 0; i < 600 && sum(await scrape(port), 'controller_runtime_reconcile_total{') < M; i++) await new Promise((r) => setTimeout(r, 1000));
+          await new Promise((r) => setTimeout(r, 65_000));
+          const m = await scrape(port);
+          const mb = (k: string) => Math.round((m.get(k) ?? NaN) / 2 ** 20);
+          variantLines.push(`| ${label} | ${mb('process_resident_memory_bytes')} MB | ${mb('nodejs_heap_size_used_bytes')} / ${mb('nodejs_heap_size_total_bytes')} MB |`);
+        } catch (e) {
+          // Recorded, not fatal: the figures of the run so far still get written.
+          variantLines.push(`| ${label} | failed: ${String((e as Error).message ?? e)}; operator ${operator.running() ? 'still running' : 'exited'} (log ${keepOperatorLog()}) | |`);
+        }
         console.log(variantLines.at(-1));
         await operator.stop();
       }
     }
+  } catch (e) {
+    console.error(`operator log kept: ${keepOperatorLog()}`);
+    throw e;
   } finally {
     await readyA?.stop();
     await readyB?.stop();
