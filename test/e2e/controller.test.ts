@@ -108,7 +108,9 @@ describe('operator on a real control plane', () => {
     expect(svc.spec.clusterIP).toBe('None');
     const s = await slice('embb-video');
     expect(s.status.observedGeneration).toBe(1);
-    expect(s.status.currentLoad.sessions).toBe(30);
+    // The load comes with the next telemetry cycle (1 s here), which may be after Ready.
+    const loaded = await eventually('embb-video load in status', async () => (await slice('embb-video')).status.currentLoad, 30_000, 500);
+    expect(loaded.sessions).toBe(30);
   });
 
   test('a resync with nothing changed performs zero API writes', async () => {
