@@ -20,12 +20,24 @@ interface ManagedFieldsEntry {
 /** Same value as the API server compares list keys: deep equality of JSON values. */
 const sameJson = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
 
+/** A key's JSON, or undefined when it is not JSON (then nothing matches it: the item is not owned). */
+function keyJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 function owns(item: unknown, index: number, key: string): boolean {
   if (key.startsWith('i:')) return Number(key.slice(2)) === index;
-  if (key.startsWith('v:')) return sameJson(JSON.parse(key.slice(2)), item);
+  if (key.startsWith('v:')) {
+    const want = keyJson(key.slice(2));
+    return want !== undefined && sameJson(want, item);
+  }
   if (key.startsWith('k:')) {
-    if (!item || typeof item !== 'object') return false;
-    const want = JSON.parse(key.slice(2)) as Record<string, unknown>;
+    const want = keyJson(key.slice(2));
+    if (!item || typeof item !== 'object' || !want || typeof want !== 'object') return false;
     return Object.entries(want).every(([k, v]) => sameJson((item as Record<string, unknown>)[k], v));
   }
   return false;

@@ -77,6 +77,8 @@ describe('owned-field fingerprints', () => {
     expect(projectFields({ args: ['x', 'y'] }, { 'f:args': { 'i:1': {} } })).toEqual({ args: ['y'] });
     // An atomic list is owned whole.
     expect(projectFields({ args: ['x', 'y'] }, { 'f:args': {} })).toEqual({ args: ['x', 'y'] });
+    // A key that is not JSON matches nothing (the item counts as not owned), never throws.
+    expect(projectFields({ ports: [{ port: 1 }] }, { 'f:ports': { 'k:{port:1': {} } })).toEqual({ ports: [] });
   });
 });
 
