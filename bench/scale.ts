@@ -94,6 +94,8 @@ async function scrape(port: number): Promise<Metrics> {
   }
   return m;
 }
+/** A metric in whole MiB (memory gauges). */
+const mib = (m: Metrics, name: string): number => Math.round((m.get(name) ?? NaN) / 2 ** 20);
 const sum = (m: Metrics, prefix: string): number => [...m].filter(([k]) => k.startsWith(prefix)).reduce((s, [, v]) => s + v, 0);
 
 /** Quantile from a cumulative Prometheus histogram (linear within the bucket, as histogram_quantile). */
@@ -436,7 +438,7 @@ async function main(): Promise<void> {
     for (const q of [0.5, 0.9, 0.99]) results[`reconcileP${q * 100}ms`] = Math.round(histogramQuantile(after, 'controller_runtime_reconcile_time_seconds', q) * 10000) / 10;
     results.reconciles = sum(after, 'controller_runtime_reconcile_total{');
     console.log(`reconcile latency p50 ${results.reconcileP50ms} ms, p90 ${results.reconcileP90ms} ms, p99 ${results.reconcileP99ms} ms`);
-    results.rssMbAtN = Math.round((after.get('process_resident_memory_bytes') ?? NaN) / 2 ** 20);
+    results.rssMbAtN = mib(after, 'process_resident_memory_bytes');
 
     // 4. RSS with M slices in total.
     const extra = Math.max(0, M - N);
@@ -446,9 +448,9 @@ async function main(): Promise<void> {
     results.extraReadySeconds = (Date.now() - t1) / 1000;
     await new Promise((r) => setTimeout(r, 65_000)); // one full 60 s cycle over every slice, everything cached
     const big = await scrape(metricsPort);
-    results.rssMbAtM = Math.round((big.get('process_resident_memory_bytes') ?? NaN) / 2 ** 20);
-    results.heapMbAtM = Math.round((big.get('nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20);
-    results.heapTotalMbAtM = Math.round((big.get('nodejs_heap_size_total_bytes') ?? NaN) / 2 ** 20);
+    results.rssMbAtM = mib(big, 'process_resident_memory_bytes');
+    results.heapMbAtM = mib(big, 'nodejs_heap_size_used_bytes');
+    results.heapTotalMbAtM = mib(big, 'nodejs_heap_size_total_bytes');
     console.log(`${M} slices: operator RSS ${results.rssMbAtM} MB (heap used ${results.heapMbAtM} MB of ${results.heapTotalMbAtM} MB committed); the extra ${extra} reached Ready in ${results.extraReadySeconds} s`);
     if (args['heap-snapshot']) await heapSnapshot(operator.child.pid!, args['heap-snapshot']);
 
@@ -469,8 +471,7 @@ async function main(): Promise<void> {
           for (let i = 0; i < 600 && sum(await scrape(port), 'controller_runtime_reconcile_total{') < M; i++) await new Promise((r) => setTimeout(r, 1000));
           await new Promise((r) => setTimeout(r, 65_000));
           const m = await scrape(port);
-          const mb = (k: string) => Math.round((m.get(k) ?? NaN) / 2 ** 20);
-          variantLines.push(`| ${label} | ${mb('process_resident_memory_bytes')} MB | ${mb('nodejs_heap_size_used_bytes')} / ${mb('nodejs_heap_size_total_bytes')} MB |`);
+          variantLines.push(`| ${label} | ${mib(m, 'process_resident_memory_bytes')} MB | ${mib(m, 'nodejs_heap_size_used_bytes')} / ${mib(m, 'nodejs_heap_size_total_bytes')} MB |`);
         } catch (e) {
           // Recorded, not fatal: the figures of the run so far still get written.
           variantLines.push(`| ${label} | failed: ${String((e as Error).message ?? e)}; operator ${operator.running() ? 'still running' : 'exited'} (log ${keepOperatorLog()}) | |`);

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../runtime/informer.js';
+import { stripManagedFields, type KubeObject } from '../runtime/informer.js';
 import { FIELD_MANAGER } from './names.js';
 import { appliedFingerprint, ownedFingerprint } from './owned-fields.js';
 
@@ -66,10 +66,9 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
  * doubles a slice applied with plain `kubectl apply`; nothing here reads it.
  */
 export function trimSlice(obj: KubeObject): KubeObject {
-  const md = obj.metadata as { managedFields?: unknown; annotations?: Record<string, string> } | undefined;
-  if (!md) return obj;
-  delete md.managedFields;
-  if (md.annotations && LAST_APPLIED in md.annotations) {
+  stripManagedFields(obj);
+  const md = obj.metadata as { annotations?: Record<string, string> } | undefined;
+  if (md?.annotations && LAST_APPLIED in md.annotations) {
     delete md.annotations[LAST_APPLIED];
     if (!Object.keys(md.annotations).length) delete md.annotations;
   }

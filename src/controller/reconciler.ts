@@ -13,7 +13,7 @@ import { choosePlacement, type PlacementDecision } from './placement.js';
 import { cpuMillis, parseQuantity } from './quantity.js';
 import { objectPath, type Kind } from './resources.js';
 import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
-import { matchesApplied } from './cache-trim.js';
+import { matchesApplied, type OwnedKind } from './cache-trim.js';
 import { DerivedState } from './derived-state.js';
 import { withOccupancy } from './sites.js';
 import type { SliceView } from './slice-view.js';
@@ -25,7 +25,7 @@ export type ParseResult = { ok: true; view: SliceView } | { ok: false; issues: {
 export interface ReconcilerDeps {
   client: KubeClient;
   slices: Informer;
-  owned: Record<'Deployment' | 'Service' | 'ConfigMap', Informer>;
+  owned: Record<OwnedKind, Informer>;
   nodes: Informer;
   observer: LoadObserver;
   events: EventRecorder;
@@ -296,7 +296,7 @@ export class SliceReconciler {
   }
 
   private cached(o: KubeObj): KubeObject | undefined {
-    return this.d.owned[o.kind as 'Deployment' | 'Service' | 'ConfigMap']?.get(objectKey(o));
+    return this.d.owned[o.kind as OwnedKind]?.get(objectKey(o));
   }
 
   /** Whether the cached child is what we would apply now (see cache-trim: owned-field fingerprints). */

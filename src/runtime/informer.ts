@@ -26,8 +26,8 @@ export interface InformerOptions {
   resyncMs?: number;
   /**
    * Items per list page (client-go's reflector uses 500). One unpaged list of 10,000 slices and
-   * their children was tens of MB of JSON held at once as chunks, text and objects; the process
-   * kept that memory after a restart (567 MB RSS against 377 MB for one that had grown slowly).
+   * their children was tens of MB of JSON held at once as chunks, text and objects, and the process
+   * kept that memory: restarted on 10,000 slices it was at 567 MB RSS, and 388 MB with pages.
    */
   pageSize?: number;
   backoffBaseMs?: number;
@@ -276,7 +276,7 @@ export class Informer<T extends KubeObject = KubeObject> {
  * the way into the cache (as controller-runtime's TransformStripManagedFields does), they cost
  * no memory for 10,000 slices and their children.
  */
-function stripManagedFields<T extends KubeObject>(obj: T): T {
+export function stripManagedFields<T extends KubeObject>(obj: T): T {
   const md = obj.metadata as (KubeObject['metadata'] & { managedFields?: unknown }) | undefined;
   if (md?.managedFields !== undefined) delete md.managedFields;
   return obj;
