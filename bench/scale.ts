@@ -29,6 +29,7 @@ import { addUsage, discoverSites, usageOf, withOccupancy, type NodeLike, type Pl
 import { toSliceView } from '../src/controller/view-from-api.js';
 import { Informer, objectKey, type KubeObject } from '../src/runtime/informer.js';
 import { KubeClient } from '../src/runtime/kube-client.js';
+import { chartMemoryLimit, createMemoryCgroup } from './memory-cgroup.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -188,11 +189,23 @@ function writesPerSlice(before: Metrics, after: Metrics, n: number): string[] {
 }
 
 /** Asks the operator (node under its bash guard `guardPid`) for a heap snapshot and waits until it is written. */
-async function heapSnapshot(guardPid: number, dir: string): Promise<void> {
+/** The operator's node process: the child of its supervising guard. */
+function operatorNodePid(guardPid: number): number {
   const node = execFileSync('pgrep', ['-P', String(guardPid), '-x', 'node'], { encoding: 'utf8' }).trim().split('\n')[0];
-  if (!node) throw new Error('heap snapshot: no node process under the operator guard');
+  if (!node) throw new Error('no node process under the operator guard');
+  return Number(node);
+}
+
+/** Resident memory split into anonymous (heap, malloc) and file-backed (node, libonnxruntime) pages, MiB. */
+function residentSplit(pid: number): { anon: number; file: number } {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? NaN);
+  return { anon: Math.round(kb('Anonymous') / 1024), file: Math.round((kb('Rss') - kb('Anonymous')) / 1024) };
+}
+
+async function heapSnapshot(guardPid: number, dir: string): Promise<void> {
   const before = new Set(readdirSync(dir));
-  process.kill(Number(node), 'SIGUSR2');
+  process.kill(operatorNodePid(guardPid), 'SIGUSR2');
   const deadline = Date.now() + 600_000;
   let last = -1;
   for (;;) {
@@ -368,17 +381,19 @@ async function main(): Promise<void> {
   // Node.js flags as the image runs the operator: read from the Dockerfile's ENTRYPOINT.
   const [, ...imageArgs] = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(path.join(root, 'Dockerfile'), 'utf8'))![1]!) as string[];
   const imageFlags = imageArgs.slice(0, -1);
-  const startOperator = (nodeFlags: string[], port: number) =>
-    startSupervised(
-      'slice-operator',
-      process.execPath,
-      [
-        ...nodeFlags,
-        path.join(dist, 'cmd/operator.js'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${port}`, '--max-concurrent-reconciles=8', '--log-level=error',
-      ],
-      path.join(cluster.details.dir, 'operator.log'),
-      { cwd: root },
-    );
+  // The memory limit as the chart gives the operator's container: Node.js sizes V8's heap from it.
+  const limit = chartMemoryLimit(path.join(root, 'charts', 'slice-operator', 'values.yaml'));
+  const cgroup = limit ? createMemoryCgroup(`slice-bench-${process.pid}`, limit) : { error: 'the chart sets no memory limit' };
+  const limitText = 'error' in cgroup ? `no memory limit (${cgroup.error})` : `in a memory cgroup of the chart's limit (${Math.round(cgroup.limitBytes / 2 ** 20)} MiB)`;
+  console.log(`operator runs ${limitText}`);
+  const startOperator = (nodeFlags: string[], port: number, env: NodeJS.ProcessEnv = {}) => {
+    const command = [
+      ...nodeFlags,
+      path.join(dist, 'cmd/operator.js'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${port}`, '--max-concurrent-reconciles=8', '--log-level=error',
+    ];
+    const { binary, args: argv } = 'error' in cgroup ? { binary: process.execPath, args: command } : cgroup.wrap(process.execPath, command);
+    return startSupervised('slice-operator', binary, argv, path.join(cluster.details.dir, 'operator.log'), { cwd: root, env });
+  };
   const waitReady = async (port: number) => {
     for (let i = 0; i < 300; i++) {
       if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return;
@@ -451,27 +466,34 @@ async function main(): Promise<void> {
     results.rssMbAtM = mib(big, 'process_resident_memory_bytes');
     results.heapMbAtM = mib(big, 'nodejs_heap_size_used_bytes');
     results.heapTotalMbAtM = mib(big, 'nodejs_heap_size_total_bytes');
-    console.log(`${M} slices: operator RSS ${results.rssMbAtM} MB (heap used ${results.heapMbAtM} MB of ${results.heapTotalMbAtM} MB committed); the extra ${extra} reached Ready in ${results.extraReadySeconds} s`);
+    const split = residentSplit(operatorNodePid(operator.child.pid!));
+    results.anonMbAtM = split.anon;
+    results.fileMbAtM = split.file;
+    console.log(`${M} slices: operator RSS ${results.rssMbAtM} MB (heap used ${results.heapMbAtM} MB of ${results.heapTotalMbAtM} MB committed; ${results.anonMbAtM} MB anonymous, ${results.fileMbAtM} MB file pages); the extra ${extra} reached Ready in ${results.extraReadySeconds} s`);
     if (args['heap-snapshot']) await heapSnapshot(operator.child.pid!, args['heap-snapshot']);
 
-    // 5. The same M slices, seen by a freshly started operator, per set of Node.js flags.
-    // By default: as the image runs it, and with no flags, to show what the flags do.
+    // 5. The same M slices, seen by a freshly started operator, per set of Node.js flags and
+    // environment variables (NAME=value tokens). By default: as the image runs it, and with no flags.
     const variants = args['rss-variants']?.split(';') ?? [imageFlags.join(' '), ''];
     if (variants.length) {
       await operator.stop();
-      variantLines = ['| Node.js flags | RSS | V8 heap: used / committed |', '|---|---|---|'];
+      variantLines = ['| Node.js flags, environment | RSS: anonymous + file pages | V8 heap: used / committed |', '|---|---|---|'];
       for (const variant of variants) {
-        const flags = variant.split(' ').filter(Boolean);
+        const tokens = variant.split(' ').filter(Boolean);
+        const isEnv = (t: string) => /^[A-Z_][A-Z0-9_]*=/.test(t);
+        const flags = tokens.filter((t) => !isEnv(t));
+        const env = Object.fromEntries(tokens.filter(isEnv).map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)]));
         const port = await freePort();
-        const label = flags.length ? flags.map((f) => `\`${f}\``).join(' ') : '(none)';
-        operator = startOperator(flags, port);
+        const label = tokens.length ? tokens.map((f) => `\`${f}\``).join(' ') : '(none)';
+        operator = startOperator(flags, port, env);
         try {
           await waitReady(port);
           // Every slice reconciled once (the initial list), then one full cycle.
           for (let i = 0; i < 600 && sum(await scrape(port), 'controller_runtime_reconcile_total{') < M; i++) await new Promise((r) => setTimeout(r, 1000));
           await new Promise((r) => setTimeout(r, 65_000));
           const m = await scrape(port);
-          variantLines.push(`| ${label} | ${mib(m, 'process_resident_memory_bytes')} MB | ${mib(m, 'nodejs_heap_size_used_bytes')} / ${mib(m, 'nodejs_heap_size_total_bytes')} MB |`);
+          const parts = residentSplit(operatorNodePid(operator.child.pid!));
+          variantLines.push(`| ${label} | ${mib(m, 'process_resident_memory_bytes')} MB: ${parts.anon} + ${parts.file} | ${mib(m, 'nodejs_heap_size_used_bytes')} / ${mib(m, 'nodejs_heap_size_total_bytes')} MB |`);
         } catch (e) {
           // Recorded, not fatal: the figures of the run so far still get written.
           variantLines.push(`| ${label} | failed: ${String((e as Error).message ?? e)}; operator ${operator.running() ? 'still running' : 'exited'} (log ${keepOperatorLog()}) | |`);
@@ -487,11 +509,12 @@ async function main(): Promise<void> {
     await readyA?.stop();
     await readyB?.stop();
     await operator.stop();
+    if (!('error' in cgroup)) cgroup.remove();
     await cluster.stop();
   }
 
   const block = [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process (compiled JS and Node.js flags \`${imageFlags.join(' ')}\` as in the image), 8 workers, its default 60 s cycle.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process (compiled JS and Node.js flags \`${imageFlags.join(' ')}\` as in the image, ${limitText}), 8 workers, its default 60 s cycle.`,
     '',
     '| measured | result | target |',
     '|---|---|---|',
@@ -499,7 +522,7 @@ async function main(): Promise<void> {
     `| API writes during no-op resyncs (65 s, ${results.noopReconciles} reconciles) | ${results.noopWrites} | 0 |`,
     `| reconcile latency p50 / p90 / p99 (all ${results.reconciles} reconciles of the run) | ${results.reconcileP50ms} / ${results.reconcileP90ms} / ${results.reconcileP99ms} ms | |`,
     `| operator RSS with ${N} slices | ${results.rssMbAtN} MB | |`,
-    `| operator RSS with ${M} slices (V8 heap used / committed) | ${results.rssMbAtM} MB (${results.heapMbAtM} / ${results.heapTotalMbAtM} MB) | < 200 MB |`,
+    `| operator RSS with ${M} slices (V8 heap used / committed; anonymous + file pages) | ${results.rssMbAtM} MB (${results.heapMbAtM} / ${results.heapTotalMbAtM} MB; ${results.anonMbAtM} + ${results.fileMbAtM} MB) | < 200 MB |`,
     `| ${Math.max(0, M - N)} more slices (minReplicas 0) created -> Ready | ${results.extraReadySeconds} s | |`,
     '',
     `Where the ${results.readySeconds} s to Ready go: when each step of the ${N} slices' pipeline was done, in seconds after the first create (from the objects' own timestamps):`,
@@ -515,7 +538,7 @@ async function main(): Promise<void> {
     `The operator's writes to the API server while the ${N} slices went to Ready (slice_operator_api_writes_total):`,
     '',
     ...writeLines,
-    ...(variantLines.length ? ['', `Operator RSS after a restart on the same ${M} slices (it lists them all, reconciles each once, then runs one full cycle), by Node.js flags:`, '', ...variantLines] : []),
+    ...(variantLines.length ? ['', `Operator RSS after a restart on the same ${M} slices (it lists them all, reconciles each once, then runs one full cycle), by Node.js flags and environment:`, '', ...variantLines] : []),
   ].join('\n');
   console.log(`\n${block}`);
   if (args['write-docs']) {
