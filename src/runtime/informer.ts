@@ -1,5 +1,6 @@
 import { backoffDelay, sleep } from './backoff.js';
 import { isGone, ApiError } from './errors.js';
+import type { StringTable } from './intern.js';
 import type { Json, KubeClient } from './kube-client.js';
 import type { Logger } from './logger.js';
 
@@ -38,6 +39,8 @@ export interface InformerOptions {
    * without a transform they are stripped.
    */
   transform?: (obj: KubeObject) => KubeObject;
+  /** After the transform, string values are replaced by shared copies from this table. */
+  strings?: StringTable;
 }
 
 export const objectKey = (o: KubeObject): string => (o.metadata?.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : (o.metadata?.name ?? ''));
@@ -120,7 +123,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private prepare(obj: T): T {
-    return this.opts.transform ? (this.opts.transform(obj) as T) : stripManagedFields(obj);
+    const kept = this.opts.transform ? (this.opts.transform(obj) as T) : stripManagedFields(obj);
+    return this.opts.strings ? this.opts.strings.internValues(kept) : kept;
   }
 
   private async relist(): Promise<void> {
