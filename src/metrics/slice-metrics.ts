@@ -2,6 +2,13 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { SliceView } from '../controller/slice-view.js';
 import type { SliceLoad } from './load-observer.js';
 
+type SliceLabels = { namespace: string; slice: string };
+interface SeriesLabels {
+  slice: SliceLabels;
+  cnf: Map<string, SliceLabels & { cnf: string }>;
+  quantile: Map<string, SliceLabels & { quantile: string }>;
+}
+
 /**
  * Per-slice metrics of the operator. Cardinality is bounded by design: one series per slice per
  * metric (labels namespace, slice; plus quantile x3 or cnf for a few), removed when the slice
@@ -18,7 +25,12 @@ export class SliceMetrics {
   private readonly calibration: Gauge<'namespace' | 'slice'>;
   private readonly degraded: Gauge<'namespace' | 'slice'>;
   private readonly decisions: Counter<'reason'>;
-  private readonly cnfsByKey = new Map<string, string[]>();
+  /**
+   * The label objects of each slice's series, made once. prom-client keeps the labels object it
+   * was last given for a series: fresh objects on every observation held 10,000 slices' worth of
+   * copies. They also list the CNFs and quantiles whose series exist, for forget().
+   */
+  private readonly seriesLabels = new Map<string, SeriesLabels>();
   private readonly lastForecast = new Map<string, number>();
 
   constructor(registry: Registry) {
@@ -36,13 +48,27 @@ export class SliceMetrics {
     this.decisions = new Counter({ name: 'slice_operator_scaling_decisions_total', help: 'Scaling decisions that changed replicas, by reason', labelNames: ['reason'], registers });
   }
 
-  private labels(key: string): { namespace: string; slice: string } {
-    const [namespace = '', slice = ''] = key.split('/');
-    return { namespace, slice };
+  private labelsOf(key: string): SeriesLabels {
+    let labels = this.seriesLabels.get(key);
+    if (!labels) {
+      const [namespace = '', slice = ''] = key.split('/');
+      labels = { slice: { namespace, slice }, cnf: new Map(), quantile: new Map() };
+      this.seriesLabels.set(key, labels);
+    }
+    return labels;
+  }
+
+  /** The slice's labels plus one more (cnf or quantile), one object per value. */
+  private labelsWith<N extends 'cnf' | 'quantile'>(key: string, name: N, value: string): SliceLabels & Record<N, string> {
+    const labels = this.labelsOf(key);
+    const byValue = labels[name] as Map<string, SliceLabels & Record<N, string>>;
+    let l = byValue.get(value);
+    if (!l) byValue.set(value, (l = { ...labels.slice, [name]: value } as SliceLabels & Record<N, string>));
+    return l;
   }
 
   observe(key: string, view: SliceView, load: SliceLoad | undefined, replicas: Record<string, number>, ready: { cnf: string; ready: number }[], degraded: boolean): void {
-    const l = this.labels(key);
+    const l = this.labelsOf(key).slice;
     if (load?.current !== undefined) {
       this.observed.set(l, load.current);
       const prev = this.lastForecast.get(key);
@@ -51,7 +77,7 @@ export class SliceMetrics {
     if (load?.forecast) {
       for (const q of ['p50', 'p90', 'p99'] as const) {
         const v = load.forecast[q][0];
-        if (v !== undefined && Number.isFinite(v)) this.forecast.set({ ...l, quantile: q }, v);
+        if (v !== undefined && Number.isFinite(v)) this.forecast.set(this.labelsWith(key, 'quantile', q), v);
       }
       const p50 = load.forecast.p50[0];
       if (p50 !== undefined) this.lastForecast.set(key, p50);
@@ -60,9 +86,8 @@ export class SliceMetrics {
     }
     const upf = view.cnfs.find((c) => c.type === 'upf');
     if (upf) this.capacity.set(l, (replicas[upf.name] ?? 0) * upf.sessionsPerReplica);
-    for (const [cnf, n] of Object.entries(replicas)) this.desiredReplicas.set({ ...l, cnf }, n);
-    for (const r of ready) this.readyReplicas.set({ ...l, cnf: r.cnf }, r.ready);
-    this.cnfsByKey.set(key, Object.keys(replicas));
+    for (const [cnf, n] of Object.entries(replicas)) this.desiredReplicas.set(this.labelsWith(key, 'cnf', cnf), n);
+    for (const r of ready) this.readyReplicas.set(this.labelsWith(key, 'cnf', r.cnf), r.ready);
     this.degraded.set(l, degraded ? 1 : 0);
   }
 
@@ -71,14 +96,15 @@ export class SliceMetrics {
   }
 
   forget(key: string): void {
-    const l = this.labels(key);
-    for (const g of [this.observed, this.capacity, this.forecastError, this.coverage, this.calibration, this.degraded]) g.remove(l);
-    for (const q of ['p50', 'p90', 'p99']) this.forecast.remove({ ...l, quantile: q });
-    for (const cnf of this.cnfsByKey.get(key) ?? []) {
-      this.desiredReplicas.remove({ ...l, cnf });
-      this.readyReplicas.remove({ ...l, cnf });
-    }
-    this.cnfsByKey.delete(key);
     this.lastForecast.delete(key);
+    const labels = this.seriesLabels.get(key);
+    if (!labels) return;
+    for (const g of [this.observed, this.capacity, this.forecastError, this.coverage, this.calibration, this.degraded]) g.remove(labels.slice);
+    for (const l of labels.quantile.values()) this.forecast.remove(l);
+    for (const l of labels.cnf.values()) {
+      this.desiredReplicas.remove(l);
+      this.readyReplicas.remove(l);
+    }
+    this.seriesLabels.delete(key);
   }
 }
