@@ -21,7 +21,8 @@ COPY --from=build /src/dist ./dist
 COPY models ./models
 USER 65532:65532
 EXPOSE 8080
-# Young-generation semi-spaces of 2 MiB instead of 16: at 10,000 slices V8 kept 341 MB of heap
-# committed for about 100 MB in use, and 145 MB with this flag (docs/benchmarks.md). The
-# scale benchmark reads these flags from here and runs the operator with them.
-ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=2", "dist/cmd/operator.js"]
+# No V8 flags: Node.js sizes V8's heap from the container's memory limit (the chart's 512Mi gives a
+# 259 MB heap limit). --max-semi-space-size=2 was tried here: under that limit it changed nothing
+# measurable (251 vs 249 MB RSS at 10,000 slices, docs/benchmarks.md). The scale benchmark reads
+# the flags from this line and runs the operator with them.
+ENTRYPOINT ["/nodejs/bin/node", "dist/cmd/operator.js"]

@@ -474,7 +474,7 @@ async function main(): Promise<void> {
 
     // 5. The same M slices, seen by a freshly started operator, per set of Node.js flags and
     // environment variables (NAME=value tokens). By default: as the image runs it, and with no flags.
-    const variants = args['rss-variants']?.split(';') ?? [imageFlags.join(' '), ''];
+    const variants = args['rss-variants']?.split(';') ?? [...new Set([imageFlags.join(' '), ''])];
     if (variants.length) {
       await operator.stop();
       variantLines = ['| Node.js flags, environment | RSS: anonymous + file pages | V8 heap: used / committed |', '|---|---|---|'];
@@ -514,7 +514,7 @@ async function main(): Promise<void> {
   }
 
   const block = [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process (compiled JS and Node.js flags \`${imageFlags.join(' ')}\` as in the image, ${limitText}), 8 workers, its default 60 s cycle.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process (compiled JS${imageFlags.length ? ` and Node.js flags \`${imageFlags.join(' ')}\`` : ', no Node.js flags'} as in the image, ${limitText}), 8 workers, its default 60 s cycle.`,
     '',
     '| measured | result | target |',
     '|---|---|---|',
