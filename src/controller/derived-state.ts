@@ -20,7 +20,6 @@ const creationOrder = (md: SliceMeta): string => `${md.creationTimestamp ?? ''}/
  * is never stale.
  */
 export class DerivedState {
-  private readonly parsed = new WeakMap<object, ParseResult>();
   private readonly usageByObject = new WeakMap<object, Map<string, Usage>>();
   private siteUsage?: Map<string, Usage>;
   private usageUpdates = 0;
@@ -31,8 +30,11 @@ export class DerivedState {
    * in the scale benchmark).
    */
   private readonly applied = new Map<string, { resourceVersion?: string; usage: Map<string, Usage>; sites?: string[]; at: number }>();
-  /** S-NSSAI id -> slices holding it (key -> creation order), and each slice's id. Built on first use. */
-  private readonly snssaiIndex = new Map<string, Map<string, string>>();
+  /**
+   * S-NSSAI id -> slices holding it (key, creation order), and each slice's id. Built on first
+   * use. Almost every id has one holder: a small array each, not a Map (10,000 Maps were 3.5 MB).
+   */
+  private readonly snssaiIndex = new Map<string, { key: string; order: string }[]>();
   private readonly snssaiOfKey = new Map<string, string>();
   private snssaiIndexed = false;
   private siteList?: Site[];
@@ -78,13 +80,12 @@ export class DerivedState {
     return [...this.siteList];
   }
 
+  /**
+   * Not cached: a parsed view is about 1.25 KB, 12.5 MB at 10,000 slices, and parsing one takes
+   * 65 to 80 us, so parsing 10,000 slices per 60 s cycle costs about 1 % of a core.
+   */
   parse(obj: KubeObject): ParseResult {
-    let r = this.parsed.get(obj);
-    if (!r) {
-      r = this.parseSlice(obj);
-      this.parsed.set(obj, r);
-    }
-    return r;
+    return this.parseSlice(obj);
   }
 
   private usageOf(dep: object): Map<string, Usage> {
@@ -145,18 +146,19 @@ export class DerivedState {
     if (!p.ok) return;
     const id = `${p.view.plmnId}/${p.view.sst}/${p.view.sd ?? ''}`;
     const key = objectKey(obj);
+    this.unindexSlice(key); // at most one entry per slice
     let holders = this.snssaiIndex.get(id);
-    if (!holders) this.snssaiIndex.set(id, (holders = new Map()));
-    holders.set(key, creationOrder(md));
+    if (!holders) this.snssaiIndex.set(id, (holders = []));
+    holders.push({ key, order: creationOrder(md) });
     this.snssaiOfKey.set(key, id);
   }
 
   private unindexSlice(key: string): void {
     const id = this.snssaiOfKey.get(key);
     if (id === undefined) return;
-    const holders = this.snssaiIndex.get(id);
-    holders?.delete(key);
-    if (!holders?.size) this.snssaiIndex.delete(id);
+    const holders = this.snssaiIndex.get(id)?.filter((h) => h.key !== key);
+    if (holders?.length) this.snssaiIndex.set(id, holders);
+    else this.snssaiIndex.delete(id);
     this.snssaiOfKey.delete(key);
   }
 
@@ -168,7 +170,7 @@ export class DerivedState {
     }
     const me = creationOrder(obj.metadata as SliceMeta);
     let first: { key: string; order: string } | undefined;
-    for (const [key, order] of this.snssaiIndex.get(`${view.plmnId}/${view.sst}/${view.sd ?? ''}`) ?? []) if (!first || order < first.order) first = { key, order };
+    for (const h of this.snssaiIndex.get(`${view.plmnId}/${view.sst}/${view.sd ?? ''}`) ?? []) if (!first || h.order < first.order) first = h;
     return first && first.order < me ? first.key : undefined;
   }
 }
