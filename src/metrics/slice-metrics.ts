@@ -3,10 +3,11 @@ import type { SliceView } from '../controller/slice-view.js';
 import type { SliceLoad } from './load-observer.js';
 
 type SliceLabels = { namespace: string; slice: string };
+/** Plain objects, made on first use: two Maps per slice cost more than the labels they held. */
 interface SeriesLabels {
   slice: SliceLabels;
-  cnf: Map<string, SliceLabels & { cnf: string }>;
-  quantile: Map<string, SliceLabels & { quantile: string }>;
+  cnf?: Record<string, SliceLabels & { cnf: string }>;
+  quantile?: Record<string, SliceLabels & { quantile: string }>;
 }
 
 /**
@@ -52,7 +53,7 @@ export class SliceMetrics {
     let labels = this.seriesLabels.get(key);
     if (!labels) {
       const [namespace = '', slice = ''] = key.split('/');
-      labels = { slice: { namespace, slice }, cnf: new Map(), quantile: new Map() };
+      labels = { slice: { namespace, slice } };
       this.seriesLabels.set(key, labels);
     }
     return labels;
@@ -61,10 +62,8 @@ export class SliceMetrics {
   /** The slice's labels plus one more (cnf or quantile), one object per value. */
   private labelsWith<N extends 'cnf' | 'quantile'>(key: string, name: N, value: string): SliceLabels & Record<N, string> {
     const labels = this.labelsOf(key);
-    const byValue = labels[name] as Map<string, SliceLabels & Record<N, string>>;
-    let l = byValue.get(value);
-    if (!l) byValue.set(value, (l = { ...labels.slice, [name]: value } as SliceLabels & Record<N, string>));
-    return l;
+    const byValue = (labels[name] ??= Object.create(null) as Record<string, never>) as Record<string, SliceLabels & Record<N, string>>;
+    return (byValue[value] ??= { ...labels.slice, [name]: value } as SliceLabels & Record<N, string>);
   }
 
   observe(key: string, view: SliceView, load: SliceLoad | undefined, replicas: Record<string, number>, ready: { cnf: string; ready: number }[], degraded: boolean): void {
@@ -100,8 +99,8 @@ export class SliceMetrics {
     const labels = this.seriesLabels.get(key);
     if (!labels) return;
     for (const g of [this.observed, this.capacity, this.forecastError, this.coverage, this.calibration, this.degraded]) g.remove(labels.slice);
-    for (const l of labels.quantile.values()) this.forecast.remove(l);
-    for (const l of labels.cnf.values()) {
+    for (const l of Object.values(labels.quantile ?? {})) this.forecast.remove(l);
+    for (const l of Object.values(labels.cnf ?? {})) {
       this.desiredReplicas.remove(l);
       this.readyReplicas.remove(l);
     }
