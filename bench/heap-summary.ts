@@ -116,5 +116,17 @@ for (const v of order) retained[v]! += snap.nodes[v * width + fSize]!;
 for (const v of order) if (v !== 0) retained[idom[v]!]! += retained[v]!;
 const nameOf = (v: number) => `${types[snap.nodes[v * width + fType]!]} ${snap.strings[snap.nodes[v * width + fName]!]!.slice(0, 60)}`;
 const ours = order.filter((v) => types[snap.nodes[v * width + fType]!] === 'object' && /^[A-Z]/.test(snap.strings[snap.nodes[v * width + fName]!]!) && retained[v]! > 2 ** 20);
-console.log(`\nObjects retaining more than 1 MB (a parent's figure includes its children's):\n\n| object | retained MB |\n|---|---|`);
-for (const v of ours.sort((a, b) => retained[b]! - retained[a]!).slice(0, Number(args.top))) console.log(`| ${nameOf(v)} | ${mb(retained[v]!)} |`);
+// Which field of its dominator holds it ("Informer.cache"): tells the many Maps apart.
+const eName = edgeMeta.edge_fields.indexOf('name_or_index');
+const propertyLike = new Set(['context', 'property', 'internal', 'shortcut'].map((t) => edgeMeta.edge_types[0].indexOf(t)));
+const heldBy = (v: number): string => {
+  const d = idom[v]!;
+  for (let e = firstEdge[d]!; e < firstEdge[d + 1]!; e += eWidth) {
+    if (snapEdges[e + eTo]! / width !== v) continue;
+    const name = propertyLike.has(snapEdges[e + eType]!) ? snap.strings[snapEdges[e + eName]!] : `[${snapEdges[e + eName]}]`;
+    return `${snap.strings[snap.nodes[d * width + fName]!]!.slice(0, 30)}.${name}`;
+  }
+  return '';
+};
+console.log(`\nObjects retaining more than 1 MB (a parent's figure includes its children's):\n\n| object | held by | retained MB |\n|---|---|---|`);
+for (const v of ours.sort((a, b) => retained[b]! - retained[a]!).slice(0, Number(args.top))) console.log(`| ${nameOf(v)} | ${heldBy(v)} | ${mb(retained[v]!)} |`);

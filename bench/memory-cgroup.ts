@@ -12,6 +12,8 @@ import { parseQuantity } from '../src/controller/quantity.js';
 
 export interface MemoryCgroup {
   readonly limitBytes: number;
+  /** Changes the limit (a lower one than the usage makes the kernel reclaim or OOM-kill). */
+  setLimit(bytes: number): void;
   /** Prefix for a command: it joins the cgroup, then execs the command (same pid). */
   wrap(binary: string, args: string[]): { binary: string; args: string[] };
   /** Removes the cgroup; its processes must have exited. */
@@ -55,8 +57,7 @@ export function createMemoryCgroup(name: string, limitBytes: number): MemoryCgro
   const dir = path.join(parent, name);
   try {
     mkdirSync(dir);
-    const v1 = existsSync(path.join(dir, 'memory.limit_in_bytes'));
-    writeFileSync(path.join(dir, v1 ? 'memory.limit_in_bytes' : 'memory.max'), String(limitBytes));
+    writeFileSync(path.join(dir, existsSync(path.join(dir, 'memory.limit_in_bytes')) ? 'memory.limit_in_bytes' : 'memory.max'), String(limitBytes));
   } catch (e) {
     try {
       rmdirSync(dir);
@@ -66,8 +67,10 @@ export function createMemoryCgroup(name: string, limitBytes: number): MemoryCgro
     return { error: `cannot make memory cgroup ${dir}: ${(e as Error).message}` };
   }
   const procs = path.join(dir, 'cgroup.procs');
+  const limitFile = path.join(dir, existsSync(path.join(dir, 'memory.limit_in_bytes')) ? 'memory.limit_in_bytes' : 'memory.max');
   return {
     limitBytes,
+    setLimit: (bytes) => writeFileSync(limitFile, String(bytes)),
     // `$$` of the sh is the pid the exec keeps, so the command itself is in the cgroup before it starts.
     wrap: (binary, args) => ({ binary: '/bin/sh', args: ['-c', 'echo $$ > "$0" && exec "$@"', procs, binary, ...args] }),
     remove: () => rmdirSync(dir),

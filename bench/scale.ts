@@ -470,13 +470,20 @@ async function main(): Promise<void> {
     results.anonMbAtM = split.anon;
     results.fileMbAtM = split.file;
     console.log(`${M} slices: operator RSS ${results.rssMbAtM} MB (heap used ${results.heapMbAtM} MB of ${results.heapTotalMbAtM} MB committed; ${results.anonMbAtM} MB anonymous, ${results.fileMbAtM} MB file pages); the extra ${extra} reached Ready in ${results.extraReadySeconds} s`);
-    if (args['heap-snapshot']) await heapSnapshot(operator.child.pid!, args['heap-snapshot']);
+    if (args['heap-snapshot']) {
+      // V8 builds the snapshot in the process's own memory, about as much again as the heap: under
+      // the chart's limit the operator was OOM-killed writing it. The limit goes back before the
+      // next operator starts.
+      if (!('error' in cgroup)) cgroup.setLimit(4 * cgroup.limitBytes);
+      await heapSnapshot(operator.child.pid!, args['heap-snapshot']);
+    }
 
     // 5. The same M slices, seen by a freshly started operator, per set of Node.js flags and
     // environment variables (NAME=value tokens). By default: as the image runs it, and with no flags.
     const variants = args['rss-variants']?.split(';') ?? [...new Set([imageFlags.join(' '), ''])];
     if (variants.length) {
       await operator.stop();
+      if (!('error' in cgroup)) cgroup.setLimit(cgroup.limitBytes);
       variantLines = ['| Node.js flags, environment | RSS: anonymous + file pages | V8 heap: used / committed |', '|---|---|---|'];
       for (const variant of variants) {
         const tokens = variant.split(' ').filter(Boolean);
