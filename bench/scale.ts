@@ -203,6 +203,40 @@ function residentSplit(pid: number): { anon: number; file: number } {
   return { anon: Math.round(kb('Anonymous') / 1024), file: Math.round((kb('Rss') - kb('Anonymous')) / 1024) };
 }
 
+interface MemoryOverCycle {
+  /** MiB, over the samples: min, median, max. */
+  rss: [number, number, number];
+  heapUsed: [number, number, number];
+  heapCommitted: [number, number, number];
+  /** At the last sample. */
+  anon: number;
+  file: number;
+}
+const spread = (xs: number[]): [number, number, number] => {
+  const s = [...xs].sort((a, b) => a - b);
+  return [s[0]!, s[Math.floor(s.length / 2)]!, s[s.length - 1]!];
+};
+const fmt = ([lo, mid, hi]: [number, number, number]) => `${lo} / ${mid} / ${hi}`;
+
+/**
+ * The operator's memory sampled every 5 s over one full 60 s cycle. V8's committed heap is a
+ * sawtooth between collections (at 10,000 slices it went from 143 to 194 MB and back within a
+ * minute), so a single reading is a random draw from it.
+ */
+async function memoryOverCycle(port: number, guardPid: number): Promise<MemoryOverCycle> {
+  const rss: number[] = [];
+  const used: number[] = [];
+  const committed: number[] = [];
+  for (let t = 0; t <= 65_000; t += 5000) {
+    if (t) await new Promise((r) => setTimeout(r, 5000));
+    const m = await scrape(port);
+    rss.push(mib(m, 'process_resident_memory_bytes'));
+    used.push(mib(m, 'nodejs_heap_size_used_bytes'));
+    committed.push(mib(m, 'nodejs_heap_size_total_bytes'));
+  }
+  return { rss: spread(rss), heapUsed: spread(used), heapCommitted: spread(committed), ...residentSplit(operatorNodePid(guardPid)) };
+}
+
 async function heapSnapshot(guardPid: number, dir: string): Promise<void> {
   const before = new Set(readdirSync(dir));
   process.kill(operatorNodePid(guardPid), 'SIGUSR2');
@@ -409,6 +443,7 @@ async function main(): Promise<void> {
   let cpuLines: string[] = [];
   let writeLines: string[] = [];
   let variantLines: string[] = [];
+  let bigLine = '';
   // The cluster's directory goes with it: a failed run's operator log is copied out first.
   const keepOperatorLog = (): string => {
     const kept = path.join(os.tmpdir(), `slice-bench-operator-${Date.now()}.log`);
@@ -461,15 +496,10 @@ async function main(): Promise<void> {
     await pool([...Array(extra).keys()].map((i) => i + N), 16, (i) => client.request('POST', '/apis/slicing.telco.dev/v1alpha1/namespaces/bench-b/networkslices', { body: slice('bench-b', i, 0) }));
     await readyB.until(extra, 1_800_000);
     results.extraReadySeconds = (Date.now() - t1) / 1000;
-    await new Promise((r) => setTimeout(r, 65_000)); // one full 60 s cycle over every slice, everything cached
-    const big = await scrape(metricsPort);
-    results.rssMbAtM = mib(big, 'process_resident_memory_bytes');
-    results.heapMbAtM = mib(big, 'nodejs_heap_size_used_bytes');
-    results.heapTotalMbAtM = mib(big, 'nodejs_heap_size_total_bytes');
-    const split = residentSplit(operatorNodePid(operator.child.pid!));
-    results.anonMbAtM = split.anon;
-    results.fileMbAtM = split.file;
-    console.log(`${M} slices: operator RSS ${results.rssMbAtM} MB (heap used ${results.heapMbAtM} MB of ${results.heapTotalMbAtM} MB committed; ${results.anonMbAtM} MB anonymous, ${results.fileMbAtM} MB file pages); the extra ${extra} reached Ready in ${results.extraReadySeconds} s`);
+    // One full 60 s cycle over every slice, everything cached.
+    const big = await memoryOverCycle(metricsPort, operator.child.pid!);
+    bigLine = `${fmt(big.rss)} MB (V8 heap used ${fmt(big.heapUsed)}, committed ${fmt(big.heapCommitted)} MB; last sample ${big.anon} MB anonymous + ${big.file} MB file pages)`;
+    console.log(`${M} slices: operator RSS min / median / max ${bigLine}; the extra ${extra} reached Ready in ${results.extraReadySeconds} s`);
     if (args['heap-snapshot']) {
       // V8 builds the snapshot in the process's own memory, about as much again as the heap: under
       // the chart's limit the operator was OOM-killed writing it. The limit goes back before the
@@ -484,7 +514,7 @@ async function main(): Promise<void> {
     if (variants.length) {
       await operator.stop();
       if (!('error' in cgroup)) cgroup.setLimit(cgroup.limitBytes);
-      variantLines = ['| Node.js flags, environment | RSS: anonymous + file pages | V8 heap: used / committed |', '|---|---|---|'];
+      variantLines = ['| Node.js flags, environment | RSS min / median / max | V8 heap used | V8 heap committed | last sample: anonymous + file pages |', '|---|---|---|---|---|'];
       for (const variant of variants) {
         const tokens = variant.split(' ').filter(Boolean);
         const isEnv = (t: string) => /^[A-Z_][A-Z0-9_]*=/.test(t);
@@ -497,13 +527,11 @@ async function main(): Promise<void> {
           await waitReady(port);
           // Every slice reconciled once (the initial list), then one full cycle.
           for (let i = 0; i < 600 && sum(await scrape(port), 'controller_runtime_reconcile_total{') < M; i++) await new Promise((r) => setTimeout(r, 1000));
-          await new Promise((r) => setTimeout(r, 65_000));
-          const m = await scrape(port);
-          const parts = residentSplit(operatorNodePid(operator.child.pid!));
-          variantLines.push(`| ${label} | ${mib(m, 'process_resident_memory_bytes')} MB: ${parts.anon} + ${parts.file} | ${mib(m, 'nodejs_heap_size_used_bytes')} / ${mib(m, 'nodejs_heap_size_total_bytes')} MB |`);
+          const m = await memoryOverCycle(port, operator.child.pid!);
+          variantLines.push(`| ${label} | ${fmt(m.rss)} MB | ${fmt(m.heapUsed)} MB | ${fmt(m.heapCommitted)} MB | ${m.anon} + ${m.file} MB |`);
         } catch (e) {
           // Recorded, not fatal: the figures of the run so far still get written.
-          variantLines.push(`| ${label} | failed: ${String((e as Error).message ?? e)}; operator ${operator.running() ? 'still running' : 'exited'} (log ${keepOperatorLog()}) | |`);
+          variantLines.push(`| ${label} | failed: ${String((e as Error).message ?? e)}; operator ${operator.running() ? 'still running' : 'exited'} (log ${keepOperatorLog()}) | | | |`);
         }
         console.log(variantLines.at(-1));
         await operator.stop();
@@ -521,7 +549,7 @@ async function main(): Promise<void> {
   }
 
   const block = [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process (compiled JS${imageFlags.length ? ` and Node.js flags \`${imageFlags.join(' ')}\`` : ', no Node.js flags'} as in the image, ${limitText}), 8 workers, its default 60 s cycle.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}${args['rss-variants'] !== undefined ? ` --rss-variants '${args['rss-variants']}'` : ''}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process (compiled JS${imageFlags.length ? ` and Node.js flags \`${imageFlags.join(' ')}\`` : ', no Node.js flags'} as in the image, ${limitText}), 8 workers, its default 60 s cycle.`,
     '',
     '| measured | result | target |',
     '|---|---|---|',
@@ -529,7 +557,7 @@ async function main(): Promise<void> {
     `| API writes during no-op resyncs (65 s, ${results.noopReconciles} reconciles) | ${results.noopWrites} | 0 |`,
     `| reconcile latency p50 / p90 / p99 (all ${results.reconciles} reconciles of the run) | ${results.reconcileP50ms} / ${results.reconcileP90ms} / ${results.reconcileP99ms} ms | |`,
     `| operator RSS with ${N} slices | ${results.rssMbAtN} MB | |`,
-    `| operator RSS with ${M} slices (V8 heap used / committed; anonymous + file pages) | ${results.rssMbAtM} MB (${results.heapMbAtM} / ${results.heapTotalMbAtM} MB; ${results.anonMbAtM} + ${results.fileMbAtM} MB) | < 200 MB |`,
+    `| operator RSS with ${M} slices, sampled every 5 s over one 60 s cycle: min / median / max | ${bigLine} | < 200 MB |`,
     `| ${Math.max(0, M - N)} more slices (minReplicas 0) created -> Ready | ${results.extraReadySeconds} s | |`,
     '',
     `Where the ${results.readySeconds} s to Ready go: when each step of the ${N} slices' pipeline was done, in seconds after the first create (from the objects' own timestamps):`,
@@ -545,7 +573,7 @@ async function main(): Promise<void> {
     `The operator's writes to the API server while the ${N} slices went to Ready (slice_operator_api_writes_total):`,
     '',
     ...writeLines,
-    ...(variantLines.length ? ['', `Operator RSS after a restart on the same ${M} slices (it lists them all, reconciles each once, then runs one full cycle), by Node.js flags and environment:`, '', ...variantLines] : []),
+    ...(variantLines.length ? ['', `Operator RSS after a restart on the same ${M} slices (it lists them all and reconciles each once; then sampled every 5 s over one full cycle), by Node.js flags and environment:`, '', ...variantLines] : []),
   ].join('\n');
   console.log(`\n${block}`);
   if (args['write-docs']) {
