@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
-import { Informer, objectKey } from '../../src/runtime/informer.js';
+import { Informer, objectKey, stripManagedFields, type KubeObject } from '../../src/runtime/informer.js';
+import { StringTable } from '../../src/runtime/intern.js';
 import { KubeClient } from '../../src/runtime/kube-client.js';
 import { silentLogger } from '../../src/runtime/logger.js';
 import { createNamespace, eventually, kubeConfig } from './support.js';
@@ -65,5 +66,22 @@ describe('Informer against the real API server', () => {
     // The watch starts from the list's version: a change right after the sync arrives.
     await core.createNamespacedConfigMap({ namespace: ns, body: paged('p6') });
     await eventually('object after a paged list', async () => inf.get(`${ns}/p6`));
+  });
+
+  test('with a shared string table, listed and watched objects are what the API server holds', async () => {
+    const shared = (name: string) => ({ metadata: { name, labels: { 'informer-test': 'strings', team: 'core-network' } }, data: { site: 'edge-a', note: 'same text in every object' } });
+    await core.createNamespacedConfigMap({ namespace: ns, body: shared('s1') });
+    const strings = new StringTable();
+    const inf = make({ labelSelector: 'informer-test=strings', strings });
+    inf.start();
+    await inf.waitForSync();
+    await core.createNamespacedConfigMap({ namespace: ns, body: shared('s2') });
+    await eventually('watched object', async () => inf.get(`${ns}/s2`));
+    for (const name of ['s1', 's2']) {
+      const live = stripManagedFields((await client.request('GET', `/api/v1/namespaces/${ns}/configmaps/${name}`)) as KubeObject);
+      expect(inf.get(`${ns}/${name}`)).toEqual(live);
+    }
+    // Namespace, label values, data values, timestamps: the table holds them, not names or uids.
+    expect(strings.size).toBeGreaterThan(0);
   });
 });
