@@ -413,8 +413,12 @@ async function main(): Promise<void> {
   const dist = path.join(root, '.cache', 'bench-dist');
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit' });
   // Node.js flags as the image runs the operator: read from the Dockerfile's ENTRYPOINT.
-  const [, ...imageArgs] = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(path.join(root, 'Dockerfile'), 'utf8'))![1]!) as string[];
+  const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+  const [, ...imageArgs] = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
   const imageFlags = imageArgs.slice(0, -1);
+  // And the runtime stage's environment (ENV lines after the last FROM), e.g. malloc settings.
+  const imageEnv = Object.fromEntries([...dockerfile.slice(dockerfile.lastIndexOf('\nFROM ')).matchAll(/^ENV ([A-Za-z_][A-Za-z0-9_]*)=(\S*)$/gm)].map((m) => [m[1]!, m[2]!]));
+  const imageTokens = [...imageFlags, ...Object.entries(imageEnv).map(([k, v]) => `${k}=${v}`)];
   // The memory limit as the chart gives the operator's container: Node.js sizes V8's heap from it.
   const limit = chartMemoryLimit(path.join(root, 'charts', 'slice-operator', 'values.yaml'));
   const cgroup = limit ? createMemoryCgroup(`slice-bench-${process.pid}`, limit) : { error: 'the chart sets no memory limit' };
@@ -435,7 +439,7 @@ async function main(): Promise<void> {
     }
     throw new Error('operator not ready in 60 s');
   };
-  let operator = startOperator([...imageFlags, ...(args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : [])], metricsPort);
+  let operator = startOperator([...imageFlags, ...(args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : [])], metricsPort, imageEnv);
   const results: Record<string, string | number> = {};
   let stages: string[] = [];
   let readyA: Awaited<ReturnType<typeof conditionWatcher>> | undefined;
@@ -510,7 +514,7 @@ async function main(): Promise<void> {
 
     // 5. The same M slices, seen by a freshly started operator, per set of Node.js flags and
     // environment variables (NAME=value tokens). By default: as the image runs it, and with no flags.
-    const variants = args['rss-variants']?.split(';') ?? [...new Set([imageFlags.join(' '), ''])];
+    const variants = args['rss-variants']?.split(';') ?? [...new Set([imageTokens.join(' '), ''])];
     if (variants.length) {
       await operator.stop();
       if (!('error' in cgroup)) cgroup.setLimit(cgroup.limitBytes);
@@ -549,7 +553,7 @@ async function main(): Promise<void> {
   }
 
   const block = [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}${args['rss-variants'] !== undefined ? ` --rss-variants '${args['rss-variants']}'` : ''}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process (compiled JS${imageFlags.length ? ` and Node.js flags \`${imageFlags.join(' ')}\`` : ', no Node.js flags'} as in the image, ${limitText}), 8 workers, its default 60 s cycle.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}${args['rss-variants'] !== undefined ? ` --rss-variants '${args['rss-variants']}'` : ''}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process (compiled JS, ${imageTokens.length ? `Node.js flags and environment ${imageTokens.map((t) => `\`${t}\``).join(' ')}` : 'no Node.js flags'} as in the image, ${limitText}), 8 workers, its default 60 s cycle.`,
     '',
     '| measured | result | target |',
     '|---|---|---|',
