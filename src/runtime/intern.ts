@@ -1,3 +1,6 @@
+/** Keys whose string values are unique per object: interning them would only fill the table. */
+export const UNIQUE_KEYS: readonly string[] = ['name', 'uid', 'resourceVersion', 'generateName'];
+
 /**
  * One shared copy of each repeated string value among cached objects. JSON.parse makes a new
  * string for every value but the shortest, so 10,000 cached slices held 10,000 copies of each
@@ -8,9 +11,6 @@
  * The table is bounded: when it is full it is cleared, which only costs new copies of the values
  * seen next. Values that are unique by nature (names, uids, resource versions) stay out of it.
  */
-/** Keys whose string values are unique per object: interning them would only fill the table. */
-export const UNIQUE_KEYS: readonly string[] = ['name', 'uid', 'resourceVersion', 'generateName'];
-
 export class StringTable {
   private readonly table = new Map<string, string>();
 
