@@ -69,8 +69,8 @@ export class DerivedState {
     // O(N^2) parsing and garbage while 10,000 slices were created.
     slices.on((ev, obj, old) => {
       if (!this.snssaiIndexed || ev === 'resync' || !specOrMetaChanged(ev, obj, old)) return;
-      this.unindexSlice(objectKey(obj));
-      if (ev !== 'delete') this.indexSlice(obj);
+      if (ev === 'delete') this.unindexSlice(objectKey(obj));
+      else this.indexSlice(obj);
     });
   }
 
@@ -139,14 +139,15 @@ export class DerivedState {
     return out;
   }
 
+  /** (Re)indexes a slice: its previous entry goes first, so each slice has at most one. */
   private indexSlice(obj: KubeObject): void {
+    this.unindexSlice(objectKey(obj));
     const md = obj.metadata as SliceMeta | undefined;
     if (!md || md.deletionTimestamp) return;
     const p = this.parse(obj);
     if (!p.ok) return;
     const id = `${p.view.plmnId}/${p.view.sst}/${p.view.sd ?? ''}`;
     const key = objectKey(obj);
-    this.unindexSlice(key); // at most one entry per slice
     let holders = this.snssaiIndex.get(id);
     if (!holders) this.snssaiIndex.set(id, (holders = []));
     holders.push({ key, order: creationOrder(md) });
