@@ -188,7 +188,6 @@ function writesPerSlice(before: Metrics, after: Metrics, n: number): string[] {
   ];
 }
 
-/** Asks the operator (node under its bash guard `guardPid`) for a heap snapshot and waits until it is written. */
 /** The operator's node process: the child of its supervising guard. */
 function operatorNodePid(guardPid: number): number {
   const node = execFileSync('pgrep', ['-P', String(guardPid), '-x', 'node'], { encoding: 'utf8' }).trim().split('\n')[0];
@@ -237,6 +236,7 @@ async function memoryOverCycle(port: number, guardPid: number): Promise<MemoryOv
   return { rss: spread(rss), heapUsed: spread(used), heapCommitted: spread(committed), ...residentSplit(operatorNodePid(guardPid)) };
 }
 
+/** Asks the operator (node under its bash guard `guardPid`) for a heap snapshot and waits until it is written. */
 async function heapSnapshot(guardPid: number, dir: string): Promise<void> {
   const before = new Set(readdirSync(dir));
   process.kill(operatorNodePid(guardPid), 'SIGUSR2');
@@ -421,15 +421,16 @@ async function main(): Promise<void> {
   const imageTokens = [...imageFlags, ...Object.entries(imageEnv).map(([k, v]) => `${k}=${v}`)];
   // The memory limit as the chart gives the operator's container: Node.js sizes V8's heap from it.
   const limit = chartMemoryLimit(path.join(root, 'charts', 'slice-operator', 'values.yaml'));
-  const cgroup = limit ? createMemoryCgroup(`slice-bench-${process.pid}`, limit) : { error: 'the chart sets no memory limit' };
-  const limitText = 'error' in cgroup ? `no memory limit (${cgroup.error})` : `in a memory cgroup of the chart's limit (${Math.round(cgroup.limitBytes / 2 ** 20)} MiB)`;
+  const made = limit ? createMemoryCgroup(`slice-bench-${process.pid}`, limit) : { error: 'the chart sets no memory limit' };
+  const cgroup = 'error' in made ? undefined : made;
+  const limitText = 'error' in made ? `no memory limit (${made.error})` : `in a memory cgroup of the chart's limit (${Math.round(made.limitBytes / 2 ** 20)} MiB)`;
   console.log(`operator runs ${limitText}`);
   const startOperator = (nodeFlags: string[], port: number, env: NodeJS.ProcessEnv = {}) => {
     const command = [
       ...nodeFlags,
       path.join(dist, 'cmd/operator.js'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${port}`, '--max-concurrent-reconciles=8', '--log-level=error',
     ];
-    const { binary, args: argv } = 'error' in cgroup ? { binary: process.execPath, args: command } : cgroup.wrap(process.execPath, command);
+    const { binary, args: argv } = cgroup ? cgroup.wrap(process.execPath, command) : { binary: process.execPath, args: command };
     return startSupervised('slice-operator', binary, argv, path.join(cluster.details.dir, 'operator.log'), { cwd: root, env });
   };
   const waitReady = async (port: number) => {
@@ -508,7 +509,7 @@ async function main(): Promise<void> {
       // V8 builds the snapshot in the process's own memory, about as much again as the heap: under
       // the chart's limit the operator was OOM-killed writing it. The limit goes back before the
       // next operator starts.
-      if (!('error' in cgroup)) cgroup.setLimit(4 * cgroup.limitBytes);
+      cgroup?.setLimit(4 * cgroup.limitBytes);
       await heapSnapshot(operator.child.pid!, args['heap-snapshot']);
     }
 
@@ -517,7 +518,7 @@ async function main(): Promise<void> {
     const variants = args['rss-variants']?.split(';') ?? [...new Set([imageTokens.join(' '), ''])];
     if (variants.length) {
       await operator.stop();
-      if (!('error' in cgroup)) cgroup.setLimit(cgroup.limitBytes);
+      cgroup?.setLimit(cgroup.limitBytes);
       variantLines = ['| Node.js flags, environment | RSS min / median / max | V8 heap used | V8 heap committed | last sample: anonymous + file pages |', '|---|---|---|---|---|'];
       for (const variant of variants) {
         const tokens = variant.split(' ').filter(Boolean);
@@ -548,7 +549,7 @@ async function main(): Promise<void> {
     await readyA?.stop();
     await readyB?.stop();
     await operator.stop();
-    if (!('error' in cgroup)) cgroup.remove();
+    cgroup?.remove();
     await cluster.stop();
   }
 
