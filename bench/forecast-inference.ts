@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CALENDAR_FEATURES } from '../src/forecast/card.js';
 import { defaultCardPath, defaultModelPath, Forecaster, packageRoot, type SeriesInput } from '../src/forecast/forecaster.js';
 import { loadModelCard } from '../src/forecast/card.js';
-import { OnnxForecastModel } from '../src/forecast/model.js';
+import { DEFAULT_MAX_BATCH_ROWS, OnnxForecastModel } from '../src/forecast/model.js';
 
 const N = Number(process.env.BENCH_SERIES ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const out = [
-    `${N.toLocaleString('en-US')} series, one batched call, median of ${RUNS} runs after warm-up, ${os.cpus().length} cores (${cpu}), node ${process.version}, onnxruntime-node (1 intra-op thread):`,
+    `${N.toLocaleString('en-US')} series, one batched call (session runs of up to ${DEFAULT_MAX_BATCH_ROWS.toLocaleString('en-US')} rows), median of ${RUNS} runs after warm-up, ${os.cpus().length} cores (${cpu}), node ${process.version}, onnxruntime-node (1 intra-op thread):`,
     '',
     `| measured | median ms | min ms | max ms |`,
     `|---|---|---|---|`,

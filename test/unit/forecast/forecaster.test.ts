@@ -5,7 +5,7 @@ import path from 'node:path';
 import { calendarFeatures } from '../../../src/forecast/calendar.js';
 import { loadModelCard } from '../../../src/forecast/card.js';
 import { defaultCardPath, defaultModelPath, Forecaster, type SeriesInput } from '../../../src/forecast/forecaster.js';
-import { ModelContractError, OnnxForecastModel } from '../../../src/forecast/model.js';
+import { allocateFloat32, ModelContractError, OnnxForecastModel } from '../../../src/forecast/model.js';
 
 const fixtures = path.resolve('test/fixtures/models');
 const tmp = mkdtempSync(path.join(tmpdir(), 'forecast-test-'));
@@ -44,6 +44,29 @@ describe('model contract', () => {
     expect(m.historyLength).toBe(168);
     expect(m.horizonSteps).toBe(6);
     await m.release();
+  });
+
+  test('a batch larger than maxBatchRows is run in chunks with the same result as one run', async () => {
+    const card = await loadModelCard(defaultCardPath());
+    const whole = await OnnxForecastModel.load(defaultModelPath(), card);
+    const chunked = await OnnxForecastModel.load(defaultModelPath(), card, { maxBatchRows: 7 });
+    const n = 23; // three full chunks of 7 and one of 2
+    const history = allocateFloat32(n * whole.historyLength).map((_, i) => 0.5 + 0.4 * Math.sin(i / 5 + (i % 13)));
+    const calendar = allocateFloat32(n * 4).map((_, i) => (i % 4) / 4);
+    const a = (await whole.run(history, calendar, n)).quantiles;
+    const b = (await chunked.run(history, calendar, n)).quantiles;
+    // The matrix kernels block rows differently by batch size, so the last bit may differ.
+    const maxDiff = (x: Float32Array, y: Float32Array) => Math.max(...x.map((v, i) => Math.abs(v - y[i]!)));
+    expect(b).toHaveLength(n * 6 * 3);
+    expect(maxDiff(b, a)).toBeLessThan(1e-5);
+    // Rows are independent: the last chunk's rows match their own single-row run.
+    const last = (await whole.run(history.subarray(22 * 168), calendar.subarray(22 * 4), 1)).quantiles;
+    expect(maxDiff(b.subarray(22 * 18), last)).toBeLessThan(1e-5);
+    // A chunk boundary that put rows in the wrong place would differ by far more.
+    expect(maxDiff(b.subarray(0, 18), last)).toBeGreaterThan(1e-3);
+    await expect(OnnxForecastModel.load(defaultModelPath(), card, { maxBatchRows: 0 })).rejects.toThrow(/maxBatchRows must be a positive integer/);
+    await whole.release();
+    await chunked.release();
   });
 
   test('a wrong-shape model puts the forecaster in fallback mode with the contract error', async () => {
