@@ -372,6 +372,6 @@ export class SliceReconciler {
   static ownerKey(obj: KubeObject): string | undefined {
     const labels = (obj.metadata as { labels?: Record<string, string> } | undefined)?.labels;
     const slice = labels?.[LABEL_SLICE];
-    return slice && obj.metadata?.namespace ? `${obj.metadata.namespace}/${slice}` : undefined;
+    return slice && obj.metadata?.namespace ? [obj.metadata.namespace, slice].join('/') : undefined; // flat: see objectKey
   }
 }

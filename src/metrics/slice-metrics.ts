@@ -62,8 +62,12 @@ export class SliceMetrics {
   /** The slice's labels plus one more (cnf or quantile), one object per value. */
   private labelsWith<N extends 'cnf' | 'quantile'>(key: string, name: N, value: string): SliceLabels & Record<N, string> {
     const labels = this.labelsOf(key);
-    const byValue = (labels[name] ??= Object.create(null) as Record<string, never>) as Record<string, SliceLabels & Record<N, string>>;
-    return (byValue[value] ??= { ...labels.slice, [name]: value } as SliceLabels & Record<N, string>);
+    // A plain object, not Object.create(null): V8 makes prototype-less objects dictionaries (a hash
+    // table each). Values are CNF names (DNS labels, checked by the CRD) and quantiles, never
+    // '__proto__'; `Object.hasOwn` keeps inherited names such as 'constructor' out.
+    const byValue = (labels[name] ??= {}) as Record<string, SliceLabels & Record<N, string>>;
+    if (Object.hasOwn(byValue, value)) return byValue[value]!;
+    return (byValue[value] = { ...labels.slice, [name]: value } as SliceLabels & Record<N, string>);
   }
 
   observe(key: string, view: SliceView, load: SliceLoad | undefined, replicas: Record<string, number>, ready: { cnf: string; ready: number }[], degraded: boolean): void {
