@@ -1,7 +1,8 @@
 import { objectKey, type Informer, type KubeObject } from '../runtime/informer.js';
 import { placementChanged, specOrMetaChanged } from './predicates.js';
 import type { ParseResult } from './reconciler.js';
-import { addUsage, discoverSites, pinnedSites, usageOf, type NodeLike, type PlacedDeploymentLike, type Site, type Usage } from './sites.js';
+import { placementOfCached } from './cache-trim.js';
+import { addUsage, discoverSites, pinnedSites, usageOf, usageOfPlacement, type NodeLike, type PlacedDeploymentLike, type Site, type Usage } from './sites.js';
 import type { SliceView } from './slice-view.js';
 
 const APPLIED_TTL_MS = 30_000;
@@ -9,6 +10,8 @@ const APPLIED_TTL_MS = 30_000;
 type SliceMeta = { namespace?: string; name?: string; creationTimestamp?: string; deletionTimestamp?: string; uid?: string };
 
 /** Sorts slices oldest first (name as tie-break): the oldest holder of an S-NSSAI keeps it. */
+/** PLMN and S-NSSAI of a slice, one flat string (join: see objectKey). */
+const snssaiId = (v: Pick<SliceView, 'plmnId' | 'sst' | 'sd'>): string => [v.plmnId, v.sst, v.sd ?? ''].join('/');
 const creationOrder = (md: SliceMeta): string => `${md.creationTimestamp ?? ''}/${md.namespace}/${md.name}`;
 
 /**
@@ -16,11 +19,8 @@ const creationOrder = (md: SliceMeta): string => `${md.creationTimestamp ?? ''}/
  * parsed specs, what their UPFs take of each site, who holds which S-NSSAI — derived from the
  * informer caches and kept up to date per informer event. Scanning the caches per reconcile made
  * 1,000 slices CPU-bound (O(N^2)).
- * Objects are keyed by identity: the informer replaces an object on every change, so an entry
- * is never stale.
  */
 export class DerivedState {
-  private readonly usageByObject = new WeakMap<object, Map<string, Usage>>();
   private siteUsage?: Map<string, Usage>;
   private usageUpdates = 0;
   /**
@@ -31,10 +31,11 @@ export class DerivedState {
    */
   private readonly applied = new Map<string, { resourceVersion?: string; usage: Map<string, Usage>; sites?: string[]; at: number }>();
   /**
-   * S-NSSAI id -> slices holding it (key, creation order), and each slice's id. Built on first
-   * use. Almost every id has one holder: a small array each, not a Map (10,000 Maps were 3.5 MB).
+   * S-NSSAI id -> keys of the slices holding it, and each slice's id. Built on first use. Almost
+   * every id has one holder: a small array each, not a Map (10,000 Maps were 3.5 MB). Creation
+   * order is read from the slice cache when asked, not kept here (it was 1 MB at 10,000 slices).
    */
-  private readonly snssaiIndex = new Map<string, { key: string; order: string }[]>();
+  private readonly snssaiIndex = new Map<string, string[]>();
   private readonly snssaiOfKey = new Map<string, string>();
   private snssaiIndexed = false;
   private siteList?: Site[];
@@ -88,13 +89,12 @@ export class DerivedState {
     return this.parseSlice(obj);
   }
 
-  private usageOf(dep: object): Map<string, Usage> {
-    let u = this.usageByObject.get(dep);
-    if (!u) {
-      u = usageOf(dep as PlacedDeploymentLike);
-      this.usageByObject.set(dep, u);
-    }
-    return u;
+  /**
+   * Worked out when asked, from the cache's placement summary (no quantity parsing), not kept:
+   * a kept copy was one Map per Deployment.
+   */
+  private usageOf(dep: KubeObject): Map<string, Usage> {
+    return usageOfPlacement(placementOfCached(dep), (dep.spec as { replicas?: number } | undefined)?.replicas ?? 0);
   }
 
   /** Sites a Deployment is pinned to: the one we applied last if the cache has not caught up. */
@@ -102,7 +102,7 @@ export class DerivedState {
     const a = this.applied.get(key);
     if (a && Date.now() - a.at <= APPLIED_TTL_MS) return a.sites;
     const d = this.deployments.get(key);
-    return d ? pinnedSites(d as PlacedDeploymentLike) : undefined;
+    return d ? placementOfCached(d).sites : undefined;
   }
 
   /**
@@ -146,18 +146,18 @@ export class DerivedState {
     if (!md || md.deletionTimestamp) return;
     const p = this.parse(obj);
     if (!p.ok) return;
-    const id = `${p.view.plmnId}/${p.view.sst}/${p.view.sd ?? ''}`;
+    const id = snssaiId(p.view);
     const key = objectKey(obj);
     let holders = this.snssaiIndex.get(id);
     if (!holders) this.snssaiIndex.set(id, (holders = []));
-    holders.push({ key, order: creationOrder(md) });
+    holders.push(key);
     this.snssaiOfKey.set(key, id);
   }
 
   private unindexSlice(key: string): void {
     const id = this.snssaiOfKey.get(key);
     if (id === undefined) return;
-    const holders = this.snssaiIndex.get(id)?.filter((h) => h.key !== key);
+    const holders = this.snssaiIndex.get(id)?.filter((h) => h !== key);
     if (holders?.length) this.snssaiIndex.set(id, holders);
     else this.snssaiIndex.delete(id);
     this.snssaiOfKey.delete(key);
@@ -171,7 +171,12 @@ export class DerivedState {
     }
     const me = creationOrder(obj.metadata as SliceMeta);
     let first: { key: string; order: string } | undefined;
-    for (const h of this.snssaiIndex.get(`${view.plmnId}/${view.sst}/${view.sd ?? ''}`) ?? []) if (!first || h.order < first.order) first = h;
+    for (const key of this.snssaiIndex.get(snssaiId(view)) ?? []) {
+      const holder = this.slices.get(key);
+      if (!holder) continue;
+      const order = creationOrder(holder.metadata as SliceMeta);
+      if (!first || order < first.order) first = { key, order };
+    }
     return first && first.order < me ? first.key : undefined;
   }
 }

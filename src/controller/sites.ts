@@ -98,19 +98,41 @@ export function pinnedSites(d: PlacedDeploymentLike): string[] | undefined {
   return sites?.length ? sites : undefined;
 }
 
-/** What one Deployment takes of each site it is pinned to (replicas counted evenly over them). */
-export function usageOf(d: PlacedDeploymentLike): Map<string, Usage> {
+/**
+ * What placement reads of a Deployment, read out of its pod template once: the sites it is
+ * pinned to and what one replica requests. The Deployment cache keeps this instead of the
+ * template (see cache-trim).
+ */
+export interface Placement {
+  sites?: string[];
+  cpuMillis: number;
+  memoryBytes: number;
+}
+
+export function placementOf(d: PlacedDeploymentLike): Placement {
+  let cpu = 0;
+  let memory = 0;
+  for (const c of d.spec?.template?.spec?.containers ?? []) {
+    cpu += cpuMillis(c.resources?.requests?.cpu ?? '0') || 0;
+    memory += parseQuantity(c.resources?.requests?.memory ?? '0') || 0;
+  }
+  const sites = pinnedSites(d);
+  return sites ? { sites, cpuMillis: cpu, memoryBytes: memory } : { cpuMillis: cpu, memoryBytes: memory };
+}
+
+/** What `replicas` of a placement take of each site it is pinned to (counted evenly over them). */
+export function usageOfPlacement(p: Placement, replicas: number): Map<string, Usage> {
   const out = new Map<string, Usage>();
-  const siteNames = pinnedSites(d) ?? [];
-  const replicas = d.spec?.replicas ?? 0;
+  const siteNames = p.sites ?? [];
   if (!siteNames.length || replicas <= 0) return out;
-  const req = (d.spec?.template?.spec?.containers ?? []).reduce(
-    (a, c) => ({ cpu: a.cpu + (cpuMillis(c.resources?.requests?.cpu ?? '0') || 0), mem: a.mem + (parseQuantity(c.resources?.requests?.memory ?? '0') || 0) }),
-    { cpu: 0, mem: 0 },
-  );
   const share = replicas / siteNames.length;
-  for (const site of siteNames) out.set(site, { cpuMillis: share * req.cpu, memoryBytes: share * req.mem, pods: share });
+  for (const site of siteNames) out.set(site, { cpuMillis: share * p.cpuMillis, memoryBytes: share * p.memoryBytes, pods: share });
   return out;
+}
+
+/** What one Deployment takes of each site it is pinned to. */
+export function usageOf(d: PlacedDeploymentLike): Map<string, Usage> {
+  return usageOfPlacement(placementOf(d), d.spec?.replicas ?? 0);
 }
 
 /** Adds (sign 1) or removes (sign -1) one usage into a per-site total, in place. */

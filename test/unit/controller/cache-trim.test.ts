@@ -1,5 +1,8 @@
-import { compactor, matchesApplied, OWNED, trimSlice } from '../../../src/controller/cache-trim.js';
-import { FIELD_MANAGER } from '../../../src/controller/names.js';
+import v8 from 'node:v8';
+import { LABEL_SITE } from '../../../src/api/well-known-labels.js';
+import { compactor, matchesApplied, OWNED, PLACEMENT, placementOfCached, trimSlice } from '../../../src/controller/cache-trim.js';
+import { FIELD_MANAGER, LABEL_SLICE } from '../../../src/controller/names.js';
+import { usageOf, usageOfPlacement, type PlacedDeploymentLike } from '../../../src/controller/sites.js';
 import { appliedFingerprint, ownedFingerprint, projectFields, type FieldSet } from '../../../src/controller/owned-fields.js';
 
 // Whether the API server's field sets and these fingerprints agree for every object desired()
@@ -83,18 +86,34 @@ describe('owned-field fingerprints', () => {
 });
 
 describe('cached children', () => {
-  it('keep identity, labels, what placement and status read, and the fingerprint; nothing else', () => {
+  it('keep identity, the slice label, what placement and status read, and the fingerprint; nothing else', () => {
     const cached = compactor('Deployment')(live() as never);
     expect(cached).toEqual({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'd', namespace: 'ns', uid: 'u', resourceVersion: '9', generation: 3, labels: { app: 'upf', 'pod-template-hash': 'x' } },
-      spec: { replicas: 2, template: { spec: { affinity: undefined, containers: [{ resources: { requests: undefined } }, { resources: { requests: undefined } }] } } },
+      metadata: { name: 'd', namespace: 'ns', resourceVersion: '9' },
+      spec: { replicas: 2 },
       status: { readyReplicas: 1, updatedReplicas: 2 },
       [OWNED]: ownedFingerprint(live(), FIELD_MANAGER),
+      [PLACEMENT]: { cpuMillis: 0, memoryBytes: 0 },
     });
     expect(matchesApplied(applied, cached)).toBe(true);
     expect(matchesApplied(applied, undefined)).toBe(false);
+  });
+
+  it("summarize a pinned Deployment's template as sites and per-replica requests, and keep the slice label only", () => {
+    const pinned = live();
+    (pinned.metadata.labels as Record<string, string>)[LABEL_SLICE] = 'gold';
+    const tpl = pinned.spec.template.spec as Record<string, unknown>;
+    tpl.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: LABEL_SITE, operator: 'In', values: ['edge-a', 'edge-b'] }] }] } } };
+    tpl.containers = [{ name: 'upf', resources: { requests: { cpu: '500m', memory: '1Gi' } } }, { name: 'mesh-sidecar', resources: { requests: { cpu: '0.1' } } }];
+    const cached = compactor('Deployment')(pinned as never);
+    expect(cached.metadata).toEqual({ name: 'd', namespace: 'ns', resourceVersion: '9', labels: { [LABEL_SLICE]: 'gold' } });
+    expect(placementOfCached(cached)).toEqual({ sites: ['edge-a', 'edge-b'], cpuMillis: 600, memoryBytes: 2 ** 30 });
+    // The summary reads as the whole object does: the cache and a fresh API answer agree.
+    expect(placementOfCached(cached)).toEqual(placementOfCached(pinned as never));
+    expect(usageOfPlacement(placementOfCached(cached), 2)).toEqual(usageOf(pinned as PlacedDeploymentLike));
+    expect(usageOf(pinned as PlacedDeploymentLike).get('edge-a')).toEqual({ cpuMillis: 600, memoryBytes: 2 ** 30, pods: 1 });
   });
 
   it('keep no spec or status of Services and ConfigMaps', () => {
@@ -103,7 +122,33 @@ describe('cached children', () => {
   });
 });
 
+// V8's own test of an object's representation: fast (a hidden class) or a dictionary.
+v8.setFlagsFromString('--allow-natives-syntax');
+const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
+
 describe('cached slices', () => {
+  it('keep metadata a fast object: custom resources arrive with keys in alphabetical order, managedFields mid-way', () => {
+    // As the API server sends a custom resource (keys sorted), parsed the way the informer does.
+    const wire = JSON.stringify({
+      apiVersion: 'slicing.telco.dev/v1alpha1', kind: 'NetworkSlice',
+      metadata: {
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}', team: 'ran' }, creationTimestamp: '2026-11-25T06:38:01Z', finalizers: ['slicing.telco.dev/cleanup'], generation: 1,
+        managedFields: [{ manager: 'kubectl', operation: 'Update' }], name: 's', namespace: 'ns', resourceVersion: '7', uid: 'u',
+      },
+      spec: {},
+    });
+    const parsed = JSON.parse(wire) as { metadata: Record<string, unknown> };
+    expect(hasFastProperties(parsed.metadata)).toBe(true);
+    // What `delete` did: the object became a dictionary.
+    const deleted = JSON.parse(wire) as { metadata: Record<string, unknown> };
+    delete deleted.metadata.managedFields;
+    expect(hasFastProperties(deleted.metadata)).toBe(false);
+    const md = trimSlice(JSON.parse(wire)).metadata as Record<string, unknown>;
+    expect(md).toEqual({ annotations: { team: 'ran' }, creationTimestamp: '2026-11-25T06:38:01Z', finalizers: ['slicing.telco.dev/cleanup'], generation: 1, name: 's', namespace: 'ns', resourceVersion: '7', uid: 'u' });
+    expect(hasFastProperties(md)).toBe(true);
+    expect(hasFastProperties(md.annotations as object)).toBe(true);
+  });
+
   it("drop managedFields and kubectl's last-applied copy of the manifest, and keep every other annotation", () => {
     const slice = (annotations: Record<string, string>) => ({
       apiVersion: 'slicing.telco.dev/v1alpha1', kind: 'NetworkSlice',
