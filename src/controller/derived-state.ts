@@ -9,9 +9,9 @@ const APPLIED_TTL_MS = 30_000;
 
 type SliceMeta = { namespace?: string; name?: string; creationTimestamp?: string; deletionTimestamp?: string; uid?: string };
 
-/** Sorts slices oldest first (name as tie-break): the oldest holder of an S-NSSAI keeps it. */
 /** PLMN and S-NSSAI of a slice, one flat string (join: see objectKey). */
 const snssaiId = (v: Pick<SliceView, 'plmnId' | 'sst' | 'sd'>): string => [v.plmnId, v.sst, v.sd ?? ''].join('/');
+/** Sorts slices oldest first (name as tie-break): the oldest holder of an S-NSSAI keeps it. */
 const creationOrder = (md: SliceMeta): string => `${md.creationTimestamp ?? ''}/${md.namespace}/${md.name}`;
 
 /**
@@ -33,7 +33,7 @@ export class DerivedState {
   /**
    * S-NSSAI id -> keys of the slices holding it, and each slice's id. Built on first use. Almost
    * every id has one holder: a small array each, not a Map (10,000 Maps were 3.5 MB). Creation
-   * order is read from the slice cache when asked, not kept here (it was 1 MB at 10,000 slices).
+   * order is read from the slice cache when asked, not kept here (about 1 MB at 10,000 slices).
    */
   private readonly snssaiIndex = new Map<string, string[]>();
   private readonly snssaiOfKey = new Map<string, string>();

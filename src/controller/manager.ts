@@ -2,7 +2,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Controller } from '../runtime/controller.js';
 import { HealthServer } from '../runtime/health-server.js';
 import { Informer, objectKey, type KubeObject } from '../runtime/informer.js';
-import { StringTable, UNIQUE_KEYS } from '../runtime/intern.js';
+import { UNIQUE_KEYS, ValueTable } from '../runtime/intern.js';
 import type { KubeConnection } from '../runtime/kube-config.js';
 import { compactor, OWNED, trimSlice } from './cache-trim.js';
 import { childChanged, placementChanged, specOrMetaChanged } from './predicates.js';
@@ -75,9 +75,9 @@ export class Manager {
     this.sliceMetrics = new SliceMetrics(this.registry);
     this.client.onWrite = (verb, resource) => this.runtimeMetrics.apiWrites.inc({ verb, resource });
     // One table for all caches: slices and their children share namespaces and label values.
-    const strings = new StringTable(undefined, undefined, new Set([...UNIQUE_KEYS, OWNED]));
+    const shared = new ValueTable(undefined, undefined, new Set([...UNIQUE_KEYS, OWNED]));
     const inf = (path: string, labelSelector?: string, transform?: (obj: KubeObject) => KubeObject) =>
-      new Informer(this.client, { path, labelSelector, transform, strings, resyncMs: o.resyncMs ?? 10 * 60_000, watchdogMs: o.watchdogMs, watchTimeoutSeconds: 300 }, o.log.child({ informer: path }));
+      new Informer(this.client, { path, labelSelector, transform, shared, resyncMs: o.resyncMs ?? 10 * 60_000, watchdogMs: o.watchdogMs, watchTimeoutSeconds: 300 }, o.log.child({ informer: path }));
     const owned = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
     this.informers = {
       slices: inf(collectionPath('NetworkSlice'), undefined, trimSlice),

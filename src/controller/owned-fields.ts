@@ -89,11 +89,12 @@ function withoutIdentity(o: unknown): unknown {
 }
 
 /**
- * The first 128 bits of a SHA-256, base64 (22 characters): equal objects give equal digests, and
- * a chance match of two different ones is negligible at 2^-128. Each cached child keeps one: the
- * full 44 characters are 16 bytes more per string, 0.5 MB for 30,000 children.
+ * The first 128 bits of a SHA-256, base64 (24 characters): equal objects give equal digests, and
+ * a chance match of two different ones is negligible at 2^-128. Each cached child keeps one.
+ * Encoded from the first 16 bytes rather than cut from the whole digest's text: a cut string is a
+ * slice that keeps the whole one alive (96 bytes per child, against 40 now).
  */
-const digest = (v: unknown): string => createHash('sha256').update(canonicalJson(withoutIdentity(v))).digest('base64').slice(0, 22);
+const digest = (v: unknown): string => createHash('sha256').update(canonicalJson(withoutIdentity(v))).digest().toString('base64', 0, 16);
 
 /**
  * Fingerprint of what `manager` owns of a live object through server-side apply (its

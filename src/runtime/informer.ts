@@ -1,6 +1,6 @@
 import { backoffDelay, sleep } from './backoff.js';
 import { isGone, ApiError } from './errors.js';
-import type { StringTable } from './intern.js';
+import type { ValueTable } from './intern.js';
 import type { Json, KubeClient } from './kube-client.js';
 import type { Logger } from './logger.js';
 
@@ -39,8 +39,8 @@ export interface InformerOptions {
    * without a transform they are stripped.
    */
   transform?: (obj: KubeObject) => KubeObject;
-  /** After the transform, string values are replaced by shared copies from this table. */
-  strings?: StringTable;
+  /** After the transform, repeated values (strings, small objects and arrays) are replaced by shared copies from this table. */
+  shared?: ValueTable;
 }
 
 /**
@@ -129,7 +129,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private prepare(obj: T): T {
     const kept = this.opts.transform ? (this.opts.transform(obj) as T) : stripManagedFields(obj);
-    return this.opts.strings ? this.opts.strings.internValues(kept) : kept;
+    return this.opts.shared ? this.opts.shared.internValues(kept) : kept;
   }
 
   private async relist(): Promise<void> {

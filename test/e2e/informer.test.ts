@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { Informer, objectKey, stripManagedFields, type KubeObject } from '../../src/runtime/informer.js';
-import { StringTable } from '../../src/runtime/intern.js';
+import { ValueTable } from '../../src/runtime/intern.js';
 import { KubeClient } from '../../src/runtime/kube-client.js';
 import { silentLogger } from '../../src/runtime/logger.js';
 import { createNamespace, eventually, kubeConfig } from './support.js';
@@ -68,11 +68,11 @@ describe('Informer against the real API server', () => {
     await eventually('object after a paged list', async () => inf.get(`${ns}/p6`));
   });
 
-  test('with a shared string table, listed and watched objects are what the API server holds', async () => {
+  test('with a shared value table, listed and watched objects are what the API server holds', async () => {
     const shared = (name: string) => ({ metadata: { name, labels: { 'informer-test': 'strings', team: 'core-network' } }, data: { site: 'edge-a', note: 'same text in every object' } });
     await core.createNamespacedConfigMap({ namespace: ns, body: shared('s1') });
-    const strings = new StringTable();
-    const inf = make({ labelSelector: 'informer-test=strings', strings });
+    const values = new ValueTable();
+    const inf = make({ labelSelector: 'informer-test=strings', shared: values });
     inf.start();
     await inf.waitForSync();
     await core.createNamespacedConfigMap({ namespace: ns, body: shared('s2') });
@@ -82,6 +82,11 @@ describe('Informer against the real API server', () => {
       expect(inf.get(`${ns}/${name}`)).toEqual(live);
     }
     // Namespace, label values, data values, timestamps: the table holds them, not names or uids.
-    expect(strings.size).toBeGreaterThan(0);
+    expect(values.size.strings).toBeGreaterThan(0);
+    // The labels and data objects are alike in both: one shared, frozen copy each.
+    const [a, b] = ['s1', 's2'].map((name) => inf.get(`${ns}/${name}`) as unknown as { metadata: { labels: object }; data: object });
+    expect(a!.data).toBe(b!.data);
+    expect(a!.metadata.labels).toBe(b!.metadata.labels);
+    expect(Object.isFrozen(a!.data)).toBe(true);
   });
 });
