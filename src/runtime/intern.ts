@@ -84,18 +84,21 @@ export class ValueTable {
   private shareChildren(o: Record<string, unknown> | unknown[]): number {
     let h = Array.isArray(o) ? 0x1ba : 0x2cf;
     // A frozen object is shared already (its children too); it is only hashed, never written.
+    // Otherwise a string is always written back: the table's copy is === to the parsed one
+    // (strings compare by value), so a "write only if changed" test would never share one.
     const writable = !Object.isFrozen(o);
     if (Array.isArray(o)) {
       for (let i = 0; i < o.length; i++) {
         const [v, vh] = this.share(o[i], false);
-        if (writable && v !== o[i]) o[i] = v;
+        if (writable && (typeof v === 'string' || v !== o[i])) o[i] = v;
         h = h === UNSHARED || vh === UNSHARED ? UNSHARED : mix(h, vh);
       }
       return h;
     }
     for (const k of Object.keys(o)) {
-      const [v, vh] = this.share(o[k], this.skipKeys.has(k));
-      if (writable && v !== o[k]) o[k] = v;
+      const unique = this.skipKeys.has(k);
+      const [v, vh] = this.share(o[k], unique);
+      if (writable && (typeof v === 'string' ? !unique : v !== o[k])) o[k] = v;
       h = h === UNSHARED || vh === UNSHARED ? UNSHARED : hashString(k, mix(h, vh));
     }
     return h;

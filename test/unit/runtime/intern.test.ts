@@ -24,6 +24,22 @@ describe('ValueTable', () => {
     expect(t.size.strings).toBe(5);
   });
 
+  it('writes every string member back from the table (string identity is not visible to ===, so the writes are watched)', () => {
+    const t = new ValueTable();
+    const wire = '{"namespace":"team-a","image":"registry.example/upf:1.2.3","name":"s-1","replicas":2}';
+    t.internValues(JSON.parse(wire) as object);
+    const written: string[] = [];
+    const watched = new Proxy(JSON.parse(wire) as object, {
+      set: (target, k, v) => {
+        if (typeof v === 'string') written.push(String(k));
+        return Reflect.set(target, k, v);
+      },
+    });
+    t.internValues(watched);
+    // name is unique per object: it is left alone.
+    expect(written.sort()).toEqual(['image', 'namespace']);
+  });
+
   it('shares equal objects and arrays between cached objects, frozen; not the objects that hold unique values', () => {
     const t = new ValueTable();
     const a = t.internValues(parsed(1));
