@@ -63,4 +63,17 @@ describe('ConformalCalibrator', () => {
     }
     expect(a.headroom('x')).toEqual(b.headroom('x'));
   });
+
+  test('keeps exactly the last `window` scores while its buffer grows and then wraps', () => {
+    // 100 scores: the buffer grows 32 -> 64 -> 100, then 50 more overwrite the oldest.
+    const c = new ConformalCalibrator({ target: 0.9, window: 100, minSamples: 1, minFactor: 0.01, maxFactor: 100 });
+    const ratios = Array.from({ length: 150 }, (_, i) => 1 + ((i * 37) % 150) / 100);
+    ratios.forEach((r) => c.observe('k', 100, 100 * r));
+    const last = ratios.slice(-100).sort((a, b) => a - b);
+    const expected = last[Math.ceil(101 * 0.9) - 1]!;
+    expect(c.headroom('k').samples).toBe(100);
+    expect(c.factor('k')).toBeCloseTo(expected, 6);
+    // Scores from before the window would have moved it: the largest of them is gone.
+    expect(c.factor('k')).toBeLessThan(Math.max(...ratios.slice(0, 50)));
+  });
 });
