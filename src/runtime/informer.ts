@@ -46,7 +46,8 @@ export interface InformerOptions {
 /**
  * `namespace/name`, or the name of a cluster-scoped object. Built with join, which makes one flat
  * string: a template literal makes a cons string that, once hashed as a Map key, keeps pointing
- * at a flattened copy of itself (32 bytes more per key; 117,824 of them at 10,000 slices).
+ * at a flattened copy of itself: 32 bytes more per key (117,824 cons strings, 3.6 MB, at
+ * 10,000 slices, most of them keys).
  */
 export const objectKey = (o: KubeObject): string => (o.metadata?.namespace ? [o.metadata.namespace, o.metadata.name].join('/') : (o.metadata?.name ?? ''));
 
