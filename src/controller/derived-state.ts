@@ -2,7 +2,7 @@ import { objectKey, type Informer, type KubeObject } from '../runtime/informer.j
 import { placementChanged, specOrMetaChanged } from './predicates.js';
 import type { ParseResult } from './reconciler.js';
 import { placementOfCached } from './cache-trim.js';
-import { addUsage, discoverSites, pinnedSites, usageOf, usageOfPlacement, type NodeLike, type PlacedDeploymentLike, type Site, type Usage } from './sites.js';
+import { addUsage, discoverSites, usageOfPlacement, type NodeLike, type Site, type Usage } from './sites.js';
 import type { SliceView } from './slice-view.js';
 
 const APPLIED_TTL_MS = 30_000;
@@ -91,7 +91,7 @@ export class DerivedState {
 
   /**
    * Worked out when asked, from the cache's placement summary (no quantity parsing), not kept:
-   * a kept copy was one Map per Deployment.
+   * a kept copy was one Map per Deployment. Also reads a whole Deployment (an apply's answer).
    */
   private usageOf(dep: KubeObject): Map<string, Usage> {
     return usageOfPlacement(placementOfCached(dep), (dep.spec as { replicas?: number } | undefined)?.replicas ?? 0);
@@ -110,7 +110,7 @@ export class DerivedState {
    * server's answer), counted until the cache has that version.
    */
   noteApplied(key: string, obj: KubeObject): void {
-    this.applied.set(key, { resourceVersion: obj.metadata?.resourceVersion, usage: usageOf(obj as PlacedDeploymentLike), sites: pinnedSites(obj as PlacedDeploymentLike), at: Date.now() });
+    this.applied.set(key, { resourceVersion: obj.metadata?.resourceVersion, usage: this.usageOf(obj), sites: placementOfCached(obj).sites, at: Date.now() });
   }
 
   /** Per-site usage of every owned Deployment but the one with this key (the slice's own UPF). */
