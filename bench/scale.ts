@@ -45,10 +45,13 @@ const { values: args } = parseArgs({
     // Then restarts the operator on the same M slices once per ';'-separated set of Node.js flags
     // ('' = none) and records its RSS after one full cycle. Default: the image's flags, then none.
     'rss-variants': { type: 'string' },
+    // The operator's --max-concurrent-reconciles.
+    workers: { type: 'string', default: '8' },
   },
 });
 const N = Number(args.slices);
 const M = Number(args['rss-slices']);
+const WORKERS = Number(args.workers);
 const root = packageRoot();
 
 const slice = (ns: string, i: number, minReplicas: number) => ({
@@ -428,7 +431,7 @@ async function main(): Promise<void> {
   const startOperator = (nodeFlags: string[], port: number, env: NodeJS.ProcessEnv = {}) => {
     const command = [
       ...nodeFlags,
-      path.join(dist, 'cmd/operator.js'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${port}`, '--max-concurrent-reconciles=8', '--log-level=error',
+      path.join(dist, 'cmd/operator.js'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${port}`, `--max-concurrent-reconciles=${WORKERS}`, '--log-level=error',
     ];
     const { binary, args: argv } = cgroup ? cgroup.wrap(process.execPath, command) : { binary: process.execPath, args: command };
     return startSupervised('slice-operator', binary, argv, path.join(cluster.details.dir, 'operator.log'), { cwd: root, env });
@@ -554,7 +557,7 @@ async function main(): Promise<void> {
   }
 
   const block = [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}${args['rss-variants'] !== undefined ? ` --rss-variants '${args['rss-variants']}'` : ''}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process (compiled JS, ${imageTokens.length ? `Node.js flags and environment ${imageTokens.map((t) => `\`${t}\``).join(' ')}` : 'no Node.js flags'} as in the image, ${limitText}), 8 workers, its default 60 s cycle.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:scale -- --slices ${N} --rss-slices ${M}${WORKERS !== 8 ? ` --workers ${WORKERS}` : ''}${args['rss-variants'] !== undefined ? ` --rss-variants '${args['rss-variants']}'` : ''}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; local control plane v1.34.4 (etcd, kube-apiserver, KCM, scheduler, kwok: 7 nodes), operator as its own process (compiled JS, ${imageTokens.length ? `Node.js flags and environment ${imageTokens.map((t) => `\`${t}\``).join(' ')}` : 'no Node.js flags'} as in the image, ${limitText}), ${WORKERS} workers, its default 60 s cycle.`,
     '',
     '| measured | result | target |',
     '|---|---|---|',
