@@ -40,6 +40,8 @@ const { values: args } = parseArgs({
     floor: { type: 'boolean', default: false },
     // Writes a 30 s CPU profile of kube-apiserver, taken while the first slices are created (go tool pprof FILE).
     'profile-apiserver': { type: 'string' },
+    // Writes a V8 CPU profile of the operator into this directory when it exits (--cpu-prof).
+    'operator-cpu-prof': { type: 'string' },
     // Writes a V8 heap snapshot of the operator into this directory once it holds all the slices.
     'heap-snapshot': { type: 'string' },
     // Then restarts the operator on the same M slices once per ';'-separated set of Node.js flags
@@ -443,7 +445,11 @@ async function main(): Promise<void> {
     }
     throw new Error('operator not ready in 60 s');
   };
-  let operator = startOperator([...imageFlags, ...(args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : [])], metricsPort, imageEnv);
+  const diagnostics = [
+    ...(args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : []),
+    ...(args['operator-cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['operator-cpu-prof']}`] : []),
+  ];
+  let operator = startOperator([...imageFlags, ...diagnostics], metricsPort, imageEnv);
   const results: Record<string, string | number> = {};
   let stages: string[] = [];
   let readyA: Awaited<ReturnType<typeof conditionWatcher>> | undefined;

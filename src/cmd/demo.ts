@@ -21,8 +21,7 @@ import { freePort } from '../devcluster/ports.js';
 import { startSupervised, type SupervisedProcess } from '../devcluster/process.js';
 import { renderReport, type SliceResult, type Tick } from '../demo/report.js';
 import { packageRoot } from '../forecast/forecaster.js';
-import { milanCsvPath } from '../forecast/milan-data.js';
-import { aggregate, HOUR_MS, loadHourlySquares, MILAN_ATTRIBUTION, MILAN_START_MS } from '../replayer/milan.js';
+import { aggregate, HOUR_MS, loadHourlySquares, MILAN_ATTRIBUTION, MILAN_START_MS, milanCsvPath } from '../replayer/milan.js';
 import { openMetricsHistory, ReplayerServer, stepAt, type ReplayedSlice } from '../replayer/replayer.js';
 import { hourlyTrace, type Trace } from '../replayer/trace.js';
 import { KubeClient } from '../runtime/kube-client.js';
@@ -103,7 +102,7 @@ async function main(): Promise<void> {
     if (!serverVersion) serverVersion = String((await client.request<{ gitVersion: string }>('GET', '/version')).gitVersion);
 
     // 2. Traffic: real Milan squares, scaled so each slice peaks at a share of its max capacity.
-    const rows = loadHourlySquares(milanCsvPath());
+    const rows = loadHourlySquares(milanCsvPath(packageRoot()));
     const manifests: { op: Manifest; twin: Manifest; trace: Trace; perReplica: number; squares: number[]; serviceType: string; mode: string }[] = [];
     for (const s of SLICES) {
       const m = parse(readFileSync(path.join(root, 'examples', s.file), 'utf8')) as Manifest;

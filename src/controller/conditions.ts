@@ -1,3 +1,5 @@
+import { metaTime } from './meta-time.js';
+
 /** metav1.Condition handling with controller-runtime's rules. */
 export interface Condition {
   type: string;
@@ -23,7 +25,7 @@ export function setCondition(list: Condition[] | undefined, c: Omit<Condition, '
     type: c.type,
     status: c.status,
     observedGeneration: c.observedGeneration,
-    lastTransitionTime: prev && prev.status === c.status ? prev.lastTransitionTime : now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    lastTransitionTime: prev && prev.status === c.status ? prev.lastTransitionTime : metaTime(now),
     reason: c.reason,
     message: c.message.slice(0, 32768),
   };

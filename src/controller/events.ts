@@ -1,5 +1,6 @@
 import type { KubeClient } from '../runtime/kube-client.js';
 import type { Logger } from '../runtime/logger.js';
+import { metaTime } from './meta-time.js';
 
 export interface EventTarget {
   apiVersion: string;
@@ -30,8 +31,6 @@ interface Series {
 }
 
 type Job = { kind: 'create'; series: Series; body: Record<string, unknown>; done: (ok: boolean) => void } | { kind: 'patch'; series: Series };
-
-const timestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * Records core/v1 Events on a slice ("why did it scale?") the way client-go's recorder does:
@@ -76,7 +75,7 @@ export class EventRecorder {
     const series: Series = { key, name, namespace: target.namespace, count: 1, at: now };
     let done: (ok: boolean) => void = () => undefined;
     series.created = new Promise<boolean>((r) => (done = r));
-    const ts = timestamp(now);
+    const ts = metaTime(now);
     const body = {
       apiVersion: 'v1',
       kind: 'Event',
@@ -145,7 +144,7 @@ export class EventRecorder {
       const exists = await s.created;
       s.patchQueued = false;
       if (!exists) return;
-      await this.client.mergePatch(`/api/v1/namespaces/${s.namespace}/events/${s.name}`, { count: s.count, lastTimestamp: timestamp(s.at) });
+      await this.client.mergePatch(`/api/v1/namespaces/${s.namespace}/events/${s.name}`, { count: s.count, lastTimestamp: metaTime(s.at) });
     } catch (e) {
       if (job.kind === 'create') {
         job.done(false);

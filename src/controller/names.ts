@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 
 export const FIELD_MANAGER = 'slice-operator';
-export const FINALIZER = 'slicing.telco.dev/cleanup';
+/** Added to slices by earlier builds; the operator now only removes it (see the reconciler). */
+export const LEGACY_FINALIZER = 'slicing.telco.dev/cleanup';
 export const LABEL_SLICE = 'slicing.telco.dev/slice';
 export const LABEL_CNF = 'slicing.telco.dev/cnf';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';

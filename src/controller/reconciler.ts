@@ -8,8 +8,9 @@ import type { LoadObserver } from '../metrics/load-observer.js';
 import type { SliceMetrics } from '../metrics/slice-metrics.js';
 import { desired, priorityClass, type KubeObj } from './desired.js';
 import type { EventRecorder } from './events.js';
-import { childName, FIELD_MANAGER, FINALIZER, LABEL_SLICE } from './names.js';
+import { childName, FIELD_MANAGER, LABEL_SLICE, LEGACY_FINALIZER } from './names.js';
 import { choosePlacement, type PlacementDecision } from './placement.js';
+import { metaTime } from './meta-time.js';
 import { cpuMillis, parseQuantity } from './quantity.js';
 import { objectPath, type Kind } from './resources.js';
 import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
@@ -79,28 +80,21 @@ export class SliceReconciler {
       await this.finalize(key, obj, slicePath, log);
       return {};
     }
-    // The finalizer goes on in the same round trip as the children, not before them: they carry
-    // owner references, so should the slice be deleted before the finalizer lands, the garbage
-    // collector still removes them. Waiting for it first added a round trip to a busy API server
-    // before every new slice's Deployment.
-    // A merge patch of the whole list would race with other finalizers; a JSON patch with a test
-    // on resourceVersion fails cleanly (409) and the key is retried.
-    const finalizerAdded = obj.metadata.finalizers?.includes(FINALIZER)
-      ? undefined
-      : this.d.client.request<SliceObj>('PATCH', slicePath, {
-          contentType: 'application/json-patch+json',
-          body: [
-            { op: 'test', path: '/metadata/resourceVersion', value: obj.metadata.resourceVersion },
-            obj.metadata.finalizers ? { op: 'add', path: '/metadata/finalizers/-', value: FINALIZER } : { op: 'add', path: '/metadata/finalizers', value: [FINALIZER] },
-          ],
-        });
+    // No finalizer: the children carry owner references, so the garbage collector deletes them,
+    // and what it does not reach is this process's own state for the slice, dropped when the
+    // slice leaves the cache (the start of this method). A finalizer would cost a write per slice
+    // created and deleted, and would leave slices undeletable while the operator is down or
+    // uninstalled. Earlier builds added one: it is removed in the same round trip as the
+    // children. A JSON patch with a test fails cleanly (409) if the list changed meanwhile.
+    const legacy = obj.metadata.finalizers?.indexOf(LEGACY_FINALIZER) ?? -1;
+    const finalizerRemoved = legacy < 0 ? undefined : this.removeLegacyFinalizer(slicePath, legacy);
     // Awaited on every path below; this only keeps a rejection from counting as unhandled meanwhile.
-    finalizerAdded?.catch(() => undefined);
+    finalizerRemoved?.catch(() => undefined);
 
     const parsed = this.derived.parse(obj);
     const generation = obj.metadata.generation ?? 0;
     if (!parsed.ok) {
-      const latest = (await finalizerAdded) ?? obj;
+      const latest = (await finalizerRemoved) ?? obj;
       const msg = parsed.issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
       await this.writeStatus(latest, slicePath, (prev) =>
         buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason: 'InvalidSpec', message: msg }, ready: false }),
@@ -112,7 +106,7 @@ export class SliceReconciler {
 
     const dup = this.derived.duplicateOf(obj, view);
     if (dup) {
-      const latest = (await finalizerAdded) ?? obj;
+      const latest = (await finalizerRemoved) ?? obj;
       const msg = `S-NSSAI ${view.snssaiLabel} in PLMN ${view.plmnId} is already used by NetworkSlice ${dup}; this slice is not provisioned`;
       await this.writeStatus(latest, slicePath, (prev) => buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason: 'DuplicateSNSSAI', message: msg }, ready: false }));
       this.d.events.record(this.target(obj), 'Warning', 'DuplicateSNSSAI', msg);
@@ -215,10 +209,10 @@ export class SliceReconciler {
     await this.ensurePriorityClass(view);
     // The children do not depend on each other at the API (a pod waits for its ConfigMap by
     // itself): applied together, a new slice costs one round trip to a busy API server, not three.
-    const outcomes = await Promise.allSettled([finalizerAdded, ...changed.map((o) => this.apply(o, log))]);
+    const outcomes = await Promise.allSettled([finalizerRemoved, ...changed.map((o) => this.apply(o, log))]);
     const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    // The status write goes on from the finalizer patch's answer, the newest version we know.
+    // The status write goes on from the finalizer patch's answer (if any), the newest version we know.
     const latest = (outcomes[0] as PromiseFulfilledResult<SliceObj | undefined>).value ?? obj;
     const applied = changed.length;
 
@@ -234,7 +228,7 @@ export class SliceReconciler {
       const from = before[cnf.name];
       if (from !== undefined && from !== dec.replicas) {
         this.d.events.record(target, 'Normal', dec.reason, `${cnf.name}: ${dec.message}`);
-        mem.lastDecision = { reason: dec.reason, message: `${cnf.name}: ${dec.message}`, at: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'), from, to: dec.replicas };
+        mem.lastDecision = { reason: dec.reason, message: `${cnf.name}: ${dec.message}`, at: metaTime(now), from, to: dec.replicas };
         this.d.metrics?.decision(key, dec.reason);
       }
     }
@@ -346,24 +340,29 @@ export class SliceReconciler {
   }
 
   private async finalize(key: string, obj: SliceObj, slicePath: string, log: Logger): Promise<void> {
-    // Children carry owner references: the garbage collector deletes them. What GC does not
-    // reach is our own state for the slice (telemetry history, calibration, metric series).
+    // The garbage collector deletes the children (owner references); this process's own state
+    // for the slice (telemetry history, calibration, metric series) goes now. A finalizer left by
+    // an earlier build would otherwise hold the slice forever.
     this.forget(key);
-    const list = obj.metadata.finalizers ?? [];
-    const idx = list.indexOf(FINALIZER);
+    const idx = obj.metadata.finalizers?.indexOf(LEGACY_FINALIZER) ?? -1;
     if (idx < 0) return;
     try {
-      await this.d.client.request('PATCH', slicePath, {
-        contentType: 'application/json-patch+json',
-        body: [
-          { op: 'test', path: `/metadata/finalizers/${idx}`, value: FINALIZER },
-          { op: 'remove', path: `/metadata/finalizers/${idx}` },
-        ],
-      });
-      log.info('finalizer removed; children are garbage-collected');
+      await this.removeLegacyFinalizer(slicePath, idx);
+      log.info('legacy finalizer removed; children are garbage-collected');
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
+  }
+
+  /** Removes the finalizer earlier builds added, at `idx`, if it is still there (else 409, and a retry). */
+  private removeLegacyFinalizer(slicePath: string, idx: number): Promise<SliceObj> {
+    return this.d.client.request<SliceObj>('PATCH', slicePath, {
+      contentType: 'application/json-patch+json',
+      body: [
+        { op: 'test', path: `/metadata/finalizers/${idx}`, value: LEGACY_FINALIZER },
+        { op: 'remove', path: `/metadata/finalizers/${idx}` },
+      ],
+    });
   }
 
   forget(key: string): void {

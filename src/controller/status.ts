@@ -1,5 +1,6 @@
 import type { SliceLoad } from '../metrics/load-observer.js';
 import { findCondition, setCondition, type Condition } from './conditions.js';
+import { metaTime } from './meta-time.js';
 import { childName } from './names.js';
 import type { SliceView } from './slice-view.js';
 
@@ -69,7 +70,7 @@ export function buildStatus(prev: SliceStatus | undefined, i: StatusInput): Slic
   const l = i.load;
   if (l?.current !== undefined && l.observedAt !== undefined) {
     s.load = round(l.current);
-    s.currentLoad = { sessions: round(l.current), observedAt: new Date(l.observedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    s.currentLoad = { sessions: round(l.current), observedAt: metaTime(l.observedAt) };
   } else if (prev?.currentLoad) {
     s.load = prev.load;
     s.currentLoad = prev.currentLoad;

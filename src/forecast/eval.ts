@@ -13,7 +13,7 @@ import { ConformalCalibrator } from './calibration.js';
 import { loadModelCard } from './card.js';
 import { defaultCardPath, Forecaster, packageRoot, type SeriesInput } from './forecaster.js';
 import { capacityMetrics, mae, mape, naiveScale, smape } from './metrics.js';
-import { hourToDate, loadMilanRows, milanCsvPath } from './milan-data.js';
+import { hourToDate, loadHourlySquares, milanCsvPath } from '../replayer/milan.js';
 
 const SLICE_SIZE = 5;
 const CALIBRATION_TARGET = 0.98;
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   const split = card.training?.split;
   if (!split) throw new Error('model card has no training.split: cannot reproduce the held-out set');
   const [t0, t1] = split.testTargetHours;
-  const rows = loadMilanRows();
+  const rows = loadHourlySquares(milanCsvPath(packageRoot()));
   const heldOut = split.heldOutSquares.filter((i) => (rows[i]?.length ?? 0) >= t1);
   const squares: Series[] = heldOut.map((i) => ({ name: `square-${i}`, values: rows[i]! }));
   const slices: Series[] = [];
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
   // Printed in the data's own time zone (CET = UTC+1 throughout Nov-Dec 2013).
   const dateOf = (t: number) => new Date(hourToDate(t).getTime() + 3600_000).toISOString().slice(0, 16) + '+01:00';
   const out = [
-    `Model \`${forecaster.modelStatus.name}\`; data \`${path.basename(milanCsvPath())}\` (Telecom Italia, ODbL 1.0).`,
+    `Model \`${forecaster.modelStatus.name}\`; data \`${path.basename(milanCsvPath(packageRoot()))}\` (Telecom Italia, ODbL 1.0).`,
     `Held-out squares: ${squares.length} (of ${split.heldOutSquares.length} held out; the others lack the full test window), never seen in training.`,
     `Targets: hours ${t0}..${t1 - 1} = ${dateOf(t0)} .. ${dateOf(t1 - 1)} (${t1 - t0} origins per series), 1 h ahead.`,
     `Capacity: the point forecast (or p99) times an online conformal multiplier (target ${CALIBRATION_TARGET * 100} %, window 336 h,`,

@@ -5,16 +5,22 @@ import path from 'node:path';
  * Real Milan cellular activity: Telecom Italia, "Telecommunications - SMS, Call, Internet - MI",
  * Harvard Dataverse doi:10.7910/DVN/EGZHFV (Barlacchi et al., Scientific Data 2:150055, 2015),
  * licensed ODbL 1.0. One row per ~235 m grid square, hourly values from 2013-11-01 00:00 CET.
+ * The one loader for it: the replayer, the demo, the forecaster's evaluation and the tests read
+ * it as training/milan.py does.
  */
 export const MILAN_ATTRIBUTION =
   'Milan cellular activity: Telecom Italia, Harvard Dataverse doi:10.7910/DVN/EGZHFV (Barlacchi et al. 2015), ODbL 1.0';
-/** 2013-11-01 00:00 CET. */
+/** Hour index 0 of every row: 2013-11-01 00:00 CET (UTC+1). */
 export const MILAN_START_MS = Date.UTC(2013, 9, 31, 23, 0, 0);
 export const HOUR_MS = 3_600_000;
 
-/** Default location: ../shared/data/milan next to the repository, or $MILAN_DATA_DIR. */
-export function milanDir(repoRoot: string): string {
-  return process.env.MILAN_DATA_DIR ?? path.resolve(repoRoot, '..', 'shared', 'data', 'milan');
+/**
+ * The hourly file: $MILAN_DATA (as training/train.sh reads it), else hourly_squares.csv in
+ * $MILAN_DATA_DIR, else in ../shared/data/milan beside the checkout (where CI puts it).
+ */
+export function milanCsvPath(repoRoot: string): string {
+  const dir = process.env.MILAN_DATA_DIR ?? path.resolve(repoRoot, '..', 'shared', 'data', 'milan');
+  return process.env.MILAN_DATA ?? path.join(dir, 'hourly_squares.csv');
 }
 
 /** Rows of hourly activity; malformed cells become NaN (gaps), never silently zero. */
@@ -23,6 +29,11 @@ export function loadHourlySquares(file: string): number[][] {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => l.split(',').map((c) => (c.trim() === '' ? NaN : Number(c))));
+}
+
+/** Wall-clock instant of hour index t of the data set. */
+export function hourToDate(t: number): Date {
+  return new Date(MILAN_START_MS + t * HOUR_MS);
 }
 
 /** Sum of several squares, hour by hour (a slice's aggregate demand); NaN where any is missing. */

@@ -221,6 +221,16 @@ describe('operator on a real control plane', () => {
     for (let i = 0; i < edgeA.nodes; i++) await kctl(['create', '-f', '-'], JSON.stringify(fakeNode(edgeA, i, kubeletVersion)));
   });
 
+  test('slices carry no finalizer; the one earlier builds added is removed', async () => {
+    const finalizers = async () => ((await slice('urllc-factory')).metadata as { finalizers?: string[] }).finalizers;
+    expect(await finalizers()).toBeUndefined();
+    // What an earlier build left, next to someone else's finalizer, which must stay.
+    const patch = JSON.stringify({ metadata: { finalizers: ['example.com/keep', 'slicing.telco.dev/cleanup'] } });
+    expect((await kctl(['-n', ns, 'patch', 'networkslice', 'urllc-factory', '--type=merge', '-p', patch])).code).toBe(0);
+    await eventually('legacy finalizer removed', async () => JSON.stringify(await finalizers()) === '["example.com/keep"]', 30_000, 250);
+    expect((await kctl(['-n', ns, 'patch', 'networkslice', 'urllc-factory', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]'])).code).toBe(0);
+  });
+
   test('deleting a slice removes everything it owns', async () => {
     const owned = async () => {
       const r = await kctl(['-n', ns, 'get', 'deployments,services,configmaps,replicasets,pods', '-l', 'slicing.telco.dev/slice=urllc-factory', '-o', 'name']);

@@ -11,13 +11,12 @@ import { readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import type { LocalPrometheus } from '../../src/devcluster/prometheus.js';
 import { defaultCardPath } from '../../src/forecast/forecaster.js';
-import { milanCsvPath } from '../../src/forecast/milan-data.js';
 import { createForecasting } from '../../src/forecast/wiring.js';
 import { PrometheusClient } from '../../src/metrics/prometheus-client.js';
-import { aggregate, loadHourlySquares } from '../../src/replayer/milan.js';
+import { aggregate, loadHourlySquares, milanCsvPath } from '../../src/replayer/milan.js';
 import { stepAt, type ReplayClock, type ReplayedSlice } from '../../src/replayer/replayer.js';
 import { hourlyTrace } from '../../src/replayer/trace.js';
-import { createNamespace, eventually, installCrd, kubeConfig, kubectl } from './support.js';
+import { createNamespace, eventually, installCrd, kubeConfig, kubectl, repoRoot } from './support.js';
 import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
 
 const STEP_SECONDS = 4; // one trace hour every 4 s (900x)
@@ -25,7 +24,7 @@ const START_HOUR = 744; // 2013-12-02 00:00 CET, a Monday in the held-out weeks
 const PER_REPLICA = 10;
 
 // Real traffic: the sum of the 36 held-out squares (never seen in training), / 10 -> sessions.
-const rows = loadHourlySquares(milanCsvPath());
+const rows = loadHourlySquares(milanCsvPath(repoRoot));
 const card = JSON.parse(readFileSync(defaultCardPath(), 'utf8')) as { training: { split: { heldOutSquares: number[] } } };
 const heldOut = card.training.split.heldOutSquares.filter((i) => (rows[i]?.length ?? 0) >= 1100);
 const trace = hourlyTrace(aggregate(rows, heldOut), 0.1);
@@ -75,7 +74,6 @@ describe('Prometheus feedback loop (real Prometheus, real Milan traffic)', () =>
 
   afterAll(async () => {
     if (sampling) clearInterval(sampling);
-    // While the operator still runs, so it can release its finalizers.
     await kubectl(['delete', 'namespace', ns, '--timeout=30s']);
     await rig?.stop();
   });

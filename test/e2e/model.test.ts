@@ -9,14 +9,13 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultModelPath } from '../../src/forecast/forecaster.js';
-import { milanCsvPath } from '../../src/forecast/milan-data.js';
 import { createForecasting } from '../../src/forecast/wiring.js';
-import { aggregate, loadHourlySquares } from '../../src/replayer/milan.js';
+import { aggregate, loadHourlySquares, milanCsvPath } from '../../src/replayer/milan.js';
 import { hourlyTrace } from '../../src/replayer/trace.js';
-import { createNamespace, eventually, installCrd, kubectl } from './support.js';
+import { createNamespace, eventually, installCrd, kubectl, repoRoot } from './support.js';
 import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
 
-const rows = loadHourlySquares(milanCsvPath());
+const rows = loadHourlySquares(milanCsvPath(repoRoot));
 const trace = hourlyTrace(aggregate(rows, [12, 17, 18, 23, 25]), 1);
 
 describe('user model file: missing, appearing, corrupted', () => {
@@ -50,7 +49,7 @@ describe('user model file: missing, appearing, corrupted', () => {
   });
 
   afterAll(async () => {
-    await kubectl(['delete', 'namespace', ns, '--timeout=30s']); // while the operator runs (finalizers)
+    await kubectl(['delete', 'namespace', ns, '--timeout=30s']);
     await rig?.stop();
     rmSync(dir, { recursive: true, force: true });
   });

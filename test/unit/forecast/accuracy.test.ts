@@ -3,11 +3,11 @@
 // This can fail: it guards the committed model against regressions (e.g. a retrain that overfits).
 import { existsSync } from 'node:fs';
 import { lastValue, sameHourYesterday } from '../../../src/forecast/baselines.js';
-import { Forecaster, type SeriesInput } from '../../../src/forecast/forecaster.js';
+import { Forecaster, packageRoot, type SeriesInput } from '../../../src/forecast/forecaster.js';
 import { mae } from '../../../src/forecast/metrics.js';
-import { hourToDate, loadMilanRows, milanCsvPath } from '../../../src/forecast/milan-data.js';
+import { hourToDate, loadHourlySquares, milanCsvPath } from '../../../src/replayer/milan.js';
 
-const data = milanCsvPath();
+const data = milanCsvPath(packageRoot());
 const describeIfData = existsSync(data) ? describe : describe.skip;
 
 describeIfData('accuracy on held-out Milan squares (1 h ahead)', () => {
@@ -16,7 +16,7 @@ describeIfData('accuracy on held-out Milan squares (1 h ahead)', () => {
     expect(f.modelStatus.loaded).toBe(true);
     const split = f.card!.training!.split;
     const [t0, t1] = split.testTargetHours;
-    const rows = loadMilanRows(data);
+    const rows = loadHourlySquares(data);
     const squares = split.heldOutSquares.filter((i) => rows[i]!.length >= t1).slice(0, 12);
     const inputs: SeriesInput[] = [];
     const y: number[] = [];
