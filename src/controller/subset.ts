@@ -21,11 +21,41 @@ export function isSubset(desired: unknown, live: unknown): boolean {
   return desired === live;
 }
 
-/** JSON text with object keys sorted and undefined dropped: equal iff the JSON values are equal. */
+/**
+ * JSON text with object keys sorted and undefined dropped: equal iff the JSON values are equal.
+ * Written out directly: JSON.stringify with a replacer that rebuilt every object sorted made
+ * this 6 % of the operator's CPU while 1,000 slices were created (fingerprints of every child
+ * watch event, status comparisons).
+ */
 export function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, val: unknown) =>
-    val && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : val,
-  );
+  return encode(v) ?? 'null';
+}
+
+function encode(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? JSON.stringify(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v === null) return 'null';
+      if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return encode((v as { toJSON(): unknown }).toJSON());
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (encode(v[i]) ?? 'null');
+        return out + ']';
+      }
+      const o = v as Record<string, unknown>;
+      let out = '{';
+      for (const k of Object.keys(o).sort()) {
+        const e = encode(o[k]);
+        if (e !== undefined) out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + e;
+      }
+      return out + '}';
+    }
+    default:
+      return undefined; // undefined, functions, symbols: dropped, as JSON.stringify does
+  }
 }

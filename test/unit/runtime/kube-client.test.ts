@@ -30,10 +30,11 @@ describe('KubeClient connections', () => {
   let connections = 0;
   let kc: k8s.KubeConfig;
   let light: KubeConnection;
+  let pki: ReturnType<typeof generatePki>;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'kube-client-'));
-    const pki = generatePki(dir);
+    pki = generatePki(dir);
     server = https.createServer(
       { cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey), ca: readFileSync(pki.caCert), requestCert: true, rejectUnauthorized: true },
       (req, res) => {
@@ -78,5 +79,27 @@ describe('KubeClient connections', () => {
     connections = 0;
     for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 4 }, (_, i) => client.get(`/api/v1/nodes/n${i}`)));
     expect(connections).toBeLessThanOrEqual(4);
+  });
+
+  it('connects again, as the new identity, when the client certificate rotates', async () => {
+    // The same material arrives as new Buffers on each request (as client-node hands it out).
+    let who = 'admin';
+    const rotating: KubeConnection = {
+      getCurrentCluster: () => light.getCurrentCluster(),
+      applyToHTTPSOptions: async (opts) => {
+        await light.applyToHTTPSOptions(opts);
+        const c = pki.clients[who]!;
+        opts.cert = readFileSync(c.cert);
+        opts.key = readFileSync(c.key);
+      },
+    };
+    const other = Object.keys(pki.clients).find((n) => n !== 'admin')!;
+    const client = new KubeClient(rotating, 'test');
+    connections = 0;
+    for (let i = 0; i < 3; i++) expect(await client.get('/api/v1/nodes')).toMatchObject({ user: 'admin' });
+    expect(connections).toBe(1);
+    who = other;
+    for (let i = 0; i < 3; i++) expect(await client.get('/api/v1/nodes')).toMatchObject({ user: other });
+    expect(connections).toBe(2);
   });
 });
