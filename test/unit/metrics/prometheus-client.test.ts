@@ -79,3 +79,25 @@ describe('LoadObserver on bad telemetry', () => {
     expect(observer.get('ns/s')).toMatchObject({ current: 50, telemetryError: undefined });
   });
 });
+
+describe('LoadObserver history', () => {
+  it('keeps the last historySteps steps, NaN for hours with no sample, shifting in place once full', async () => {
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), stepSeconds: 3600, historySteps: 4, log: silentLogger });
+    observer.upsert({ key: 'ns/s', query: 'q', defaultQuery: true, snssai: '1-000001', plmnid: '00101', horizonSteps: 1, quantile: 'p99' });
+    const hour = async (h: number) => {
+      reply = { status: 200, body: vector(String(10 + h)) };
+      await observer.cycle(h * 3_600_000 + 1_800_000);
+      return [...observer.get('ns/s')!.history];
+    };
+    expect(await hour(0)).toEqual([10]);
+    for (let h = 1; h <= 4; h++) await hour(h);
+    expect(await hour(5)).toEqual([12, 13, 14, 15]);
+    // Hours 6 and 7 missing (the backfill's range query has nothing either).
+    expect(await hour(8)).toEqual([15, NaN, NaN, 18]);
+    expect(await hour(9)).toEqual([NaN, NaN, 18, 19]);
+    // Past the whole window: only the new value.
+    expect(await hour(20)).toEqual([30]);
+    for (let h = 21; h <= 26; h++) expect((await hour(h)).length).toBe(Math.min(4, h - 19));
+    expect(observer.get('ns/s')!.history).toEqual([33, 34, 35, 36]);
+  });
+});

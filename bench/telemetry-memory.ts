@@ -1,0 +1,68 @@
+// `npx tsx bench/telemetry-memory.ts [slices] [steps]`: memory of the operator's telemetry state
+// (src/metrics/load-observer.ts: load history, forecasts, pending scores; the calibrator) with
+// one series per slice, after `steps` hourly cycles, each with the real ONNX forecaster's
+// batched forecast. The scale benchmark runs its slices without Prometheus, so this state is not
+// in its figures. The loads are real Milan traffic (one grid square per slice, round robin),
+// served by an in-process stand-in for the two Prometheus calls the observer makes: a real
+// Prometheus holding 10,000 series of a week would measure Prometheus, not the operator.
+// Needs --expose-gc (passed below when missing) so that the heap figure holds only what is live.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ConformalCalibrator } from '../src/forecast/calibration.js';
+import { Forecaster, packageRoot } from '../src/forecast/forecaster.js';
+import { DEFAULT_BATCH_QUERY, LoadObserver } from '../src/metrics/load-observer.js';
+import type { PrometheusClient, Sample, Series } from '../src/metrics/prometheus-client.js';
+import { loadHourlySquares, milanCsvPath } from '../src/replayer/milan.js';
+import { createLogger } from '../src/runtime/logger.js';
+
+declare function gc(): void;
+
+const SLICES = Number(process.argv[2] ?? 10_000);
+const STEPS = Number(process.argv[3] ?? 170);
+const HOUR = 3_600_000;
+
+if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
+  process.stdout.write(execFileSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), String(SLICES), String(STEPS)], { encoding: 'utf8' }));
+} else {
+  const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+  const rows = loadHourlySquares(milanCsvPath(packageRoot()));
+  const sd = (i: number) => i.toString(16).padStart(6, '0');
+  const at = (i: number, step: number) => rows[i % rows.length]![step % rows[i % rows.length]!.length]!;
+  const stepOf = (t: number) => Math.floor(t / HOUR);
+  // Answers the batched default query as Prometheus would: one sample (or series) per slice.
+  const prometheus = {
+    async query(promql: string, time?: Date): Promise<Sample[]> {
+      if (promql !== DEFAULT_BATCH_QUERY) throw new Error(`unexpected query ${promql}`);
+      const t = time!.getTime();
+      return Array.from({ length: SLICES }, (_, i) => ({ labels: { snssai: `1-${sd(i)}`, plmnid: '00101' }, time: t, value: at(i, stepOf(t)) }));
+    },
+    async queryRange(promql: string, start: Date, end: Date): Promise<Series[]> {
+      if (promql !== DEFAULT_BATCH_QUERY) throw new Error(`unexpected query ${promql}`);
+      const steps: number[] = [];
+      for (let t = start.getTime(); t <= end.getTime(); t += HOUR) steps.push(t);
+      return Array.from({ length: SLICES }, (_, i) => ({ labels: { snssai: `1-${sd(i)}`, plmnid: '00101' }, points: steps.map((t) => ({ time: t, value: at(i, stepOf(t)) })) }));
+    },
+  } as unknown as PrometheusClient;
+
+  const forecaster = await Forecaster.create();
+  const calibrator = new ConformalCalibrator();
+  gc();
+  const before = process.memoryUsage();
+  const observer = new LoadObserver({ prometheus, forecaster, calibrator, stepSeconds: 3600, log: createLogger({}, { level: 'error' }) });
+  for (let i = 0; i < SLICES; i++) {
+    observer.upsert({ key: `bench/s-${i}`, query: DEFAULT_BATCH_QUERY, defaultQuery: true, snssai: `1-${sd(i)}`, plmnid: '00101', horizonSteps: 6, quantile: 'p90' });
+  }
+  // Hour by hour, as the operator's cycle runs once per step in production (30 min into each hour).
+  const t0 = Date.UTC(2026, 10, 2, 0, 30);
+  const started = Date.now();
+  for (let s = 0; s < STEPS; s++) await observer.cycle(t0 + s * HOUR);
+  const ms = Date.now() - started;
+  gc();
+  const after = process.memoryUsage();
+  const heap = after.heapUsed - before.heapUsed;
+  const buffers = after.arrayBuffers - before.arrayBuffers;
+  const l = observer.get('bench/s-0')!;
+  console.log(
+    `${SLICES.toLocaleString('en-US')} slices x ${STEPS} hourly cycles (history ${l.history.length} steps, forecast ${forecaster.modelStatus.name}): V8 heap +${mb(heap)} MB, array buffers +${mb(buffers)} MB, ${Math.round((heap + buffers) / SLICES)} bytes per slice; RSS ${mb(after.rss)} MB (${mb(before.rss)} before); ${(ms / STEPS).toFixed(0)} ms per cycle`,
+  );
+}
