@@ -13,9 +13,20 @@ import { silentLogger } from '../../../src/runtime/logger.js';
 let reply: { status: number; body: string } = { status: 200, body: '' };
 // Range queries (history backfill) get an empty matrix; instant queries get `reply`.
 const emptyMatrix = JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } });
+// Set by a test to answer range queries itself; every range query's URL is kept.
+let rangeAnswer: ((q: URLSearchParams) => string) | undefined;
+const rangeQueries: URLSearchParams[] = [];
 const server = http.createServer((req, res) => {
-  const r = req.url?.startsWith('/api/v1/query_range') ? { status: 200, body: emptyMatrix } : reply;
-  res.writeHead(r.status, { 'Content-Type': 'application/json' }).end(r.body);
+  let form = '';
+  req.on('data', (c: Buffer) => (form += c.toString('utf8')));
+  req.on('end', () => {
+    // The client POSTs its parameters as a form, as Prometheus's API allows.
+    const range = req.url?.startsWith('/api/v1/query_range');
+    const q = new URLSearchParams(form);
+    if (range) rangeQueries.push(q);
+    const r = range ? { status: 200, body: rangeAnswer?.(q) ?? emptyMatrix } : reply;
+    res.writeHead(r.status, { 'Content-Type': 'application/json' }).end(r.body);
+  });
 });
 let url = '';
 
@@ -99,5 +110,41 @@ describe('LoadObserver history', () => {
     expect(await hour(20)).toEqual([30]);
     for (let h = 21; h <= 26; h++) expect((await hour(h)).length).toBe(Math.min(4, h - 19));
     expect(observer.get('ns/s')!.history).toEqual([33, 34, 35, 36]);
+  });
+});
+
+describe('LoadObserver backfill', () => {
+  afterEach(() => {
+    rangeAnswer = undefined;
+    rangeQueries.length = 0;
+  });
+
+  it('fills a week of history for every slice a day per range query, oldest first', async () => {
+    // Prometheus's matrix for the batched query: one series per slice, a point per hour, value = the hour.
+    rangeAnswer = (q) => {
+      const points: [number, string][] = [];
+      for (let t = Number(q.get('start')); t <= Number(q.get('end')); t += 3600) points.push([t, String(t / 3600)]);
+      const result = ['1-000001', '1-000002'].map((snssai) => ({ metric: { snssai, plmnid: '00101' }, values: points }));
+      return JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
+    };
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), stepSeconds: 3600, log: silentLogger });
+    for (const n of [1, 2]) observer.upsert({ key: `ns/s${n}`, query: 'q', defaultQuery: true, snssai: `1-00000${n}`, plmnid: '00101', horizonSteps: 1, quantile: 'p99' });
+    const result = ['1-000001', '1-000002'].map((snssai) => ({ metric: { snssai, plmnid: '00101' }, value: [1700000000, '7'] }));
+    reply = { status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }) };
+    const hour = 500_000;
+    rangeQueries.length = 0;
+    await observer.cycle(hour * 3_600_000 + 1_800_000);
+    // 168 steps before this one: 7 queries of a day each, in order, without overlap.
+    const spans = rangeQueries.map((q): [number, number] => [Number(q.get('start')) / 3600, Number(q.get('end')) / 3600]);
+    expect(spans.length).toBe(7);
+    expect(spans[0]![0]).toBe(hour - 168);
+    expect(spans.at(-1)![1]).toBe(hour - 1);
+    for (let i = 0; i < spans.length; i++) {
+      expect(spans[i]![1] - spans[i]![0] + 1).toBe(24);
+      if (i) expect(spans[i]![0]).toBe(spans[i - 1]![1] + 1);
+    }
+    // The history: the backfilled hours, then this hour's instant value, and nothing else.
+    const expected = [...Array.from({ length: 167 }, (_, i) => hour - 167 + i), 7];
+    for (const n of [1, 2]) expect(observer.get(`ns/s${n}`)!.history).toEqual(expected);
   });
 });
