@@ -164,9 +164,11 @@ export class Forecaster {
         const { quantiles } = await this.model.run(histBuf.subarray(0, n * L), calBuf.subarray(0, n * CALENDAR_FEATURES), n);
         for (let r = 0; r < n; r++) {
           const { index, scale } = rows[r]!;
-          const p50: number[] = [];
-          const p90: number[] = [];
-          const p99: number[] = [];
+          // Sized up front: the observer keeps the last forecast of every slice, and arrays grown
+          // by push keep 16 slots or more for the 6 steps of the horizon.
+          const p50 = new Array<number>(H);
+          const p90 = new Array<number>(H);
+          const p99 = new Array<number>(H);
           let finite = true;
           for (let h = 0; h < H; h++) {
             const o = (r * H + h) * Q;
@@ -178,9 +180,9 @@ export class Forecaster {
             // user model that does not enforce it in its graph.
             const v50 = a > 0 ? a * scale : 0;
             const v90 = Math.max(v50, b * scale);
-            p50.push(v50);
-            p90.push(v90);
-            p99.push(Math.max(v90, c * scale));
+            p50[h] = v50;
+            p90[h] = v90;
+            p99[h] = Math.max(v90, c * scale);
           }
           if (!finite) {
             reasons[index] = faults[index] = 'model returned non-finite values for this series';
