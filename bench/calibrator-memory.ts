@@ -3,20 +3,15 @@
 // operator keeps one key per slice that has telemetry; the scale benchmark runs its slices
 // without Prometheus, so this state is not in its figures. Needs --expose-gc (passed below when
 // missing) so that the heap figure holds only what is live.
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { ConformalCalibrator } from '../src/forecast/calibration.js';
-
-declare function gc(): void;
+import { fullGc, gcExposedOrRerun } from './expose-gc.js';
 
 const KEYS = Number(process.argv[2] ?? 10_000);
 const SCORES = Number(process.argv[3] ?? 336);
 
-if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
-  process.stdout.write(execFileSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), String(KEYS), String(SCORES)], { encoding: 'utf8' }));
-} else {
+if (gcExposedOrRerun(import.meta.url, [String(KEYS), String(SCORES)])) {
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
-  gc();
+  await fullGc();
   const before = process.memoryUsage();
   // minSamples above the scores: the factor is never computed (a sort of the window per score),
   // which costs time and no memory.
@@ -30,7 +25,7 @@ if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
       c.observe(key, 100, 80 + (40 * seed) / 2147483648);
     }
   }
-  gc();
+  await fullGc();
   const after = process.memoryUsage();
   const heap = after.heapUsed - before.heapUsed;
   const buffers = after.arrayBuffers - before.arrayBuffers;

@@ -8,25 +8,20 @@
 // Needs --expose-gc (passed below when missing) so that the heap figure holds only what is live.
 // As the image runs the operator, under the heap of the chart's 512 MiB limit:
 //   node --optimize-for-size --max-old-space-size=256 --import tsx bench/telemetry-memory.ts
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ConformalCalibrator } from '../src/forecast/calibration.js';
 import { Forecaster, packageRoot } from '../src/forecast/forecaster.js';
 import { DEFAULT_BATCH_QUERY, LoadObserver } from '../src/metrics/load-observer.js';
 import type { PrometheusClient, Sample, Series } from '../src/metrics/prometheus-client.js';
 import { loadHourlySquares, milanCsvPath } from '../src/replayer/milan.js';
 import { createLogger } from '../src/runtime/logger.js';
-
-declare function gc(): void;
+import { fullGc, gcExposedOrRerun } from './expose-gc.js';
 
 const SLICES = Number(process.argv[2] ?? 10_000);
 const STEPS = Number(process.argv[3] ?? 170);
 const HOUR = 3_600_000;
 
-if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
-  process.stdout.write(execFileSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), String(SLICES), String(STEPS)], { encoding: 'utf8' }));
-} else {
+if (gcExposedOrRerun(import.meta.url, [String(SLICES), String(STEPS)])) {
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
   const rows = loadHourlySquares(milanCsvPath(packageRoot()));
   const sd = (i: number) => i.toString(16).padStart(6, '0');
@@ -53,7 +48,7 @@ if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
 
   const forecaster = await Forecaster.create();
   const calibrator = new ConformalCalibrator();
-  gc();
+  await fullGc();
   const before = process.memoryUsage();
   const observer = new LoadObserver({ prometheus, forecaster, calibrator, stepSeconds: 3600, log: createLogger({}, { level: 'error' }) });
   for (let i = 0; i < SLICES; i++) {
@@ -67,7 +62,7 @@ if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
   // Then hour by hour, as the operator's cycle runs once per step in production (30 min into each hour).
   for (let s = 1; s < STEPS; s++) await observer.cycle(t1 - (STEPS - s) * HOUR);
   const ms = Date.now() - started;
-  gc();
+  await fullGc();
   const after = process.memoryUsage();
   const heap = after.heapUsed - before.heapUsed;
   const buffers = after.arrayBuffers - before.arrayBuffers;
