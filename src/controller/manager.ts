@@ -178,7 +178,10 @@ export class Manager {
     const tick = async (): Promise<void> => {
       try {
         await this.observer.cycle();
+        // Without --prometheus-url there is no telemetry to count (and nothing to alert on).
+        if (this.o.prometheusUrl) this.runtimeMetrics.telemetryCycles.inc({ result: this.observer.lastError ? 'error' : 'success' });
       } catch (e) {
+        this.runtimeMetrics.telemetryCycles.inc({ result: 'error' });
         this.o.log.error('telemetry cycle crashed', { error: String(e) });
       }
       // Periodic visits go last: an event for a slice is not held up by a cycle over all of them.

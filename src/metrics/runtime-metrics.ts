@@ -21,6 +21,7 @@ export class RuntimeMetrics {
   readonly leader: Gauge<'name'>;
   readonly apiWrites: Counter<'verb' | 'resource'>;
   readonly eventsDropped: Counter;
+  readonly telemetryCycles: Counter<'result'>;
 
   constructor(readonly registry: Registry) {
     const r = [registry];
@@ -40,6 +41,8 @@ export class RuntimeMetrics {
     this.leader = new Gauge({ name: 'leader_election_master_status', help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master', labelNames: ['name'], registers: r });
     this.apiWrites = new Counter({ name: 'slice_operator_api_writes_total', help: 'Mutating requests sent to the Kubernetes API', labelNames: ['verb', 'resource'], registers: r });
     this.eventsDropped = new Counter({ name: 'slice_operator_events_dropped_total', help: 'Kubernetes Events not sent because the send queue was full', registers: r });
+    // A failing cycle holds every slice's capacity: alert on result="error" (or on no "success").
+    this.telemetryCycles = new Counter({ name: 'slice_operator_telemetry_cycles_total', help: 'Telemetry and forecast cycles over all slices, by result', labelNames: ['result'], registers: r });
   }
 
   queueMetrics(controller: string): QueueMetrics {

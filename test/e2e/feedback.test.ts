@@ -118,6 +118,14 @@ describe('Prometheus feedback loop (real Prometheus, real Milan traffic)', () =>
   });
 
   test('Prometheus down: replicas hold, slices go Degraded, and recover when it returns', async () => {
+    const cycles = async () => {
+      const m = await rig.manager.registry.getSingleMetric('slice_operator_telemetry_cycles_total')!.get();
+      const of = (result: string) => m.values.find((v) => v.labels.result === result)?.value ?? 0;
+      return { success: of('success'), error: of('error') };
+    };
+    const healthy = await cycles();
+    expect(healthy.success).toBeGreaterThan(0);
+    expect(healthy.error).toBe(0);
     await prom.stop();
     const before = { p: samples.at(-1)!.predictive, r: samples.at(-1)!.reactive };
     for (const name of ['ramp-predictive', 'ramp-reactive']) {
@@ -133,6 +141,9 @@ describe('Prometheus feedback loop (real Prometheus, real Milan traffic)', () =>
     const during = samples.filter((s) => s.t > outageStart);
     expect(during.length).toBeGreaterThan(20);
     expect(during.every((s) => s.predictive === before.p && s.reactive === before.r && s.predictive > 0)).toBe(true);
+    // The outage is counted, so it can be alerted on.
+    const down = await cycles();
+    expect(down.error).toBeGreaterThanOrEqual(3);
 
     await prom.start();
     for (const name of ['ramp-predictive', 'ramp-reactive']) {
@@ -143,5 +154,6 @@ describe('Prometheus feedback loop (real Prometheus, real Milan traffic)', () =>
       const s = await slice('ramp-predictive');
       return Math.abs(s.status.currentLoad.sessions - trace.at(stepAt(clock, Date.now()))) < 15;
     }, 30_000, 500);
+    expect((await cycles()).success).toBeGreaterThan(down.success);
   });
 });
