@@ -9,7 +9,7 @@
  */
 import { replaceDocBlock } from '../src/docs/doc-block.js';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,17 +19,21 @@ import { installNetworkSliceCrd } from '../src/api/install-crd.js';
 import { FIELD_MANAGER } from '../src/controller/names.js';
 import { LocalCluster } from '../src/devcluster/cluster.js';
 import { freePort } from '../src/devcluster/ports.js';
-import { startSupervised } from '../src/devcluster/process.js';
+import { LocalPrometheus } from '../src/devcluster/prometheus.js';
+import { HOUR_MS, loadHourlySquares, MILAN_START_MS, milanCsvPath } from '../src/replayer/milan.js';
+import { openMetricsHistory, ReplayerServer, type ReplayedSlice } from '../src/replayer/replayer.js';
+import { hourlyTrace } from '../src/replayer/trace.js';
+import { startSupervised, type SupervisedProcess } from '../src/devcluster/process.js';
 import { packageRoot } from '../src/forecast/forecaster.js';
 import { desired, priorityClass } from '../src/controller/desired.js';
 import { choosePlacement } from '../src/controller/placement.js';
 import { cpuMillis, parseQuantity } from '../src/controller/quantity.js';
 import { objectPath, type Kind } from '../src/controller/resources.js';
 import { addUsage, discoverSites, usageOf, withOccupancy, type NodeLike, type PlacedDeploymentLike, type Usage } from '../src/controller/sites.js';
-import { toSliceView } from '../src/controller/view-from-api.js';
+import { snssaiLabel, toSliceView } from '../src/controller/view-from-api.js';
 import { Informer, objectKey, type KubeObject } from '../src/runtime/informer.js';
 import { KubeClient } from '../src/runtime/kube-client.js';
-import { chartMemoryLimit, createMemoryCgroup } from './memory-cgroup.js';
+import { chartMemoryLimit, createMemoryCgroup, type MemoryCgroup } from './memory-cgroup.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,6 +53,12 @@ const { values: args } = parseArgs({
     'rss-variants': { type: 'string' },
     // The operator's --max-concurrent-reconciles.
     workers: { type: 'string', default: '8' },
+    // Instead: the operator's memory with --rss-slices slices that all have telemetry (real
+    // Prometheus, replayed Milan traffic) for --telemetry-minutes, at one replayed hour every
+    // --step-seconds (3600: real time, as in production).
+    telemetry: { type: 'boolean', default: false },
+    'step-seconds': { type: 'string', default: '3600' },
+    'telemetry-minutes': { type: 'string', default: '10' },
   },
 });
 const N = Number(args.slices);
@@ -399,22 +409,155 @@ async function floor(cluster: LocalCluster, client: KubeClient): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  const cluster = new LocalCluster({ log: () => undefined });
-  await cluster.start();
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(cluster.details.kubeconfig);
-  const client = new KubeClient(kc, 'bench');
-  await installNetworkSliceCrd(client, FIELD_MANAGER);
-  if (args.floor) {
+/**
+ * `--telemetry`: the operator's memory with M slices that all have telemetry, as in production.
+ * A real Prometheus scrapes an Open5GS-style exporter replaying real Milan traffic for every slice
+ * (one grid square per slice, round robin) and holds a week of backfilled history; the operator
+ * runs with --prometheus-url, the real ONNX forecaster and calibrator, and its production
+ * defaults: hourly steps (--step-seconds 3600, the replay in real time) and a 60 s cycle. At start-up
+ * it backfills a week of every slice's load, then it reads and forecasts all of them every cycle.
+ * The slices are static at minReplicas 0, so kwok runs no pods: the figure is the operator's.
+ *
+ * Faster replays do not measure production: at one hour every 2 s (run 37 in docs/benchmarks.md)
+ * every slice's load changes each step, 10,000 status writes every 2 s that the API server of
+ * this machine cannot take, and the operator spends the run saturated.
+ */
+async function telemetryRss(cluster: LocalCluster, client: KubeClient, launcher: OperatorLauncher): Promise<void> {
+  const ns = 'bench-t';
+  const stepSeconds = Number(args['step-seconds']);
+  const minutes = Number(args['telemetry-minutes']);
+  const HISTORY = 170;
+  // The replayed hours: a week of history before the operator starts, then the live steps.
+  const startStep = HISTORY + 2;
+  const liveSteps = Math.ceil((minutes * 60 + 120) / stepSeconds);
+  await client.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, FIELD_MANAGER);
+  // The slices and their children exist before the measured operator starts, as when it restarts
+  // in a running cluster: an operator without telemetry creates them first (creation is what the
+  // main mode measures).
+  const t0 = Date.now();
+  await pool([...Array(M).keys()], 16, (i) => client.request('POST', `/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/networkslices`, { body: slice(ns, i, 0) }));
+  const ready = await conditionWatcher(client, `/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/networkslices`, 'Ready');
+  try {
+    const creator = launcher.start(launcher.imageFlags, await freePort(), launcher.imageEnv);
     try {
-      return await floor(cluster, client);
+      await ready.until(M, 1_800_000);
     } finally {
-      await cluster.stop();
+      await creator.stop();
     }
+  } finally {
+    await ready.stop();
   }
-  const metricsPort = await freePort();
-  // The operator as the image runs it: compiled JavaScript (npm run build's config), no tsx.
+  console.log(`${M} slices created and Ready in ${(Date.now() - t0) / 1000} s`);
+
+  // Squares with data over the whole replay (some rows of the file are shorter).
+  const rows = loadHourlySquares(milanCsvPath(root)).filter((r) => r.length >= startStep + liveSteps + 24);
+  const replayed: ReplayedSlice[] = [...Array(M).keys()].map((i) => {
+    const spec = slice(ns, i, 0).spec;
+    return { snssai: snssaiLabel(spec.snssai.sst, spec.snssai.sd), plmnid: `${spec.plmn.mcc}${spec.plmn.mnc}`, trace: hourlyTrace(rows[i % rows.length]!) };
+  });
+  const wallStartMs = Date.now();
+  const clock = { wallStartMs, startStep, stepSeconds };
+  const replayer = new ReplayerServer(replayed, clock);
+  const exporterPort = await replayer.start();
+  const prom = new LocalPrometheus({
+    dir: path.join(cluster.details.dir, 'telemetry'),
+    targets: [{ job: 'open5gs', target: `127.0.0.1:${exporterPort}` }],
+    scrapeIntervalSeconds: 15,
+    // A week of hourly history is older than the default retention.
+    retention: '15d',
+    backfill: openMetricsHistory(replayed, clock, HISTORY, wallStartMs, { job: 'open5gs', instance: `127.0.0.1:${exporterPort}` }),
+  });
+  const port = await freePort();
+  let operator: SupervisedProcess | undefined;
+  const samples: { t: number; rss: number; used: number; committed: number }[] = [];
+  let lines: string[] = [];
+  const cycles = (m: Metrics) => ({ ok: m.get('slice_operator_telemetry_cycles_total{result="success"}') ?? 0, failed: m.get('slice_operator_telemetry_cycles_total{result="error"}') ?? 0 });
+  try {
+    await prom.start();
+    console.log(`Prometheus ${prom.url} with ${HISTORY} backfilled steps of ${M} series; exporter 127.0.0.1:${exporterPort}`);
+    const virtualStartMs = MILAN_START_MS + startStep * HOUR_MS;
+    const diagnostics = args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : [];
+    operator = launcher.start([...launcher.imageFlags, ...diagnostics], port, launcher.imageEnv, [`--prometheus-url=${prom.url}`, `--step-seconds=${stepSeconds}`, `--replay-clock=${wallStartMs}:${virtualStartMs}`]);
+    await launcher.waitReady(port);
+    const t1 = Date.now();
+    const until = t1 + minutes * 60_000;
+    let m: Metrics;
+    for (;;) {
+      m = await scrape(port);
+      samples.push({ t: Date.now() - t1, rss: mib(m, 'process_resident_memory_bytes'), used: mib(m, 'nodejs_heap_size_used_bytes'), committed: mib(m, 'nodejs_heap_size_total_bytes') });
+      if (samples.length % 12 === 1) {
+        const last = samples.at(-1)!;
+        const c = cycles(m);
+        console.log(`${Math.round(last.t / 1000)} s: RSS ${last.rss} MB (heap used ${last.used}, committed ${last.committed} MB), telemetry cycles ${c.ok} ok / ${c.failed} failed, ${sum(m, 'controller_runtime_reconcile_total{')} reconciles, ${sum(m, 'slice_operator_api_writes_total{')} writes`);
+      }
+      if (Date.now() >= until) break;
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+    // The last minute, as the scale mode samples it; the peak over the whole run from the kernel.
+    const end = await memoryOverCycle(port, operator.child.pid!);
+    const pid = operatorNodePid(operator.child.pid!);
+    const peak = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
+    m = await scrape(port);
+    const c = cycles(m);
+    const seconds = (Date.now() - t1) / 1000;
+    // What the slices say: load and forecast in status (one list at the end).
+    const list = await client.request<{ items: { status?: { currentLoad?: unknown; forecast?: unknown } }[] }>('GET', `/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/networkslices`);
+    const withLoad = list.items.filter((x) => x.status?.currentLoad).length;
+    const withForecast = list.items.filter((x) => x.status?.forecast).length;
+    const startup = samples.filter((x) => x.t <= 120_000);
+    const rest = samples.filter((x) => x.t > 120_000);
+    const max = (xs: typeof samples, k: 'rss' | 'used' | 'committed') => Math.max(...xs.map((x) => x[k]));
+    lines = [
+      `Measured ${new Date().toISOString().slice(0, 10)} with \`npx tsx bench/scale.ts --telemetry --rss-slices ${M}${stepSeconds !== 3600 ? ` --step-seconds ${stepSeconds}` : ''} --telemetry-minutes ${minutes}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; the same local control plane, Prometheus ${promVersion()} scraping the exporter every 15 s, the operator as the image runs it (${launcher.imageTokens.map((t) => `\`${t}\``).join(' ')}, ${launcher.limitText}), ${WORKERS} workers, the embedded ONNX forecaster, ${stepSeconds} s steps and its default cycle (${Math.min(stepSeconds, 60)} s).`,
+      '',
+      '| measured | result | target |',
+      '|---|---|---|',
+      `| operator RSS with ${M} slices with telemetry, sampled every 5 s over the last 65 s: min / median / max | ${fmt(end.rss)} MB (V8 heap used ${fmt(end.heapUsed)}, committed ${fmt(end.heapCommitted)} MB; last sample ${end.anon} MB anonymous + ${end.file} MB file pages) | < 200 MB |`,
+      `| the same, every 5 s over the first 120 s (start-up: list, a reconcile of every slice, a week of backfill): max | ${max(startup, 'rss')} MB (heap used ${max(startup, 'used')}, committed ${max(startup, 'committed')} MB) | |`,
+      `| the same, every 5 s after that: max | ${rest.length ? `${max(rest, 'rss')} MB (heap used ${max(rest, 'used')}, committed ${max(rest, 'committed')} MB)` : '-'} | |`,
+      `| peak RSS over the operator's whole run (VmHWM) | ${peak} MB | |`,
+      `| telemetry cycles over ${Math.round(seconds)} s | ${c.ok} succeeded, ${c.failed} failed | |`,
+      `| slices with load / forecast in status at the end | ${withLoad} / ${withForecast} of ${list.items.length} | |`,
+      `| reconciles, API writes | ${sum(m, 'controller_runtime_reconcile_total{')}, ${sum(m, 'slice_operator_api_writes_total{')} | |`,
+    ];
+    if (args['heap-snapshot']) {
+      launcher.cgroup?.setLimit(4 * launcher.cgroup.limitBytes);
+      await heapSnapshot(operator.child.pid!, args['heap-snapshot']);
+    }
+  } catch (e) {
+    const kept = path.join(os.tmpdir(), `slice-bench-operator-${Date.now()}.log`);
+    if (existsSync(path.join(cluster.details.dir, 'operator.log'))) copyFileSync(path.join(cluster.details.dir, 'operator.log'), kept);
+    console.error(`operator log kept: ${kept}`);
+    throw e;
+  } finally {
+    await operator?.stop();
+    await prom.stop();
+    await replayer.stop();
+  }
+  const block = lines.join('\n');
+  console.log(`\n${block}`);
+  if (args['write-docs']) replaceDocBlock(path.join(root, 'docs', 'benchmarks.md'), 'telemetry', block);
+}
+
+/** The version Prometheus reports (`prometheus --version`'s first line). */
+function promVersion(): string {
+  return /version (\S+)/.exec(execFileSync('prometheus', ['--version'], { encoding: 'utf8' }))?.[1] ?? 'unknown';
+}
+
+/** The operator as the image runs it, in a cgroup of the chart's memory limit. */
+interface OperatorLauncher {
+  imageFlags: string[];
+  imageEnv: Record<string, string>;
+  /** Flags and NAME=value environment tokens, for the figures' description. */
+  imageTokens: string[];
+  limitText: string;
+  cgroup?: MemoryCgroup;
+  start(nodeFlags: string[], port: number, env?: NodeJS.ProcessEnv, operatorArgs?: string[]): SupervisedProcess;
+  waitReady(port: number): Promise<void>;
+}
+
+function operatorLauncher(cluster: LocalCluster): OperatorLauncher {
+  // Compiled JavaScript (npm run build's config), no tsx.
   const dist = path.join(root, '.cache', 'bench-dist');
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit' });
   // Node.js flags as the image runs the operator: read from the Dockerfile's ENTRYPOINT.
@@ -430,21 +573,57 @@ async function main(): Promise<void> {
   const cgroup = 'error' in made ? undefined : made;
   const limitText = 'error' in made ? `no memory limit (${made.error})` : `in a memory cgroup of the chart's limit (${Math.round(made.limitBytes / 2 ** 20)} MiB)`;
   console.log(`operator runs ${limitText}`);
-  const startOperator = (nodeFlags: string[], port: number, env: NodeJS.ProcessEnv = {}) => {
-    const command = [
-      ...nodeFlags,
-      path.join(dist, 'cmd/operator.js'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${port}`, `--max-concurrent-reconciles=${WORKERS}`, '--log-level=error',
-    ];
-    const { binary, args: argv } = cgroup ? cgroup.wrap(process.execPath, command) : { binary: process.execPath, args: command };
-    return startSupervised('slice-operator', binary, argv, path.join(cluster.details.dir, 'operator.log'), { cwd: root, env });
+  return {
+    imageFlags,
+    imageEnv,
+    imageTokens,
+    limitText,
+    cgroup,
+    start(nodeFlags, port, env = {}, operatorArgs = []) {
+      const command = [
+        ...nodeFlags,
+        path.join(dist, 'cmd/operator.js'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${port}`, `--max-concurrent-reconciles=${WORKERS}`, '--log-level=error',
+        ...operatorArgs,
+      ];
+      const { binary, args: argv } = cgroup ? cgroup.wrap(process.execPath, command) : { binary: process.execPath, args: command };
+      return startSupervised('slice-operator', binary, argv, path.join(cluster.details.dir, 'operator.log'), { cwd: root, env });
+    },
+    async waitReady(port) {
+      for (let i = 0; i < 300; i++) {
+        if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('operator not ready in 60 s');
+    },
   };
-  const waitReady = async (port: number) => {
-    for (let i = 0; i < 300; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return;
-      await new Promise((r) => setTimeout(r, 200));
+}
+
+async function main(): Promise<void> {
+  const cluster = new LocalCluster({ log: () => undefined });
+  await cluster.start();
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(cluster.details.kubeconfig);
+  const client = new KubeClient(kc, 'bench');
+  await installNetworkSliceCrd(client, FIELD_MANAGER);
+  if (args.floor) {
+    try {
+      return await floor(cluster, client);
+    } finally {
+      await cluster.stop();
     }
-    throw new Error('operator not ready in 60 s');
-  };
+  }
+  if (args.telemetry) {
+    let launcher: OperatorLauncher | undefined;
+    try {
+      launcher = operatorLauncher(cluster);
+      return await telemetryRss(cluster, client, launcher);
+    } finally {
+      launcher?.cgroup?.remove();
+      await cluster.stop();
+    }
+  }
+  const metricsPort = await freePort();
+  const { imageFlags, imageEnv, imageTokens, limitText, cgroup, start: startOperator, waitReady } = operatorLauncher(cluster);
   const diagnostics = [
     ...(args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : []),
     ...(args['operator-cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['operator-cpu-prof']}`] : []),

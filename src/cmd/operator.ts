@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     leaseName: flags['lease-name'],
     metricsBind: flags['metrics-bind-address'],
     prometheusUrl: flags['prometheus-url'],
+    prometheusTimeoutMs: flags['prometheus-timeout-seconds'] * 1000,
     forecaster,
     calibrator,
     stepSeconds: flags['step-seconds'],

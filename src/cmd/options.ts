@@ -17,6 +17,8 @@ export const OperatorFlags = z.object({
   'lease-name': z.string().min(1).default('slice-operator'),
   'metrics-bind-address': hostPort.default({ host: '0.0.0.0', port: 8080 }),
   'prometheus-url': z.string().url().optional(),
+  /** Per Prometheus request, body included (large batched answers from a busy server take a while). */
+  'prometheus-timeout-seconds': z.coerce.number().positive().default(20),
   'model-path': z.string().optional(),
   'step-seconds': z.coerce.number().positive().default(3600),
   'cycle-seconds': z.coerce.number().positive().optional(),

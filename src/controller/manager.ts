@@ -30,6 +30,8 @@ export interface ManagerOptions {
   /** host:port, port 0 = any free port. */
   metricsBind?: { host: string; port: number };
   prometheusUrl?: string;
+  /** Per Prometheus request, body included (default 20 s). */
+  prometheusTimeoutMs?: number;
   forecaster?: ForecasterLike;
   calibrator?: CalibratorLike;
   stepSeconds: number;
@@ -87,7 +89,7 @@ export class Manager {
       nodes: inf(collectionPath('Node')),
     };
     this.observer = new LoadObserver({
-      prometheus: o.prometheusUrl ? new PrometheusClient({ url: o.prometheusUrl, timeoutMs: 5000, retries: 1 }) : undefined,
+      prometheus: o.prometheusUrl ? new PrometheusClient({ url: o.prometheusUrl, timeoutMs: o.prometheusTimeoutMs ?? 20_000, retries: 1 }) : undefined,
       forecaster: o.forecaster,
       calibrator: o.calibrator,
       stepSeconds: o.stepSeconds,

@@ -268,6 +268,7 @@ export class SliceReconciler {
         replicas: Object.fromEntries(readiness.map(({ cnf, ready }) => [cnf, { desired: replicas[cnf] ?? 0, ready }])),
         upfSites: upfSites ?? [],
         load,
+        sameStep: (observedAt) => load?.observedAt !== undefined && this.d.observer.stepOf(Date.parse(observedAt)) === this.d.observer.stepOf(load.observedAt),
         forecastNote,
         lastDecision: mem.lastDecision,
         provisionedCapacity: upf && upfDec ? replicas[upf.name]! * upf.sessionsPerReplica : undefined,

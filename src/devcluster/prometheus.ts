@@ -19,6 +19,8 @@ export interface PrometheusOptions {
   /** OpenMetrics text to import as history before start (promtool tsdb create-blocks-from). */
   backfill?: string;
   port?: number;
+  /** How long Prometheus keeps samples (default 2d); backfilled history older than this is dropped. */
+  retention?: string;
 }
 
 function binary(name: string): string {
@@ -67,7 +69,7 @@ export class LocalPrometheus {
     this.proc = startSupervised(
       'prometheus',
       prom,
-      [`--config.file=${cfgFile}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${this.port}`, '--storage.tsdb.retention.time=2d', '--log.level=warn'],
+      [`--config.file=${cfgFile}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${this.port}`, `--storage.tsdb.retention.time=${this.o.retention ?? '2d'}`, '--log.level=warn'],
       path.join(this.o.dir, 'prometheus.log'),
     );
     await waitFor('prometheus /-/ready', async () => (await probe(`${this.url}/-/ready`)).status === 200, 60_000, (w) => new ComponentStartError('prometheus', `${w} timed out`, path.join(this.o.dir, 'prometheus.log')));

@@ -95,7 +95,8 @@ export class LoadObserver {
     return this.o.stepSeconds * 1000;
   }
 
-  private stepOf(wallMs: number): number {
+  /** The forecast step a wall time falls in. */
+  stepOf(wallMs: number): number {
     const origin = this.o.clock?.wallStartMs ?? 0;
     return Math.floor((wallMs - origin) / this.stepMs);
   }

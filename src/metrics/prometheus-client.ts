@@ -87,7 +87,17 @@ export class PrometheusClient {
     } catch (e) {
       throw new PrometheusError(`Prometheus at ${this.base} unreachable: ${(e as Error).message}`, 'unreachable');
     }
-    const text = await res.text().catch(() => '');
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (e) {
+      // The timeout covers the body too: a large answer from a busy Prometheus can be cut off
+      // after its headers. That is a slow server (worth a retry), not a malformed answer.
+      // By name: the abort is a DOMException, which is not an Error of every realm.
+      const name = (e as { name?: unknown } | undefined)?.name;
+      const why = name === 'TimeoutError' || name === 'AbortError' ? `no complete answer within ${this.o.timeoutMs ?? 5000} ms` : `the answer was cut off (${String(e)})`;
+      throw new PrometheusError(`Prometheus at ${this.base}: HTTP ${res.status}, ${why}`, 'unreachable');
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);

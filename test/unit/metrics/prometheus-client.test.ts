@@ -56,6 +56,28 @@ describe('PrometheusClient on bad answers', () => {
     expect((err as PrometheusError).kind).toBe(kind);
   });
 
+  it('an answer whose body stalls past the timeout -> PrometheusError(unreachable), retried', async () => {
+    // Headers and the start of a large answer, then nothing: a busy Prometheus streaming 10,000 series.
+    let requests = 0;
+    const slow = http.createServer((_req, res) => {
+      requests++;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"status":"success","data":{"resultType":"vector","result":[');
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const c = new PrometheusClient({ url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`, retries: 1, timeoutMs: 300 });
+      const err = await c.query('up').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PrometheusError);
+      expect((err as PrometheusError).kind).toBe('unreachable');
+      expect((err as PrometheusError).message).toMatch(/HTTP 200, no complete answer within 300 ms/);
+      expect(requests).toBe(2);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
+  });
+
   it('an unreachable server -> PrometheusError(unreachable)', async () => {
     const port = await freePort();
     const err = await new PrometheusClient({ url: `http://127.0.0.1:${port}`, retries: 1, timeoutMs: 1000 }).query('up').catch((e: unknown) => e);
