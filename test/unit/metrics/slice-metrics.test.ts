@@ -1,9 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
 import { toSliceView } from '../../../src/controller/view-from-api.js';
 import type { SliceLoad } from '../../../src/metrics/load-observer.js';
 import { SliceMetrics } from '../../../src/metrics/slice-metrics.js';
 import { examples } from '../../fixtures/api/corpus.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const view = () => {
   const r = toSliceView({ ...examples().find((e) => e.file === 'embb.yaml')!.manifest, metadata: { name: 'embb', namespace: 'ns', uid: 'u1', generation: 1 } });
@@ -59,5 +64,30 @@ describe('SliceMetrics', () => {
     expect(of(left, 'embb')).toEqual([]);
     expect(of(left, 'other')).toEqual(of(after, 'other'));
     m.forget('ns/never-observed');
+  });
+});
+
+describe('SliceMetrics label objects', () => {
+  it('share one hidden class per label set (V8 gave each object a class of its own when they were spread)', () => {
+    // %HaveSameMap needs --allow-natives-syntax, which this process does not have: a child checks.
+    const code = `
+      import { Registry } from 'prom-client';
+      import { SliceMetrics } from './src/metrics/slice-metrics.ts';
+      import { toSliceView } from './src/controller/view-from-api.ts';
+      import { examples } from './test/fixtures/api/corpus.ts';
+      const r = toSliceView({ ...examples().find((e) => e.file === 'embb.yaml').manifest, metadata: { name: 'embb', namespace: 'ns', uid: 'u1', generation: 1 } });
+      const registry = new Registry();
+      const m = new SliceMetrics(registry);
+      const load = { current: 1, observedAt: 0, history: [1], lastStep: 0, forecast: { p50: [1], p90: [2], p99: [3] }, calibration: 1 };
+      const replicas = Object.fromEntries(r.view.cnfs.map((c) => [c.name, 1]));
+      for (let i = 0; i < 200; i++) m.observe('ns/s-' + i, r.view, load, replicas, [], false);
+      const same = new Function('a', 'b', 'return %HaveSameMap(a, b)');
+      const labels = async (name) => (await registry.getSingleMetric(name).get()).values.map((v) => v.labels);
+      const forecast = await labels('slice_operator_forecast');
+      const desired = await labels('slice_operator_desired_replicas');
+      console.log(JSON.stringify({ forecast: forecast.length, desired: desired.length, forecastShared: forecast.every((l) => same(l, forecast[0])), desiredShared: desired.every((l) => same(l, desired[0])) }));
+    `;
+    const out = execFileSync(process.execPath, ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', code], { cwd: repoRoot, encoding: 'utf8' });
+    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ forecast: 600, desired: 200 * view().cnfs.length, forecastShared: true, desiredShared: true });
   });
 });
