@@ -3,10 +3,12 @@
  * operator running with the chart's ServiceAccount token (not the admin credential) reconciles a
  * slice, while verbs the chart does not grant are refused by the real RBAC authorizer.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
 import { ApiError } from '../../src/runtime/errors.js';
@@ -55,6 +57,19 @@ describe('Helm chart', () => {
     expect(dep.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     expect(dep.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
     expect(dep.spec.template.spec.containers[0].args).toContain('--leader-elect=true');
+    expect(dep.spec.template.spec.containers[0].args).toContain('--prometheus-timeout-seconds=20');
+    // The alerts are real PromQL: Prometheus's own checker reads the rendered rule groups.
+    const rule = parseAllDocuments(t.stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'PrometheusRule');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'slice-rules-'));
+    try {
+      const file = path.join(dir, 'rules.yaml');
+      writeFileSync(file, stringify({ groups: rule.spec.groups }));
+      const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+      expect(check.stdout + check.stderr).toContain(`SUCCESS: ${rule.spec.groups[0].rules.length} rules found`);
+      expect(rule.spec.groups[0].rules.map((r: { alert: string }) => r.alert)).toContain('SliceOperatorTelemetryDown');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('helm install into the real control plane', async () => {
