@@ -64,12 +64,19 @@ export interface LoadObserverOptions {
   clock?: { wallStartMs: number; virtualStartMs: number };
   /** Batched default query, grouped by snssai and plmnid. */
   defaultBatchQuery?: string;
+  /** Points per range query of the batched backfill, at most (default 60,000); see backfill(). */
+  backfillMaxPoints?: number;
   log: Logger;
 }
 
 export const DEFAULT_BATCH_QUERY = 'sum by (snssai, plmnid) (fivegs_smffunction_sm_sessionnbr)';
-/** Steps per range query of the batched backfill (a day of hourly steps). */
-const BACKFILL_CHUNK_STEPS = 24;
+/**
+ * Points per range query of the batched backfill. The answer is held three times over while it
+ * is read (JSON text, parsed, validated): at 10,000 slices a day per query (240,000 points) took
+ * the operator's heap to 144 MB at start-up and its RSS to a peak of 306 MB (bench/scale.ts
+ * --telemetry, run 39), so the steps per query shrink as slices grow.
+ */
+const BACKFILL_MAX_POINTS = 60_000;
 
 /**
  * The telemetry half of the loop: each cycle reads every slice's load from Prometheus (one batched
@@ -192,12 +199,13 @@ export class LoadObserver {
     const end = new Date(this.wallOfStep(step - 1));
     if (end < start) return;
     const batched = gaps.filter((s) => s.defaultQuery);
-    // The batched query answers for every slice at once, so it goes a day at a time: a week for
-    // 10,000 slices in one answer is 1.68 million points. Holding them took the process to a
+    // The batched query answers for every slice at once, so it goes a few steps at a time: a week
+    // for 10,000 slices in one answer is 1.68 million points. Holding them took the process to a
     // peak of 254 MB RSS, against 173 MB a day at a time (bench/telemetry-memory.ts with the
     // image's Node.js flags and the heap of the chart's 512 MiB limit).
-    for (let a = from; batched.length && a < step; a += BACKFILL_CHUNK_STEPS) {
-      const b = Math.min(step - 1, a + BACKFILL_CHUNK_STEPS - 1);
+    const chunk = Math.max(1, Math.min(maxLen, Math.floor((this.o.backfillMaxPoints ?? BACKFILL_MAX_POINTS) / Math.max(1, batched.length))));
+    for (let a = from; batched.length && a < step; a += chunk) {
+      const b = Math.min(step - 1, a + chunk - 1);
       const series = await prom.queryRange(this.o.defaultBatchQuery ?? DEFAULT_BATCH_QUERY, new Date(this.wallOfStep(a)), new Date(this.wallOfStep(b)), this.o.stepSeconds);
       const byLabel = new Map(series.map((s) => [`${s.labels.snssai}|${s.labels.plmnid}`, s]));
       for (const s of batched) {

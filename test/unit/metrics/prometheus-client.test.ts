@@ -141,7 +141,7 @@ describe('LoadObserver backfill', () => {
     rangeQueries.length = 0;
   });
 
-  it('fills a week of history for every slice a day per range query, oldest first', async () => {
+  it('fills a week of history for every slice in range queries of bounded size, oldest first', async () => {
     // Prometheus's matrix for the batched query: one series per slice, a point per hour, value = the hour.
     rangeAnswer = (q) => {
       const points: [number, string][] = [];
@@ -149,14 +149,15 @@ describe('LoadObserver backfill', () => {
       const result = ['1-000001', '1-000002'].map((snssai) => ({ metric: { snssai, plmnid: '00101' }, values: points }));
       return JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
     };
-    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), stepSeconds: 3600, log: silentLogger });
+    // At most 48 points per answer: 24 steps of the 2 slices.
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), stepSeconds: 3600, backfillMaxPoints: 48, log: silentLogger });
     for (const n of [1, 2]) observer.upsert({ key: `ns/s${n}`, query: 'q', defaultQuery: true, snssai: `1-00000${n}`, plmnid: '00101', horizonSteps: 1, quantile: 'p99' });
     const result = ['1-000001', '1-000002'].map((snssai) => ({ metric: { snssai, plmnid: '00101' }, value: [1700000000, '7'] }));
     reply = { status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }) };
     const hour = 500_000;
     rangeQueries.length = 0;
     await observer.cycle(hour * 3_600_000 + 1_800_000);
-    // 168 steps before this one: 7 queries of a day each, in order, without overlap.
+    // 168 steps before this one: 7 queries of 24 steps, in order, without overlap.
     const spans = rangeQueries.map((q): [number, number] => [Number(q.get('start')) / 3600, Number(q.get('end')) / 3600]);
     expect(spans.length).toBe(7);
     expect(spans[0]![0]).toBe(hour - 168);
@@ -168,5 +169,13 @@ describe('LoadObserver backfill', () => {
     // The history: the backfilled hours, then this hour's instant value, and nothing else.
     const expected = [...Array.from({ length: 167 }, (_, i) => hour - 167 + i), 7];
     for (const n of [1, 2]) expect(observer.get(`ns/s${n}`)!.history).toEqual(expected);
+
+    // With the default bound (60,000 points), 2 slices get their week in one query.
+    const roomy = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), stepSeconds: 3600, log: silentLogger });
+    for (const n of [1, 2]) roomy.upsert({ key: `ns/s${n}`, query: 'q', defaultQuery: true, snssai: `1-00000${n}`, plmnid: '00101', horizonSteps: 1, quantile: 'p99' });
+    rangeQueries.length = 0;
+    await roomy.cycle(hour * 3_600_000 + 1_800_000);
+    expect(rangeQueries.map((q) => [Number(q.get('start')) / 3600, Number(q.get('end')) / 3600])).toEqual([[hour - 168, hour - 1]]);
+    for (const n of [1, 2]) expect(roomy.get(`ns/s${n}`)!.history).toEqual(expected);
   });
 });
