@@ -34,6 +34,7 @@ import { snssaiLabel, toSliceView } from '../src/controller/view-from-api.js';
 import { Informer, objectKey, type KubeObject } from '../src/runtime/informer.js';
 import { KubeClient } from '../src/runtime/kube-client.js';
 import { chartMemoryLimit, createMemoryCgroup, type MemoryCgroup } from './memory-cgroup.js';
+import { peakRssBytes } from './proc-memory.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -61,6 +62,11 @@ const { values: args } = parseArgs({
     'telemetry-minutes': { type: 'string', default: '10' },
   },
 });
+// Node.js flags of the measured operator for --heap-snapshot and --operator-cpu-prof.
+const diagnostics = [
+  ...(args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : []),
+  ...(args['operator-cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['operator-cpu-prof']}`] : []),
+];
 const N = Number(args.slices);
 const M = Number(args['rss-slices']);
 const WORKERS = Number(args.workers);
@@ -476,7 +482,6 @@ async function telemetryRss(cluster: LocalCluster, client: KubeClient, launcher:
     await prom.start();
     console.log(`Prometheus ${prom.url} with ${HISTORY} backfilled steps of ${M} series; exporter 127.0.0.1:${exporterPort}`);
     const virtualStartMs = MILAN_START_MS + startStep * HOUR_MS;
-    const diagnostics = args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : [];
     operator = launcher.start([...launcher.imageFlags, ...diagnostics], port, launcher.imageEnv, [`--prometheus-url=${prom.url}`, `--step-seconds=${stepSeconds}`, `--replay-clock=${wallStartMs}:${virtualStartMs}`]);
     await launcher.waitReady(port);
     const t1 = Date.now();
@@ -496,7 +501,7 @@ async function telemetryRss(cluster: LocalCluster, client: KubeClient, launcher:
     // The last minute, as the scale mode samples it; the peak over the whole run from the kernel.
     const end = await memoryOverCycle(port, operator.child.pid!);
     const pid = operatorNodePid(operator.child.pid!);
-    const peak = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
+    const peak = Math.round(peakRssBytes(pid) / 2 ** 20);
     m = await scrape(port);
     const c = cycles(m);
     const seconds = (Date.now() - t1) / 1000;
@@ -525,9 +530,7 @@ async function telemetryRss(cluster: LocalCluster, client: KubeClient, launcher:
       await heapSnapshot(operator.child.pid!, args['heap-snapshot']);
     }
   } catch (e) {
-    const kept = path.join(os.tmpdir(), `slice-bench-operator-${Date.now()}.log`);
-    if (existsSync(path.join(cluster.details.dir, 'operator.log'))) copyFileSync(path.join(cluster.details.dir, 'operator.log'), kept);
-    console.error(`operator log kept: ${kept}`);
+    console.error(`operator log kept: ${keepOperatorLog(cluster)}`);
     throw e;
   } finally {
     await operator?.stop();
@@ -537,6 +540,15 @@ async function telemetryRss(cluster: LocalCluster, client: KubeClient, launcher:
   const block = lines.join('\n');
   console.log(`\n${block}`);
   if (args['write-docs']) replaceDocBlock(path.join(root, 'docs', 'benchmarks.md'), 'telemetry', block);
+}
+
+/** The cluster's directory goes with it: a failed run's operator log is copied out first. */
+function keepOperatorLog(cluster: LocalCluster): string {
+  const log = path.join(cluster.details.dir, 'operator.log');
+  if (!existsSync(log)) return `none (${log} was not written)`;
+  const kept = path.join(os.tmpdir(), `slice-bench-operator-${Date.now()}.log`);
+  copyFileSync(log, kept);
+  return kept;
 }
 
 /** The version Prometheus reports (`prometheus --version`'s first line). */
@@ -624,10 +636,6 @@ async function main(): Promise<void> {
   }
   const metricsPort = await freePort();
   const { imageFlags, imageEnv, imageTokens, limitText, cgroup, start: startOperator, waitReady } = operatorLauncher(cluster);
-  const diagnostics = [
-    ...(args['heap-snapshot'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${args['heap-snapshot']}`] : []),
-    ...(args['operator-cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['operator-cpu-prof']}`] : []),
-  ];
   let operator = startOperator([...imageFlags, ...diagnostics], metricsPort, imageEnv);
   const results: Record<string, string | number> = {};
   let stages: string[] = [];
@@ -637,12 +645,6 @@ async function main(): Promise<void> {
   let writeLines: string[] = [];
   let variantLines: string[] = [];
   let bigLine = '';
-  // The cluster's directory goes with it: a failed run's operator log is copied out first.
-  const keepOperatorLog = (): string => {
-    const kept = path.join(os.tmpdir(), `slice-bench-operator-${Date.now()}.log`);
-    copyFileSync(path.join(cluster.details.dir, 'operator.log'), kept);
-    return kept;
-  };
   try {
     await waitReady(metricsPort);
     // 1. N slices to Ready.
@@ -724,14 +726,14 @@ async function main(): Promise<void> {
           variantLines.push(`| ${label} | ${fmt(m.rss)} MB | ${fmt(m.heapUsed)} MB | ${fmt(m.heapCommitted)} MB | ${m.anon} + ${m.file} MB |`);
         } catch (e) {
           // Recorded, not fatal: the figures of the run so far still get written.
-          variantLines.push(`| ${label} | failed: ${String((e as Error).message ?? e)}; operator ${operator.running() ? 'still running' : 'exited'} (log ${keepOperatorLog()}) | | | |`);
+          variantLines.push(`| ${label} | failed: ${String((e as Error).message ?? e)}; operator ${operator.running() ? 'still running' : 'exited'} (log ${keepOperatorLog(cluster)}) | | | |`);
         }
         console.log(variantLines.at(-1));
         await operator.stop();
       }
     }
   } catch (e) {
-    console.error(`operator log kept: ${keepOperatorLog()}`);
+    console.error(`operator log kept: ${keepOperatorLog(cluster)}`);
     throw e;
   } finally {
     await readyA?.stop();

@@ -8,7 +8,6 @@
 // Needs --expose-gc (passed below when missing) so that the heap figure holds only what is live.
 // As the image runs the operator, under the heap of the chart's 512 MiB limit:
 //   node --optimize-for-size --max-old-space-size=256 --import tsx bench/telemetry-memory.ts
-import { readFileSync } from 'node:fs';
 import { ConformalCalibrator } from '../src/forecast/calibration.js';
 import { Forecaster, packageRoot } from '../src/forecast/forecaster.js';
 import { DEFAULT_BATCH_QUERY, LoadObserver } from '../src/metrics/load-observer.js';
@@ -16,6 +15,7 @@ import type { PrometheusClient, Sample, Series } from '../src/metrics/prometheus
 import { loadHourlySquares, milanCsvPath } from '../src/replayer/milan.js';
 import { createLogger } from '../src/runtime/logger.js';
 import { fullGc, gcExposedOrRerun } from './expose-gc.js';
+import { peakRssBytes } from './proc-memory.js';
 
 const SLICES = Number(process.argv[2] ?? 10_000);
 const STEPS = Number(process.argv[3] ?? 170);
@@ -27,8 +27,6 @@ if (gcExposedOrRerun(import.meta.url, [String(SLICES), String(STEPS)])) {
   const sd = (i: number) => i.toString(16).padStart(6, '0');
   const at = (i: number, step: number) => rows[i % rows.length]![step % rows[i % rows.length]!.length]!;
   const stepOf = (t: number) => Math.floor(t / HOUR);
-  // The process's peak RSS so far (kB in /proc): the backfill's answers are the largest transient.
-  const peakRss = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
   let largestRange = 0;
   // Answers the batched default query as Prometheus would: one sample (or series) per slice.
   const prometheus = {
@@ -58,7 +56,8 @@ if (gcExposedOrRerun(import.meta.url, [String(SLICES), String(STEPS)])) {
   // The first cycle backfills the last week of every slice (the operator's start-up).
   const t1 = Date.UTC(2026, 10, 9, 0, 30);
   await observer.cycle(t1 - STEPS * HOUR);
-  const afterBackfill = peakRss();
+  // The backfill's answers are the largest transient.
+  const afterBackfill = peakRssBytes();
   // Then hour by hour, as the operator's cycle runs once per step in production (30 min into each hour).
   for (let s = 1; s < STEPS; s++) await observer.cycle(t1 - (STEPS - s) * HOUR);
   const ms = Date.now() - started;

@@ -199,10 +199,9 @@ export class LoadObserver {
     const end = new Date(this.wallOfStep(step - 1));
     if (end < start) return;
     const batched = gaps.filter((s) => s.defaultQuery);
-    // The batched query answers for every slice at once, so it goes a few steps at a time: a week
-    // for 10,000 slices in one answer is 1.68 million points. Holding them took the process to a
-    // peak of 254 MB RSS, against 173 MB a day at a time (bench/telemetry-memory.ts with the
-    // image's Node.js flags and the heap of the chart's 512 MiB limit).
+    // The batched query answers for every slice at once, so it goes as many steps at a time as
+    // keep an answer within BACKFILL_MAX_POINTS: a week for 10,000 slices in one answer is 1.68
+    // million points.
     const chunk = Math.max(1, Math.min(maxLen, Math.floor((this.o.backfillMaxPoints ?? BACKFILL_MAX_POINTS) / Math.max(1, batched.length))));
     for (let a = from; batched.length && a < step; a += chunk) {
       const b = Math.min(step - 1, a + chunk - 1);
