@@ -65,8 +65,8 @@ if (gcExposedOrRerun(import.meta.url, [String(SLICES), String(STEPS)])) {
   const after = process.memoryUsage();
   const heap = after.heapUsed - before.heapUsed;
   const buffers = after.arrayBuffers - before.arrayBuffers;
-  const l = observer.get('bench/s-0')!;
+  const history = observer.historyOf('bench/s-0');
   console.log(
-    `${SLICES.toLocaleString('en-US')} slices x ${STEPS} hourly cycles (history ${l.history.length} steps, forecast ${forecaster.modelStatus.name}): V8 heap +${mb(heap)} MB, array buffers +${mb(buffers)} MB, ${Math.round((heap + buffers) / SLICES)} bytes per slice; RSS ${mb(after.rss)} MB (${mb(before.rss)} before); peak RSS ${mb(afterBackfill)} MB after the first cycle's backfill (query_range answers of up to ${largestRange} steps); ${(ms / STEPS).toFixed(0)} ms per cycle`,
+    `${SLICES.toLocaleString('en-US')} slices x ${STEPS} hourly cycles (history ${history.length} steps, forecast ${forecaster.modelStatus.name}): V8 heap +${mb(heap)} MB, array buffers +${mb(buffers)} MB, ${Math.round((heap + buffers) / SLICES)} bytes per slice; RSS ${mb(after.rss)} MB (${mb(before.rss)} before); peak RSS ${mb(afterBackfill)} MB after the first cycle's backfill (query_range answers of up to ${largestRange} steps); ${(ms / STEPS).toFixed(0)} ms per cycle`,
   );
 }

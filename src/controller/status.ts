@@ -103,13 +103,13 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
   }
   if (l?.forecast) {
     const f = l.forecast;
-    const value = round(l.forecastPeak ?? f[v.scaling.quantile][0] ?? 0);
+    const value = round(l.forecastPeak ?? (Number.isFinite(f[v.scaling.quantile]) ? f[v.scaling.quantile] : 0));
     s.forecastValue = value;
     s.forecast = {
       value,
-      p50: round(f.p50[0] ?? 0),
-      p90: round(f.p90[0] ?? 0),
-      p99: round(f.p99[0] ?? 0),
+      p50: round(Number.isFinite(f.p50) ? f.p50 : 0),
+      p90: round(Number.isFinite(f.p90) ? f.p90 : 0),
+      p99: round(Number.isFinite(f.p99) ? f.p99 : 0),
       quantile: v.scaling.quantile,
       horizonSteps: v.scaling.horizonSteps,
       model: f.model,

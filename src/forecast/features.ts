@@ -11,9 +11,9 @@ export function isUsable(v: number): boolean {
   return Number.isFinite(v) && v >= 0;
 }
 
-export function countGaps(values: readonly number[]): number {
+export function countGaps(values: ArrayLike<number>): number {
   let gaps = 0;
-  for (const v of values) if (!isUsable(v)) gaps++;
+  for (let i = 0; i < values.length; i++) if (!isUsable(values[i]!)) gaps++;
   return gaps;
 }
 
@@ -21,8 +21,8 @@ export function countGaps(values: readonly number[]): number {
  * Fill gaps: same hour of the previous day when that is known (keeps the daily shape), else the
  * previous usable value, else (leading gaps) the first usable value. All-gap input stays NaN.
  */
-export function fillGaps(values: readonly number[]): number[] {
-  const out = values.slice();
+export function fillGaps(values: ArrayLike<number>): number[] {
+  const out = Array.from(values);
   let last = Number.NaN;
   for (let i = 0; i < out.length; i++) {
     if (isUsable(out[i]!)) {
@@ -38,7 +38,7 @@ export function fillGaps(values: readonly number[]): number[] {
 }
 
 /** Scaling rule "mean" from the card: mean of the window, or 1 when (nearly) zero. */
-export function scaleOf(window: readonly number[], epsilon: number): number {
+export function scaleOf(window: ArrayLike<number>, epsilon: number): number {
   const s = mean(window);
   return s >= epsilon ? s : 1;
 }

@@ -15,8 +15,11 @@ import { allocateFloat32, OnnxForecastModel } from './model.js';
 
 export interface SeriesInput {
   key: string;
-  /** Hourly values, oldest first; NaN marks a gap. */
-  history: number[];
+  /**
+   * Hourly values, oldest first; NaN marks a gap. Float32 is what the model reads; the operator
+   * keeps its history that way (src/metrics/load-observer.ts).
+   */
+  history: readonly number[] | Float32Array;
   /** Time of the last point of history. */
   endTime: Date;
 }
@@ -138,7 +141,8 @@ export class Forecaster {
         reasons[i] = `history too short for the model: ${s.history.length} of ${L} hourly points`;
         continue;
       }
-      const window = s.history.length === L ? s.history : s.history.slice(-L);
+      // A view of the last L values, not a copy.
+      const window = s.history.length === L ? s.history : Array.isArray(s.history) ? s.history.slice(-L) : (s.history as Float32Array).subarray(-L);
       const gaps = countGaps(window);
       if (gaps > MAX_GAP_SHARE * L) {
         reasons[i] = `too many gaps for the model: ${gaps} of the last ${L} hourly points missing`;
@@ -209,7 +213,7 @@ export class Forecaster {
     for (let i = 0; i < inputs.length; i++) {
       if (out[i]) continue;
       const s = inputs[i]!;
-      const fb = fallbackForecast(s.history, H);
+      const fb = fallbackForecast(Array.isArray(s.history) ? s.history : Array.from(s.history), H);
       const reason = [reasons[i] ?? 'model unavailable', fb.note].filter(Boolean).join('; ');
       out[i] = {
         key: s.key,

@@ -1,4 +1,5 @@
 import type { Logger } from '../runtime/logger.js';
+import { Rows } from '../runtime/rows.js';
 import { PrometheusError, type PrometheusClient } from './prometheus-client.js';
 
 /** A forecast in the series' own units (the contract of src/forecast). */
@@ -15,7 +16,7 @@ export interface ForecastResult {
 }
 
 export interface ForecasterLike {
-  forecast(inputs: { key: string; history: number[]; endTime: Date }[]): Promise<ForecastResult[]>;
+  forecast(inputs: { key: string; history: Float32Array; endTime: Date }[]): Promise<ForecastResult[]>;
 }
 
 /** Online feedback: how far off the chosen quantile was, per slice. */
@@ -38,19 +39,43 @@ export interface ObservedSlice {
   quantile: 'p50' | 'p90' | 'p99';
 }
 
+/**
+ * A slice's last forecast, as much of it as status, metrics and the controller read: where it
+ * came from and the next step's value at each quantile. The whole horizon was kept before, three
+ * arrays a slice; its peak at the slice's quantile is SliceLoad.forecastPeak.
+ */
+export interface ForecastSummary {
+  source: string;
+  model: string;
+  p50: number;
+  p90: number;
+  p99: number;
+  fallbackReason?: string;
+  modelFault?: string;
+}
+
 export interface SliceLoad {
   current?: number;
   observedAt?: number;
-  /** One value per step (oldest first), NaN for gaps; the step of the last entry is lastStep. */
-  history: number[];
-  lastStep: number;
-  forecast?: ForecastResult;
+  forecast?: ForecastSummary;
   /** Max over the horizon at the slice's quantile. */
   forecastPeak?: number;
   calibration: number;
   coverage?: number;
   /** Set when telemetry failed this cycle: the controller holds capacity. */
   telemetryError?: string;
+}
+
+/** What the observer keeps of a slice; get() hands it out as a SliceLoad. */
+interface SliceState extends SliceLoad {
+  /** The slice's row in the history rows: one value per step, oldest first, NaN for gaps. */
+  row: number;
+  /** Steps of history held (the row's first `length` cells); the last is `lastStep`. */
+  length: number;
+  lastStep: number;
+  /** Forecast made at a step for the next one, to score against the actual (calibration). */
+  pendingStep?: number;
+  pendingValue?: number;
 }
 
 export interface LoadObserverOptions {
@@ -87,13 +112,17 @@ const BACKFILL_MAX_POINTS = 60_000;
  */
 export class LoadObserver {
   private readonly slices = new Map<string, ObservedSlice>();
-  private readonly loads = new Map<string, SliceLoad>();
-  /** Forecast made at each step for step+1, to score against the actual (calibration). */
-  private readonly pending = new Map<string, { step: number; value: number }>();
+  private readonly loads = new Map<string, SliceState>();
+  /**
+   * Load history of every slice, as Float32 (what the model reads) outside the V8 heap: a week of
+   * hourly doubles in a JS array was 1,360 bytes a slice of heap, 13.6 MB at 10,000 slices.
+   */
+  private readonly history: Rows<Float32ArrayConstructor>;
   cycles = 0;
   lastError?: string;
 
   constructor(private readonly o: LoadObserverOptions) {
+    this.history = new Rows(o.historySteps ?? 168, Float32Array);
     // Without telemetry the load is unknown: slices hold capacity and say why (Degraded).
     if (!o.prometheus) this.lastError = 'no Prometheus configured (--prometheus-url): slice load is unknown';
   }
@@ -128,15 +157,21 @@ export class LoadObserver {
   upsert(s: ObservedSlice): void {
     const prev = this.slices.get(s.key);
     // A changed query measures something else: its history is not this series' history.
-    if (prev && prev.query !== s.query) this.loads.delete(s.key);
+    if (prev && prev.query !== s.query) this.drop(s.key);
     this.slices.set(s.key, s);
   }
 
   remove(key: string): void {
     this.slices.delete(key);
-    this.loads.delete(key);
-    this.pending.delete(key);
+    this.drop(key);
     this.o.calibrator?.forget(key);
+  }
+
+  private drop(key: string): void {
+    const l = this.loads.get(key);
+    if (!l) return;
+    this.history.release(l.row);
+    this.loads.delete(key);
   }
 
   get(key: string): SliceLoad | undefined {
@@ -147,40 +182,41 @@ export class LoadObserver {
     return this.slices.size;
   }
 
-  private load(key: string): SliceLoad {
+  /** The slice's load history, oldest first, NaN for gaps: a view of its row, not a copy. */
+  historyOf(key: string): Float32Array {
+    const l = this.loads.get(key);
+    return l ? this.history.view(l.row, 0, l.length) : new Float32Array(0);
+  }
+
+  private load(key: string): SliceState {
     let l = this.loads.get(key);
     if (!l) {
-      l = { history: [], lastStep: -Infinity, calibration: 1 };
+      l = { row: this.history.alloc(), length: 0, lastStep: -Infinity, calibration: 1 };
       this.loads.set(key, l);
     }
     return l;
   }
 
-  private record(l: SliceLoad, step: number, value: number): void {
-    const maxLen = this.o.historySteps ?? 168;
+  private record(l: SliceState, step: number, value: number): void {
+    const h = this.history;
+    const maxLen = h.width;
     if (!Number.isFinite(l.lastStep) || step - l.lastStep > maxLen) {
-      l.history = [value];
+      h.set(l.row, 0, value);
+      l.length = 1;
       l.lastStep = step;
     } else if (step > l.lastStep) {
-      const h = l.history;
       const n = step - l.lastStep;
-      if (h.length === maxLen) {
-        // Full: shifted in place, so it keeps its exact size. Push then splice, before, kept
-        // the slots push had grown: 544 bytes more per slice with a full week of history
-        // (10,000 slices, bench/telemetry-memory.ts).
-        h.copyWithin(0, n);
-        h.fill(NaN, maxLen - n, maxLen - 1);
-        h[maxLen - 1] = value;
-      } else {
-        for (let s = 1; s < n; s++) h.push(NaN);
-        h.push(value);
-        // Filled up: an exact-size copy of the newest steps (push grew the backing store ahead).
-        if (h.length >= maxLen) l.history = h.slice(h.length - maxLen);
-      }
+      // Past the end of the row: the oldest steps shift out, in place.
+      const shift = Math.max(0, l.length + n - maxLen);
+      if (shift) h.copyWithin(l.row, 0, shift, l.length);
+      const end = l.length - shift + n;
+      h.fillCells(l.row, NaN, l.length - shift, end - 1);
+      h.set(l.row, end - 1, value);
+      l.length = end;
       l.lastStep = step;
     } else {
-      const idx = l.history.length - 1 - (l.lastStep - step);
-      if (idx >= 0) l.history[idx] = value;
+      const idx = l.length - 1 - (l.lastStep - step);
+      if (idx >= 0) h.set(l.row, idx, value);
     }
   }
 
@@ -265,10 +301,9 @@ export class LoadObserver {
       if (l.current !== v || l.observedAt === undefined || this.stepOf(l.observedAt) !== step) l.observedAt = now;
       l.current = v;
       this.record(l, step, v);
-      const p = this.pending.get(s.key);
-      if (p && p.step === step && this.o.calibrator) {
-        this.o.calibrator.observe(s.key, p.value, v);
-        this.pending.delete(s.key);
+      if (l.pendingStep === step && l.pendingValue !== undefined && this.o.calibrator) {
+        this.o.calibrator.observe(s.key, l.pendingValue, v);
+        l.pendingStep = l.pendingValue = undefined;
       }
     }
     await this.runForecast(now, step);
@@ -279,10 +314,10 @@ export class LoadObserver {
     if (!this.o.forecaster) return;
     const ready = [...this.slices.values()].filter((s) => {
       const l = this.loads.get(s.key);
-      return l && !l.telemetryError && l.history.length > 0;
+      return l && !l.telemetryError && l.length > 0;
     });
     if (ready.length === 0) return;
-    const inputs = ready.map((s) => ({ key: s.key, history: this.loads.get(s.key)!.history, endTime: this.calendarTime(this.wallOfStep(step)) }));
+    const inputs = ready.map((s) => ({ key: s.key, history: this.historyOf(s.key), endTime: this.calendarTime(this.wallOfStep(step)) }));
     let results: ForecastResult[];
     try {
       results = await this.o.forecaster.forecast(inputs);
@@ -296,13 +331,23 @@ export class LoadObserver {
       const l = this.loads.get(s.key)!;
       if (!f) continue;
       const q = f[s.quantile].slice(0, Math.max(1, s.horizonSteps)).filter((x) => Number.isFinite(x));
-      l.forecast = f;
+      l.forecast = summary(f);
       l.forecastPeak = q.length ? Math.max(...q) : undefined;
       const next = f[s.quantile][0];
-      if (next !== undefined && Number.isFinite(next)) this.pending.set(s.key, { step: step + 1, value: next });
+      if (next !== undefined && Number.isFinite(next)) {
+        l.pendingStep = step + 1;
+        l.pendingValue = next;
+      }
       l.calibration = this.o.calibrator?.factor(s.key) ?? 1;
       l.coverage = this.o.calibrator?.coverage(s.key);
     }
     void now;
   }
+}
+
+function summary(f: ForecastResult): ForecastSummary {
+  const out: ForecastSummary = { source: f.source, model: f.model, p50: f.p50[0] ?? NaN, p90: f.p90[0] ?? NaN, p99: f.p99[0] ?? NaN };
+  if (f.fallbackReason !== undefined) out.fallbackReason = f.fallbackReason;
+  if (f.modelFault !== undefined) out.modelFault = f.modelFault;
+  return out;
 }

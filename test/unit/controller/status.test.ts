@@ -20,10 +20,8 @@ const stepOf = (ms: number) => Math.floor(ms / STEP_MS);
 const load = (current: number, observedAt: number): SliceLoad => ({
   current,
   observedAt,
-  history: [current],
-  lastStep: stepOf(observedAt),
   calibration: 1,
-  forecast: { key: 'ns/embb', source: 'model', model: 'm', p50: [current], p90: [current * 1.1], p99: [current * 1.2] },
+  forecast: { source: 'model', model: 'm', p50: current, p90: current * 1.1, p99: current * 1.2 },
   forecastPeak: current * 1.1,
 });
 const input = (l: SliceLoad, desired = 2): StatusInput => ({

@@ -120,7 +120,7 @@ describe('LoadObserver history', () => {
     const hour = async (h: number) => {
       reply = { status: 200, body: vector(String(10 + h)) };
       await observer.cycle(h * 3_600_000 + 1_800_000);
-      return [...observer.get('ns/s')!.history];
+      return [...observer.historyOf('ns/s')];
     };
     expect(await hour(0)).toEqual([10]);
     for (let h = 1; h <= 4; h++) await hour(h);
@@ -131,7 +131,7 @@ describe('LoadObserver history', () => {
     // Past the whole window: only the new value.
     expect(await hour(20)).toEqual([30]);
     for (let h = 21; h <= 26; h++) expect((await hour(h)).length).toBe(Math.min(4, h - 19));
-    expect(observer.get('ns/s')!.history).toEqual([33, 34, 35, 36]);
+    expect([...observer.historyOf('ns/s')]).toEqual([33, 34, 35, 36]);
   });
 });
 
@@ -168,7 +168,7 @@ describe('LoadObserver backfill', () => {
     }
     // The history: the backfilled hours, then this hour's instant value, and nothing else.
     const expected = [...Array.from({ length: 167 }, (_, i) => hour - 167 + i), 7];
-    for (const n of [1, 2]) expect(observer.get(`ns/s${n}`)!.history).toEqual(expected);
+    for (const n of [1, 2]) expect([...observer.historyOf(`ns/s${n}`)]).toEqual(expected);
 
     // With the default bound (60,000 points), 2 slices get their week in one query.
     const roomy = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), stepSeconds: 3600, log: silentLogger });
@@ -176,6 +176,6 @@ describe('LoadObserver backfill', () => {
     rangeQueries.length = 0;
     await roomy.cycle(hour * 3_600_000 + 1_800_000);
     expect(rangeQueries.map((q) => [Number(q.get('start')) / 3600, Number(q.get('end')) / 3600])).toEqual([[hour - 168, hour - 1]]);
-    for (const n of [1, 2]) expect(roomy.get(`ns/s${n}`)!.history).toEqual(expected);
+    for (const n of [1, 2]) expect([...roomy.historyOf(`ns/s${n}`)]).toEqual(expected);
   });
 });
