@@ -29,7 +29,7 @@ EXPOSE 8080
 # MALLOC_MMAP_THRESHOLD_=131072 (glibc serves every allocation of 128 KiB or more with its own
 # mmap, given back on free, instead of raising that threshold as large blocks come and go and then
 # keeping them in its heap): the forecaster's batched inference and Prometheus's answers are such
-# blocks, once a cycle. bench/telemetry-memory.ts at 10,000 slices: anonymous memory 88 -> 76 MB.
+# blocks, once a cycle. bench/telemetry-memory.ts at 10,000 slices: anonymous memory 86 -> 74 MiB.
 # The scale benchmark reads the ENTRYPOINT's flags and the ENV lines below and runs the operator with them.
 ENV MALLOC_ARENA_MAX=2
 ENV MALLOC_MMAP_THRESHOLD_=131072

@@ -8,9 +8,9 @@
 // of intervals if the scores are exchangeable (Vovk et al.; Angelopoulos & Bates 2021). The factor
 // may be < 1: an over-wide quantile is shrunk, which is where the over-provisioning savings are.
 //
-// Pure and deterministic (no clocks, no randomness), O(window) memory per key: 4 bytes per score,
-// allocated as scores arrive (1,722 bytes per key in all with a full two-week window, measured
-// by bench/calibrator-memory.ts).
+// Pure and deterministic (no clocks, no randomness), O(window) memory per key: 2 bytes per score,
+// allocated as scores arrive (bench/calibrator-memory.ts measures the bytes per key with a full
+// two-week window).
 
 export interface CalibratorOptions {
   /** Share of intervals the calibrated capacity should cover. */
@@ -35,13 +35,35 @@ export interface Headroom {
 }
 
 /**
- * Scores of one key. Float32: a ratio needs no more than 7 digits, and the operator keeps one
- * window per slice (two Float64Array windows, scores and additive differences, were 5,938 bytes
- * per key in all: 59 MB more RSS at 10,000 slices). The buffer grows with the scores up to the window, so a new
- * slice does not hold two weeks' worth of zeros.
+ * A score as 16 bits: clamped to [minFactor, maxFactor], then a step of (maxFactor - minFactor)
+ * / 65535 (3.8e-5 with the defaults; status reports the factor to 3 decimals). Clamping first
+ * changes no factor: clamping is monotone, so the k-th smallest clamped score is the clamped k-th
+ * smallest score, and the factor is clamped anyway. The operator keeps a window per slice:
+ * as Float32 the full two-week windows were 1,722 bytes a key, 17 MB at 10,000 slices.
+ */
+class ScoreCodec {
+  private readonly step: number;
+  constructor(
+    private readonly min: number,
+    private readonly max: number,
+  ) {
+    this.step = (max - min) / 65535;
+  }
+  encode(score: number): number {
+    return this.step > 0 ? Math.round((Math.min(Math.max(score, this.min), this.max) - this.min) / this.step) : 0;
+  }
+  decode(code: number): number {
+    return code === 65535 ? this.max : this.min + code * this.step;
+  }
+}
+
+/**
+ * Scores of one key, encoded (ScoreCodec). Two Float64Array windows, scores and additive
+ * differences, were 5,938 bytes per key in all: 59 MB more RSS at 10,000 slices. The buffer
+ * grows with the scores up to the window, so a new slice does not hold two weeks' worth of zeros.
  */
 class KeyState {
-  ratios: Float32Array;
+  ratios: Uint16Array;
   next = 0;
   size = 0;
   observed = 0;
@@ -50,12 +72,12 @@ class KeyState {
   cache: { multiplier: number } | undefined;
 
   constructor(window: number) {
-    this.ratios = new Float32Array(Math.min(window, 32));
+    this.ratios = new Uint16Array(Math.min(window, 32));
   }
 
   push(score: number, window: number): void {
     if (this.size === this.ratios.length && this.size < window) {
-      const grown = new Float32Array(Math.min(window, this.ratios.length * 2));
+      const grown = new Uint16Array(Math.min(window, this.ratios.length * 2));
       grown.set(this.ratios);
       this.ratios = grown;
     }
@@ -66,8 +88,8 @@ class KeyState {
 }
 
 /** The ceil((n+1)*target)-th smallest of the first n values (the max when that exceeds n). */
-function conformalQuantile(values: Float32Array, n: number, target: number): number {
-  const sorted = Array.from(values.subarray(0, n)).sort((a, b) => a - b);
+function conformalQuantile(values: Uint16Array, n: number, target: number): number {
+  const sorted = values.slice(0, n).sort(); // typed arrays sort numerically
   const k = Math.min(Math.ceil((n + 1) * target), n);
   return sorted[Math.max(k, 1) - 1]!;
 }
@@ -79,6 +101,7 @@ export class ConformalCalibrator {
   readonly minFactor: number;
   readonly maxFactor: number;
   private readonly keys = new Map<string, KeyState>();
+  private readonly codec: ScoreCodec;
 
   constructor(o: CalibratorOptions = {}) {
     this.target = o.target ?? 0.98;
@@ -90,6 +113,7 @@ export class ConformalCalibrator {
     if (!(this.window >= 1 && this.minSamples >= 1 && this.minFactor > 0 && this.maxFactor >= this.minFactor)) {
       throw new RangeError('invalid calibrator options');
     }
+    this.codec = new ScoreCodec(this.minFactor, this.maxFactor);
   }
 
   /** Record the forecast quantile made for an interval and the load actually observed. */
@@ -107,7 +131,7 @@ export class ConformalCalibrator {
     if (actual <= predicted * h.multiplier) s.covered++;
     if (actual <= predicted) s.rawCovered++;
     // A zero forecast with non-zero load is the worst miss: score it at the factor ceiling.
-    s.push(predicted > 0 ? actual / predicted : actual > 0 ? this.maxFactor : 1, this.window);
+    s.push(this.codec.encode(predicted > 0 ? actual / predicted : actual > 0 ? this.maxFactor : 1), this.window);
     s.cache = undefined;
   }
 
@@ -150,8 +174,8 @@ export class ConformalCalibrator {
   private headroomOf(s: KeyState): { multiplier: number } {
     if (s.size < this.minSamples) return { multiplier: 1 };
     if (!s.cache) {
-      const m = conformalQuantile(s.ratios, s.size, this.target);
-      s.cache = { multiplier: Math.min(Math.max(m, this.minFactor), this.maxFactor) };
+      // Decoded scores are within [minFactor, maxFactor] already.
+      s.cache = { multiplier: this.codec.decode(conformalQuantile(s.ratios, s.size, this.target)) };
     }
     return s.cache;
   }
