@@ -182,7 +182,11 @@ export class LoadObserver {
     return this.slices.size;
   }
 
-  /** The slice's load history, oldest first, NaN for gaps: a view of its row, not a copy. */
+  /**
+   * The slice's load history, oldest first, NaN for gaps: a view of its row, not a copy. Rows are
+   * handed out only within cycle(), so a view taken for a forecast stays this slice's data while
+   * the forecast runs, even if the slice is removed meanwhile.
+   */
   historyOf(key: string): Float32Array {
     const l = this.loads.get(key);
     return l ? this.history.view(l.row, 0, l.length) : new Float32Array(0);
@@ -328,8 +332,9 @@ export class LoadObserver {
     const byKey = new Map(results.map((r) => [r.key, r]));
     for (const s of ready) {
       const f = byKey.get(s.key);
-      const l = this.loads.get(s.key)!;
-      if (!f) continue;
+      // A slice removed while the forecast ran (a reconcile of its deletion) is gone: skip it.
+      const l = this.loads.get(s.key);
+      if (!f || !l) continue;
       const q = f[s.quantile].slice(0, Math.max(1, s.horizonSteps)).filter((x) => Number.isFinite(x));
       l.forecast = summary(f);
       l.forecastPeak = q.length ? Math.max(...q) : undefined;
