@@ -179,3 +179,27 @@ describe('LoadObserver backfill', () => {
     for (const n of [1, 2]) expect([...roomy.historyOf(`ns/s${n}`)]).toEqual(expected);
   });
 });
+
+describe('LoadObserver forecast', () => {
+  it('a slice removed while the batched forecast runs is skipped, and the others get theirs', async () => {
+    const result = ['1-000001', '1-000002'].map((snssai) => ({ metric: { snssai, plmnid: '00101' }, value: [1700000000, '7'] }));
+    reply = { status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }) };
+    let seen: number[][] = [];
+    const forecaster = {
+      async forecast(inputs: { key: string; history: Float32Array }[]) {
+        seen = inputs.map((i) => [...i.history]);
+        // The deletion's reconcile runs while the model does.
+        observer.remove('ns/s1');
+        await new Promise((r) => setTimeout(r, 10));
+        return inputs.map((i) => ({ key: i.key, source: 'test', model: 'm', p50: [i.history.at(-1)!], p90: [8], p99: [9] }));
+      },
+    };
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), forecaster, stepSeconds: 3600, log: silentLogger });
+    for (const n of [1, 2]) observer.upsert({ key: `ns/s${n}`, query: 'q', defaultQuery: true, snssai: `1-00000${n}`, plmnid: '00101', horizonSteps: 1, quantile: 'p90' });
+    await expect(observer.cycle(10 * 3_600_000 + 1_800_000)).resolves.toEqual(['ns/s2']);
+    expect(seen).toEqual([[7], [7]]);
+    expect(observer.get('ns/s1')).toBeUndefined();
+    expect(observer.get('ns/s2')?.forecast).toEqual({ source: 'test', model: 'm', p50: 7, p90: 8, p99: 9 });
+    expect(observer.get('ns/s2')?.forecastPeak).toBe(8);
+  });
+});
