@@ -36,7 +36,7 @@ export interface Headroom {
 
 /**
  * A score as 16 bits: clamped to [minFactor, maxFactor], then a step of (maxFactor - minFactor)
- * / 65535 (3.8e-5 with the defaults; status reports the factor to 3 decimals). Clamping first
+ * / 65535 (3.8e-5 with the defaults; status reports the factor to 2 decimals). Clamping first
  * changes no factor: clamping is monotone, so the k-th smallest clamped score is the clamped k-th
  * smallest score, and the factor is clamped anyway. The operator keeps a window per slice:
  * as Float32 the full two-week windows were 1,722 bytes a key, 17 MB at 10,000 slices.
