@@ -103,13 +103,15 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
   }
   if (l?.forecast) {
     const f = l.forecast;
-    const value = round(l.forecastPeak ?? (Number.isFinite(f[v.scaling.quantile]) ? f[v.scaling.quantile] : 0));
+    // A quantile the model gave no finite value for is NaN in the summary; status shows 0.
+    const orZero = (x: number) => (Number.isFinite(x) ? x : 0);
+    const value = round(l.forecastPeak ?? orZero(f[v.scaling.quantile]));
     s.forecastValue = value;
     s.forecast = {
       value,
-      p50: round(Number.isFinite(f.p50) ? f.p50 : 0),
-      p90: round(Number.isFinite(f.p90) ? f.p90 : 0),
-      p99: round(Number.isFinite(f.p99) ? f.p99 : 0),
+      p50: round(orZero(f.p50)),
+      p90: round(orZero(f.p90)),
+      p99: round(orZero(f.p99)),
       quantile: v.scaling.quantile,
       horizonSteps: v.scaling.horizonSteps,
       model: f.model,

@@ -228,7 +228,7 @@ export class LoadObserver {
   private async backfill(now: number): Promise<void> {
     const prom = this.o.prometheus!;
     const step = this.stepOf(now);
-    const maxLen = this.o.historySteps ?? 168;
+    const maxLen = this.history.width;
     const gaps = [...this.slices.values()].filter((s) => {
       const l = this.loads.get(s.key);
       return !l || !Number.isFinite(l.lastStep) || step - l.lastStep > 1;

@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { SliceView } from '../controller/slice-view.js';
-import { LIMIT } from '../api/limits.js';
+import { LIMIT, QUANTILES } from '../api/limits.js';
 import { Rows } from '../runtime/rows.js';
 import type { SliceLoad } from './load-observer.js';
 
@@ -18,7 +18,6 @@ const DEGRADED = 8;
 /** The last p50 forecast, for the next forecast error; not exported. */
 const LAST_FORECAST = 9;
 const CNF0 = 10;
-const QUANTILES = ['p50', 'p90', 'p99'] as const;
 
 interface SliceSeries {
   labels: SliceLabels;
