@@ -7,6 +7,7 @@
  *      benchmark measures the operator, not kwok running 10,000 pods).
  * --write-docs replaces the block between the bench markers in docs/benchmarks.md.
  */
+import { startCpuProbe, probeText, type ProbeSummary } from './cpu-probe.js';
 import { replaceDocBlock } from '../src/docs/doc-block.js';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -373,6 +374,7 @@ async function floor(cluster: LocalCluster, client: KubeClient): Promise<void> {
   await client.apply(objectPath('PriorityClass', undefined, pc.metadata.name), pc, FIELD_MANAGER);
   const components = cluster.processes();
   const cpu0 = new Map(components.map((c) => [c.name, cpuSecondsOfTree(c.pid)]));
+  const probe = startCpuProbe();
   const t0 = Date.now();
   try {
     await pool([...Array(N).keys()], 16, async (i) => {
@@ -393,6 +395,7 @@ async function floor(cluster: LocalCluster, client: KubeClient): Promise<void> {
     const created = (Date.now() - t0) / 1000;
     await available.until(N, 900_000);
     const seconds = (Date.now() - t0) / 1000;
+    const speed = probe.stop();
     const stages = await pipelineStages(client, ns, Math.floor(t0 / 1000) * 1000);
     const cpu = cpuRows(components, cpu0, seconds);
     const block = [
@@ -401,6 +404,7 @@ async function floor(cluster: LocalCluster, client: KubeClient): Promise<void> {
       `| measured | result |`,
       '|---|---|',
       `| ${N} slices and their objects created -> every UPF Deployment Available | ${seconds} s (creates and applies took ${created} s) |`,
+      probeRow(speed),
       '',
       ...stages,
       '',
@@ -411,9 +415,14 @@ async function floor(cluster: LocalCluster, client: KubeClient): Promise<void> {
     console.log(`\n${block}`);
     if (args['write-docs']) replaceDocBlock(path.join(root, 'docs', 'benchmarks.md'), 'floor', block);
   } finally {
+    probe.stop();
     await available.stop();
   }
 }
+
+/** The speed of the cores meanwhile (bench/cpu-probe.ts), as a row of a results table. */
+const probeRow = (s: ProbeSummary, target = false): string =>
+  `| CPU probe meanwhile: CPU time of a fixed piece of work, every 2 s (lower is faster; bench/cpu-probe.ts) | ${probeText(s)} |${target ? ' |' : ''}`;
 
 /**
  * `--telemetry`: the operator's memory with M slices that all have telemetry, as in production.
@@ -645,6 +654,7 @@ async function main(): Promise<void> {
   let writeLines: string[] = [];
   let variantLines: string[] = [];
   let bigLine = '';
+  let speed: ProbeSummary | undefined;
   try {
     await waitReady(metricsPort);
     // 1. N slices to Ready.
@@ -654,12 +664,15 @@ async function main(): Promise<void> {
     const components = [...cluster.processes(), { name: 'slice-operator', pid: operator.child.pid! }];
     const cpu0 = new Map(components.map((c) => [c.name, cpuSecondsOfTree(c.pid)]));
     const writes0 = await scrape(metricsPort);
+    const probe = startCpuProbe();
     const t0 = Date.now();
     const profile = args['profile-apiserver'] ? apiserverProfile(cluster, args['profile-apiserver'], 30) : undefined;
     await pool([...Array(N).keys()], 16, (i) => client.request('POST', '/apis/slicing.telco.dev/v1alpha1/namespaces/bench-a/networkslices', { body: slice('bench-a', i, 1) }));
     const created = Date.now() - t0;
     await readyA.until(N, 900_000);
     results.readySeconds = (Date.now() - t0) / 1000;
+    speed = probe.stop();
+    console.log(`CPU probe: ${probeText(speed)}`);
     writeLines = writesPerSlice(writes0, await scrape(metricsPort), N);
     await profile;
     results.createSeconds = created / 1000;
@@ -749,6 +762,7 @@ async function main(): Promise<void> {
     '| measured | result | target |',
     '|---|---|---|',
     `| ${N} slices created -> all Ready (one UPF pod each, Running on kwok) | ${results.readySeconds} s (creates took ${results.createSeconds} s) | < 60 s |`,
+    ...(speed ? [probeRow(speed, true)] : []),
     `| API writes during no-op resyncs (65 s, ${results.noopReconciles} reconciles) | ${results.noopWrites} | 0 |`,
     `| reconcile latency p50 / p90 / p99 (all ${results.reconciles} reconciles of the run) | ${results.reconcileP50ms} / ${results.reconcileP90ms} / ${results.reconcileP99ms} ms | |`,
     `| operator RSS with ${N} slices | ${results.rssMbAtN} MB | |`,
