@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DerivedState } from '../../../src/controller/derived-state.js';
+import { DerivedState, PARSED_MAX } from '../../../src/controller/derived-state.js';
 import type { ParseResult } from '../../../src/controller/reconciler.js';
 import { addUsage, usageOf, type Usage } from '../../../src/controller/sites.js';
 import type { Handler, Informer, InformerEvent, KubeObject } from '../../../src/runtime/informer.js';
@@ -122,6 +122,55 @@ describe('DerivedState S-NSSAI index', () => {
     expect(viewB.ok && state.duplicateOf(b, viewB.view)).toBe('ns/a');
     slices.remove('ns/a');
     expect(viewB.ok && state.duplicateOf(b, viewB.view)).toBeUndefined();
+  });
+});
+
+describe('DerivedState parse', () => {
+  const obj = (name: string, resourceVersion?: string): KubeObject => ({ metadata: { name, namespace: 'ns', ...(resourceVersion ? { resourceVersion } : {}) }, spec: { sd: name } });
+  const counting = () => {
+    const slices = new CacheOnly();
+    const parsed: string[] = [];
+    const state = new DerivedState(slices.asInformer(), new CacheOnly().asInformer(), new CacheOnly().asInformer(), (o) => {
+      parsed.push(`${o.metadata!.name}@${o.metadata!.resourceVersion}`);
+      return { ok: true, view: { name: o.metadata!.name } as never };
+    });
+    return { slices, parsed, state };
+  };
+
+  it('parses a slice once per resourceVersion and gives every caller that result', () => {
+    const { slices, parsed, state } = counting();
+    const first = state.parse(obj('a', '5'));
+    expect(state.parse(obj('a', '5'))).toBe(first);
+    expect(parsed).toEqual(['a@5']);
+    // A write (status included) changes the resourceVersion: parsed again.
+    const second = state.parse(obj('a', '6'));
+    expect(second).not.toBe(first);
+    expect(parsed).toEqual(['a@5', 'a@6']);
+    // Without a resourceVersion nothing identifies the content: never reused.
+    state.parse(obj('b'));
+    state.parse(obj('b'));
+    expect(parsed).toEqual(['a@5', 'a@6', 'b@undefined', 'b@undefined']);
+    // Deleted: forgotten, so a slice recreated under the same name is parsed anew.
+    slices.put(obj('a', '6'));
+    slices.remove('ns/a');
+    state.parse(obj('a', '6'));
+    expect(parsed.at(-1)).toBe('a@6');
+    expect(parsed).toHaveLength(5);
+  });
+
+  it(`keeps the ${PARSED_MAX} slices used last, not the first ones`, () => {
+    const { parsed, state } = counting();
+    for (let i = 0; i <= PARSED_MAX; i++) {
+      state.parse(obj(`s${i}`, '1'));
+      // s0 is used again each time: it stays while the others come and go.
+      state.parse(obj('s0', '1'));
+    }
+    expect(parsed).toHaveLength(PARSED_MAX + 1);
+    // s1 was the least recently used: dropped when the table went over its size.
+    state.parse(obj('s1', '1'));
+    state.parse(obj('s0', '1'));
+    state.parse(obj(`s${PARSED_MAX}`, '1'));
+    expect(parsed.slice(PARSED_MAX + 1)).toEqual(['s1@1']);
   });
 });
 
