@@ -44,8 +44,9 @@ const { values: args } = parseArgs({
     'write-docs': { type: 'boolean', default: false },
     // The control plane alone: the bench applies what the operator would, with no operator running.
     floor: { type: 'boolean', default: false },
-    // Writes a 30 s CPU profile of kube-apiserver, taken while the first slices are created (go tool pprof FILE).
+    // Writes a CPU profile of kube-apiserver over --profile-seconds from the first create (go tool pprof FILE).
     'profile-apiserver': { type: 'string' },
+    'profile-seconds': { type: 'string', default: '30' },
     // Writes a V8 CPU profile of the operator into this directory when it exits (--cpu-prof).
     'operator-cpu-prof': { type: 'string' },
     // Writes a V8 heap snapshot of the operator into this directory once it holds all the slices.
@@ -666,7 +667,7 @@ async function main(): Promise<void> {
     const writes0 = await scrape(metricsPort);
     const probe = startCpuProbe();
     const t0 = Date.now();
-    const profile = args['profile-apiserver'] ? apiserverProfile(cluster, args['profile-apiserver'], 30) : undefined;
+    const profile = args['profile-apiserver'] ? apiserverProfile(cluster, args['profile-apiserver'], Number(args['profile-seconds'])) : undefined;
     await pool([...Array(N).keys()], 16, (i) => client.request('POST', '/apis/slicing.telco.dev/v1alpha1/namespaces/bench-a/networkslices', { body: slice('bench-a', i, 1) }));
     const created = Date.now() - t0;
     await readyA.until(N, 900_000);
