@@ -23,9 +23,27 @@ export function milanCsvPath(repoRoot: string): string {
   return process.env.MILAN_DATA ?? path.join(dir, 'hourly_squares.csv');
 }
 
+/**
+ * The data set is not in the checkout (it is ODbL data kept beside it), so a clone on its own has
+ * none: say where it was looked for and how to point at it, not just ENOENT.
+ */
+export class MilanDataMissingError extends Error {
+  constructor(readonly file: string) {
+    super(`Milan traffic data not found at ${file}: put hourly_squares.csv in ../shared/data/milan beside the checkout, or set MILAN_DATA_DIR to its folder (or MILAN_DATA to the file)`);
+    this.name = 'MilanDataMissingError';
+  }
+}
+
 /** Rows of hourly activity; malformed cells become NaN (gaps), never silently zero. */
 export function loadHourlySquares(file: string): number[][] {
-  return readFileSync(file, 'utf8')
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new MilanDataMissingError(file);
+    throw e;
+  }
+  return text
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => l.split(',').map((c) => (c.trim() === '' ? NaN : Number(c))));
