@@ -21,6 +21,7 @@ import { FIELD_MANAGER } from '../src/controller/names.js';
 import { LocalCluster } from '../src/devcluster/cluster.js';
 import { freePort } from '../src/devcluster/ports.js';
 import { LocalPrometheus } from '../src/devcluster/prometheus.js';
+import { DEFAULT_HISTORY_STEPS } from '../src/metrics/load-observer.js';
 import { HOUR_MS, loadHourlySquares, MILAN_START_MS, milanCsvPath } from '../src/replayer/milan.js';
 import { openMetricsHistory, ReplayerServer, type ReplayedSlice } from '../src/replayer/replayer.js';
 import { hourlyTrace } from '../src/replayer/trace.js';
@@ -442,8 +443,9 @@ async function telemetryRss(cluster: LocalCluster, client: KubeClient, launcher:
   const ns = 'bench-t';
   const stepSeconds = Number(args['step-seconds']);
   const minutes = Number(args['telemetry-minutes']);
-  const HISTORY = 170;
-  // The replayed hours: a week of history before the operator starts, then the live steps.
+  // The operator's history and its calibration warm-up, and two steps more (as the demo).
+  const HISTORY = DEFAULT_HISTORY_STEPS + 2;
+  // The replayed hours: that history before the operator starts, then the live steps.
   const startStep = HISTORY + 2;
   const liveSteps = Math.ceil((minutes * 60 + 120) / stepSeconds);
   await client.apply(`/api/v1/namespaces/${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, FIELD_MANAGER);

@@ -20,6 +20,7 @@ import { LocalPrometheus } from '../devcluster/prometheus.js';
 import { freePort } from '../devcluster/ports.js';
 import { startSupervised, type SupervisedProcess } from '../devcluster/process.js';
 import { renderReport, type SliceResult, type Tick } from '../demo/report.js';
+import { DEFAULT_HISTORY_STEPS } from '../metrics/load-observer.js';
 import { packageRoot } from '../forecast/forecaster.js';
 import { aggregate, HOUR_MS, loadHourlySquares, MILAN_ATTRIBUTION, MILAN_START_MS, milanCsvPath } from '../replayer/milan.js';
 import { openMetricsHistory, ReplayerServer, stepAt, type ReplayedSlice } from '../replayer/replayer.js';
@@ -42,6 +43,9 @@ const HOURS = Number(args.hours);
 const STEP_SECONDS = Number(args['step-seconds']);
 const START_HOUR = Number(args['start-hour']);
 const WARMUP_HOURS = 2; // replayed before the reported window, so the slices have settled
+// Prometheus starts with the model's window and the calibration warm-up's steps before it (what a
+// Prometheus with the usual 15 days' retention holds), plus two hours.
+const BACKFILL_HOURS = DEFAULT_HISTORY_STEPS + 2;
 const NS = 'slice-demo';
 const root = packageRoot();
 const outDir = path.resolve(root, args.out);
@@ -108,7 +112,7 @@ async function main(): Promise<void> {
       const m = parse(readFileSync(path.join(root, 'examples', s.file), 'utf8')) as Manifest;
       const upf = m.spec.cnfs.find((c: { type: string }) => c.type === 'upf');
       const series = aggregate(rows, s.squares);
-      const window = series.slice(START_HOUR - 170, START_HOUR + HOURS + WARMUP_HOURS).filter(Number.isFinite);
+      const window = series.slice(START_HOUR - BACKFILL_HOURS, START_HOUR + HOURS + WARMUP_HOURS).filter(Number.isFinite);
       const scale = (s.peakOfMax * upf.capacity.sessions * upf.maxReplicas) / Math.max(...window);
       // Time runs STEP_SECONDS per hour: a scale-down stabilisation of one replayed hour.
       m.spec.scaling = { ...m.spec.scaling, scaleDownStabilizationSeconds: STEP_SECONDS };
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
         { job: 'slice-operator', target: `127.0.0.1:${metricsPort}` },
       ],
       scrapeIntervalSeconds: 1,
-      backfill: openMetricsHistory(replayed, clock, 170, wallStartMs, { job: 'open5gs', instance: `127.0.0.1:${exporterPort}` }),
+      backfill: openMetricsHistory(replayed, clock, BACKFILL_HOURS, wallStartMs, { job: 'open5gs', instance: `127.0.0.1:${exporterPort}` }),
     });
     cleanups.push(() => prom.stop());
     await prom.start();

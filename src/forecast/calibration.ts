@@ -118,21 +118,49 @@ export class ConformalCalibrator {
 
   /** Record the forecast quantile made for an interval and the load actually observed. */
   observe(key: string, predicted: number, actual: number): void {
-    if (!Number.isFinite(predicted) || !Number.isFinite(actual) || predicted < 0 || actual < 0) return;
-    let s = this.keys.get(key);
-    if (!s) {
-      s = new KeyState(this.window);
-      this.keys.set(key, s);
-    }
+    const s = this.stateFor(key, predicted, actual);
+    if (!s) return;
     // Coverage is scored with the headroom that was in force BEFORE seeing this actual: that is
     // what the operator provisioned with, so it is the honest online figure.
     const h = this.headroomOf(s);
     s.observed++;
     if (actual <= predicted * h.multiplier) s.covered++;
     if (actual <= predicted) s.rawCovered++;
-    // A zero forecast with non-zero load is the worst miss: score it at the factor ceiling.
-    s.push(this.codec.encode(predicted > 0 ? actual / predicted : actual > 0 ? this.maxFactor : 1), this.window);
+    s.push(this.codec.encode(this.score(predicted, actual)), this.window);
     s.cache = undefined;
+  }
+
+  /**
+   * A score from a hindcast over history (a forecast made now for an interval that is already
+   * known): it calibrates the factor as an online score does, but it is not counted in coverage,
+   * which stays the share of intervals that the capacity in force at the time covered.
+   */
+  warm(key: string, predicted: number, actual: number): void {
+    const s = this.stateFor(key, predicted, actual);
+    if (!s) return;
+    s.push(this.codec.encode(this.score(predicted, actual)), this.window);
+    s.cache = undefined;
+  }
+
+  /** Scores held for the key (online and warm-up). */
+  samples(key: string): number {
+    return this.keys.get(key)?.size ?? 0;
+  }
+
+  /** The key's state for a valid (predicted, actual) pair, made on first use; none for an invalid pair. */
+  private stateFor(key: string, predicted: number, actual: number): KeyState | undefined {
+    if (!Number.isFinite(predicted) || !Number.isFinite(actual) || predicted < 0 || actual < 0) return undefined;
+    let s = this.keys.get(key);
+    if (!s) {
+      s = new KeyState(this.window);
+      this.keys.set(key, s);
+    }
+    return s;
+  }
+
+  /** actual / predicted; a zero forecast with non-zero load is the worst miss: the factor ceiling. */
+  private score(predicted: number, actual: number): number {
+    return predicted > 0 ? actual / predicted : actual > 0 ? this.maxFactor : 1;
   }
 
   /** Multiplicative headroom for the key (1 until minSamples intervals are known). */

@@ -47,6 +47,11 @@ export class ReloadingForecaster {
     return this.current.modelStatus;
   }
 
+  /** Steps of history the model in use reads. */
+  get historyLength(): number {
+    return this.current.historyLength;
+  }
+
   private async check(): Promise<void> {
     const version = await fileVersion(this.opts.modelPath!);
     if (version === this.version) return;

@@ -1,3 +1,4 @@
+import { isUsable } from '../forecast/features.js';
 import type { Logger } from '../runtime/logger.js';
 import { Rows } from '../runtime/rows.js';
 import { PrometheusError, type PrometheusClient } from './prometheus-client.js';
@@ -17,11 +18,16 @@ export interface ForecastResult {
 
 export interface ForecasterLike {
   forecast(inputs: { key: string; history: Float32Array; endTime: Date }[]): Promise<ForecastResult[]>;
+  /** Steps of history its model reads (the last ones of a longer history). */
+  readonly historyLength?: number;
 }
 
 /** Online feedback: how far off the chosen quantile was, per slice. */
 export interface CalibratorLike {
   observe(key: string, predicted: number, actual: number): void;
+  /** A score from a hindcast over history: calibrates, is not counted as online coverage. */
+  warm(key: string, predicted: number, actual: number): void;
+  samples(key: string): number;
   factor(key: string): number;
   coverage(key: string): number | undefined;
   forget(key: string): void;
@@ -91,6 +97,8 @@ export interface LoadObserverOptions {
   defaultBatchQuery?: string;
   /** Points per range query of the batched backfill, at most (default 60,000); see backfill(). */
   backfillMaxPoints?: number;
+  /** Hindcasts per slice that warm up its calibration from backfilled history (0: none); see warmUp(). */
+  calibrationWarmupSteps?: number;
   log: Logger;
 }
 
@@ -102,6 +110,21 @@ export const DEFAULT_BATCH_QUERY = 'sum by (snssai, plmnid) (fivegs_smffunction_
  * --telemetry, run 39), so the steps per query shrink as slices grow.
  */
 const BACKFILL_MAX_POINTS = 60_000;
+
+/** Steps of history the embedded model reads (its card's contract), when the forecaster does not say. */
+const MODEL_HISTORY_STEPS = 168;
+/**
+ * Hindcasts that warm up a new slice's calibration (see warmUp()): two days of hourly scores, more
+ * than the calibrator's 24 before it trusts them. Without them every operator start (an upgrade, a
+ * fail-over) left every slice on the model's raw quantile for a day: on the demo's eMBB slice
+ * that was 85 % over-provisioning where the reactive twin had 22 %.
+ */
+export const CALIBRATION_WARMUP_STEPS = 48;
+/**
+ * History kept per slice: the model's window, and before it the steps the warm-up's first
+ * windows start at. 192 bytes a slice more than the model's window alone (Float32).
+ */
+export const DEFAULT_HISTORY_STEPS = MODEL_HISTORY_STEPS + CALIBRATION_WARMUP_STEPS;
 
 /**
  * The telemetry half of the loop: each cycle reads every slice's load from Prometheus (one batched
@@ -122,7 +145,7 @@ export class LoadObserver {
   lastError?: string;
 
   constructor(private readonly o: LoadObserverOptions) {
-    this.history = new Rows(o.historySteps ?? 168, Float32Array);
+    this.history = new Rows(o.historySteps ?? DEFAULT_HISTORY_STEPS, Float32Array);
     // Without telemetry the load is unknown: slices hold capacity and say why (Degraded).
     if (!o.prometheus) this.lastError = 'no Prometheus configured (--prometheus-url): slice load is unknown';
   }
@@ -224,44 +247,99 @@ export class LoadObserver {
     }
   }
 
-  /** Steps missing since the last cycle (start-up, outage) are filled from query_range. */
-  private async backfill(now: number): Promise<void> {
+  /** Steps missing since the last cycle (start-up, outage) are filled from query_range. Returns the slices it filled. */
+  private async backfill(now: number, slices: ObservedSlice[]): Promise<ObservedSlice[]> {
     const prom = this.o.prometheus!;
     const step = this.stepOf(now);
     const maxLen = this.history.width;
-    const gaps = [...this.slices.values()].filter((s) => {
+    const gaps = slices.filter((s) => {
       const l = this.loads.get(s.key);
       return !l || !Number.isFinite(l.lastStep) || step - l.lastStep > 1;
     });
-    if (gaps.length === 0) return;
+    if (gaps.length === 0) return gaps;
     const from = Math.max(step - maxLen, Math.min(...gaps.map((s) => (this.loads.get(s.key)?.lastStep ?? -Infinity) + 1)));
     const start = new Date(this.wallOfStep(from));
     const end = new Date(this.wallOfStep(step - 1));
-    if (end < start) return;
+    if (end < start) return [];
     const batched = gaps.filter((s) => s.defaultQuery);
     // The batched query answers for every slice at once, so it goes as many steps at a time as
     // keep an answer within BACKFILL_MAX_POINTS: a week for 10,000 slices in one answer is 1.68
     // million points.
     const chunk = Math.max(1, Math.min(maxLen, Math.floor((this.o.backfillMaxPoints ?? BACKFILL_MAX_POINTS) / Math.max(1, batched.length))));
+    let points = 0;
     for (let a = from; batched.length && a < step; a += chunk) {
       const b = Math.min(step - 1, a + chunk - 1);
       const series = await prom.queryRange(this.o.defaultBatchQuery ?? DEFAULT_BATCH_QUERY, new Date(this.wallOfStep(a)), new Date(this.wallOfStep(b)), this.o.stepSeconds);
       const byLabel = new Map(series.map((s) => [`${s.labels.snssai}|${s.labels.plmnid}`, s]));
       for (const s of batched) {
+        // Removed meanwhile: no state is made again for it (it would never be released).
+        if (!this.isCurrent(s)) continue;
         const found = byLabel.get(`${s.snssai}|${s.plmnid}`);
         for (const p of found?.points ?? []) this.record(this.load(s.key), this.stepOf(p.time + 1), p.value);
+        points += found?.points.length ?? 0;
       }
     }
     for (const s of gaps.filter((g) => !g.defaultQuery)) {
       const series = await prom.queryRange(s.query, start, end, this.o.stepSeconds);
+      if (!this.isCurrent(s)) continue;
       for (const p of series[0]?.points ?? []) this.record(this.load(s.key), this.stepOf(p.time + 1), p.value);
+      points += series[0]?.points.length ?? 0;
+    }
+    // Once per start-up or outage: how much history the forecasts start from.
+    this.o.log.info('telemetry history backfilled', { slices: gaps.length, steps: step - from, points });
+    return gaps;
+  }
+
+  /**
+   * Calibration from history. A slice the calibrator knows nothing of (a new slice, or any slice
+   * after the operator starts: the calibrator lives in memory) would scale on the model's raw
+   * quantile until a day of online scores is in. Its backfilled history already holds what that
+   * day would teach: for each of the last CALIBRATION_WARMUP_STEPS steps, forecast it from the
+   * model's window just before it and score the forecast against what was observed, as the
+   * online loop does an hour later. One batched forecast per step back, all slices at once, so
+   * memory stays that of one cycle's forecast; oldest first, the order online scores come in.
+   * A slice with less history than the model's window plus one step learns online only.
+   */
+  private async warmUp(filled: ObservedSlice[]): Promise<void> {
+    const { calibrator: cal, forecaster: fc } = this.o;
+    const back0 = this.o.calibrationWarmupSteps ?? CALIBRATION_WARMUP_STEPS;
+    if (!cal || !fc || back0 <= 0) return;
+    const L = fc.historyLength ?? MODEL_HISTORY_STEPS;
+    const todo = filled.filter((s) => this.isCurrent(s) && cal.samples(s.key) === 0 && (this.loads.get(s.key)?.length ?? 0) > L);
+    for (let back = back0; back >= 1 && todo.length; back--) {
+      const inputs: { key: string; history: Float32Array; endTime: Date }[] = [];
+      const actuals = new Map<string, number>();
+      for (const s of todo) {
+        const l = this.loads.get(s.key);
+        const t = l ? l.length - back : -1; // the target step's cell
+        if (!l || t < L) continue;
+        const actual = this.history.get(l.row, t);
+        if (!isUsable(actual)) continue;
+        // The window's last point is the step before the target.
+        inputs.push({ key: s.key, history: this.history.view(l.row, t - L, t), endTime: this.calendarTime(this.wallOfStep(l.lastStep - back)) });
+        actuals.set(s.key, actual);
+      }
+      if (!inputs.length) continue;
+      let results: ForecastResult[];
+      try {
+        results = await fc.forecast(inputs);
+      } catch (e) {
+        this.o.log.error('calibration warm-up failed; slices calibrate online', { error: String(e) });
+        return;
+      }
+      const bySlice = new Map(todo.map((s) => [s.key, s]));
+      for (const f of results) {
+        const s = bySlice.get(f.key);
+        const predicted = s ? f[s.quantile][0] : undefined;
+        // A slice removed while the forecast ran is skipped, as in runForecast.
+        if (s && predicted !== undefined && this.isCurrent(s)) cal.warm(s.key, predicted, actuals.get(s.key)!);
+      }
     }
   }
 
-  private async readCurrent(now: number): Promise<Map<string, number>> {
+  private async readCurrent(now: number, all: ObservedSlice[]): Promise<Map<string, number>> {
     const prom = this.o.prometheus!;
     const out = new Map<string, number>();
-    const all = [...this.slices.values()];
     if (all.some((s) => s.defaultQuery)) {
       const samples = await prom.query(this.o.defaultBatchQuery ?? DEFAULT_BATCH_QUERY, new Date(now));
       const byLabel = new Map(samples.map((s) => [`${s.labels.snssai}|${s.labels.plmnid}`, s.value]));
@@ -275,15 +353,31 @@ export class LoadObserver {
     return out;
   }
 
+  /**
+   * Whether a slice taken at the start of a cycle is still observed, with the same query (a new
+   * query drops its history). Reconciles upsert a fresh object for it every time, so by key.
+   */
+  private isCurrent(s: ObservedSlice): boolean {
+    return this.slices.get(s.key)?.query === s.query;
+  }
+
   /** One telemetry + forecast cycle. Returns the keys whose load snapshot changed. */
   async cycle(now = Date.now()): Promise<string[]> {
     this.cycles++;
     const step = this.stepOf(now);
     if (!this.o.prometheus) return [];
+    // The cycle's slices are fixed at its start. Reconciles add slices while it waits for
+    // Prometheus: one added after the backfill had chosen its slices but before the current
+    // values were read got this step's value and no history, and was never backfilled: it ran on
+    // fallback forecasts ("history too short") until a week of steps had gone by. In the demo 4
+    // of the 6 slices came in that way. Slices added meanwhile wait for the next cycle, which
+    // backfills them.
+    const slices = [...this.slices.values()];
     let current: Map<string, number>;
+    let filled: ObservedSlice[];
     try {
-      await this.backfill(now);
-      current = await this.readCurrent(now);
+      filled = await this.backfill(now, slices);
+      current = await this.readCurrent(now, slices);
       this.lastError = undefined;
     } catch (e) {
       const msg = e instanceof PrometheusError ? e.message : `telemetry failed: ${String(e)}`;
@@ -292,7 +386,10 @@ export class LoadObserver {
       for (const s of this.slices.values()) this.load(s.key).telemetryError = msg;
       return [...this.slices.keys()];
     }
-    for (const s of this.slices.values()) {
+    // Before this step's values go in: the history then ends with the last complete step.
+    await this.warmUp(filled);
+    for (const s of slices) {
+      if (!this.isCurrent(s)) continue;
       const l = this.load(s.key);
       const v = current.get(s.key);
       if (v === undefined || !Number.isFinite(v) || v < 0) {
@@ -310,13 +407,14 @@ export class LoadObserver {
         l.pendingStep = l.pendingValue = undefined;
       }
     }
-    await this.runForecast(now, step);
-    return [...this.slices.keys()];
+    await this.runForecast(step, slices);
+    return slices.filter((s) => this.isCurrent(s)).map((s) => s.key);
   }
 
-  private async runForecast(now: number, step: number): Promise<void> {
+  private async runForecast(step: number, slices: ObservedSlice[]): Promise<void> {
     if (!this.o.forecaster) return;
-    const ready = [...this.slices.values()].filter((s) => {
+    const ready = slices.filter((s) => {
+      if (!this.isCurrent(s)) return false;
       const l = this.loads.get(s.key);
       return l && !l.telemetryError && l.length > 0;
     });
@@ -334,7 +432,7 @@ export class LoadObserver {
       const f = byKey.get(s.key);
       // A slice removed while the forecast ran (a reconcile of its deletion) is gone: skip it.
       const l = this.loads.get(s.key);
-      if (!f || !l) continue;
+      if (!f || !l || !this.isCurrent(s)) continue;
       const q = f[s.quantile].slice(0, Math.max(1, s.horizonSteps)).filter((x) => Number.isFinite(x));
       l.forecast = summary(f);
       l.forecastPeak = q.length ? Math.max(...q) : undefined;
@@ -346,7 +444,6 @@ export class LoadObserver {
       l.calibration = this.o.calibrator?.factor(s.key) ?? 1;
       l.coverage = this.o.calibrator?.coverage(s.key);
     }
-    void now;
   }
 }
 

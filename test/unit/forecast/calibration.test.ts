@@ -7,6 +7,32 @@ function lcg(seed: number) {
 }
 
 describe('ConformalCalibrator', () => {
+  test('warm-up scores set the factor as online scores do, and stay out of coverage', () => {
+    const warmed = new ConformalCalibrator({ minSamples: 24 });
+    const online = new ConformalCalibrator({ minSamples: 24 });
+    const rnd = lcg(3);
+    for (let i = 0; i < 48; i++) {
+      const actual = 60 + 20 * rnd(); // a p99 of 100 that is too wide: ratios 0.6 to 0.8
+      warmed.warm('a', 100, actual);
+      online.observe('a', 100, actual);
+    }
+    expect(warmed.samples('a')).toBe(48);
+    expect(warmed.factor('a')).toBeCloseTo(online.factor('a'), 10);
+    expect(warmed.factor('a')).toBeGreaterThan(0.7);
+    expect(warmed.factor('a')).toBeLessThanOrEqual(0.8);
+    // Coverage is of capacity that was provisioned: hindcasts provisioned nothing.
+    expect(warmed.coverage('a')).toBeUndefined();
+    expect(online.coverage('a')).toBeGreaterThan(0);
+    warmed.observe('a', 100, 90);
+    expect(warmed.coverage('a')).toBe(0); // 90 > 100 x factor in force (< 0.8)
+    expect(warmed.samples('a')).toBe(49);
+    // Invalid pairs are ignored, and make no state.
+    warmed.warm('b', Number.NaN, 1);
+    warmed.warm('b', 1, -1);
+    expect(warmed.samples('b')).toBe(0);
+    expect(warmed.size).toBe(1);
+  });
+
   test('coverage converges to the target on a stream whose quantile is too narrow', () => {
     const rnd = lcg(7);
     const c = new ConformalCalibrator({ target: 0.95, window: 500, minSamples: 24 });

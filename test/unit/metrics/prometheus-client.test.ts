@@ -5,7 +5,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LoadObserver } from '../../../src/metrics/load-observer.js';
+import { ConformalCalibrator } from '../../../src/forecast/calibration.js';
+import { CALIBRATION_WARMUP_STEPS, DEFAULT_HISTORY_STEPS, LoadObserver, type ForecastResult } from '../../../src/metrics/load-observer.js';
 import { PrometheusClient, PrometheusError } from '../../../src/metrics/prometheus-client.js';
 import { freePort } from '../../../src/devcluster/ports.js';
 import { silentLogger } from '../../../src/runtime/logger.js';
@@ -141,7 +142,7 @@ describe('LoadObserver backfill', () => {
     rangeQueries.length = 0;
   });
 
-  it('fills a week of history for every slice in range queries of bounded size, oldest first', async () => {
+  it('fills the history (the model window and the warm-up steps) for every slice in range queries of bounded size, oldest first', async () => {
     // Prometheus's matrix for the batched query: one series per slice, a point per hour, value = the hour.
     rangeAnswer = (q) => {
       const points: [number, string][] = [];
@@ -157,25 +158,26 @@ describe('LoadObserver backfill', () => {
     const hour = 500_000;
     rangeQueries.length = 0;
     await observer.cycle(hour * 3_600_000 + 1_800_000);
-    // 168 steps before this one: 7 queries of 24 steps, in order, without overlap.
+    // 216 steps before this one: 9 queries of 24 steps, in order, without overlap.
     const spans = rangeQueries.map((q): [number, number] => [Number(q.get('start')) / 3600, Number(q.get('end')) / 3600]);
-    expect(spans.length).toBe(7);
-    expect(spans[0]![0]).toBe(hour - 168);
+    expect(DEFAULT_HISTORY_STEPS).toBe(216);
+    expect(spans.length).toBe(9);
+    expect(spans[0]![0]).toBe(hour - 216);
     expect(spans.at(-1)![1]).toBe(hour - 1);
     for (let i = 0; i < spans.length; i++) {
       expect(spans[i]![1] - spans[i]![0] + 1).toBe(24);
       if (i) expect(spans[i]![0]).toBe(spans[i - 1]![1] + 1);
     }
     // The history: the backfilled hours, then this hour's instant value, and nothing else.
-    const expected = [...Array.from({ length: 167 }, (_, i) => hour - 167 + i), 7];
+    const expected = [...Array.from({ length: 215 }, (_, i) => hour - 215 + i), 7];
     for (const n of [1, 2]) expect([...observer.historyOf(`ns/s${n}`)]).toEqual(expected);
 
-    // With the default bound (60,000 points), 2 slices get their week in one query.
+    // With the default bound (60,000 points), 2 slices get theirs in one query.
     const roomy = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), stepSeconds: 3600, log: silentLogger });
     for (const n of [1, 2]) roomy.upsert({ key: `ns/s${n}`, query: 'q', defaultQuery: true, snssai: `1-00000${n}`, plmnid: '00101', horizonSteps: 1, quantile: 'p99' });
     rangeQueries.length = 0;
     await roomy.cycle(hour * 3_600_000 + 1_800_000);
-    expect(rangeQueries.map((q) => [Number(q.get('start')) / 3600, Number(q.get('end')) / 3600])).toEqual([[hour - 168, hour - 1]]);
+    expect(rangeQueries.map((q) => [Number(q.get('start')) / 3600, Number(q.get('end')) / 3600])).toEqual([[hour - 216, hour - 1]]);
     for (const n of [1, 2]) expect([...roomy.historyOf(`ns/s${n}`)]).toEqual(expected);
   });
 });
@@ -201,5 +203,139 @@ describe('LoadObserver forecast', () => {
     expect(observer.get('ns/s1')).toBeUndefined();
     expect(observer.get('ns/s2')?.forecast).toEqual({ source: 'test', model: 'm', p50: 7, p90: 8, p99: 9 });
     expect(observer.get('ns/s2')?.forecastPeak).toBe(8);
+  });
+});
+
+describe('LoadObserver calibration warm-up', () => {
+  const hour = 500_000;
+  // Range queries: `steps` hourly points before `hour` whose value is 100 + (hour % 24), a daily shape.
+  const history = (steps: number) => (q: URLSearchParams) => {
+    const points: [number, string][] = [];
+    for (let t = Math.max(Number(q.get('start')), (hour - steps) * 3600); t <= Number(q.get('end')); t += 3600) points.push([t, String(100 + ((t / 3600) % 24))]);
+    return JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { snssai: '1-000001', plmnid: '00101' }, values: points }] } });
+  };
+  // A forecaster whose p99 for the next step is 1.25 x the window's last value, and which keeps what it was asked.
+  const asked: { length: number; last: number; endHour: number }[][] = [];
+  const forecaster = {
+    historyLength: 168,
+    async forecast(inputs: { key: string; history: Float32Array; endTime: Date }[]): Promise<ForecastResult[]> {
+      asked.push(inputs.map((i) => ({ length: i.history.length, last: i.history.at(-1)!, endHour: i.endTime.getTime() / 3_600_000 })));
+      return inputs.map((i) => ({ key: i.key, source: 'test', model: 'm', p50: [i.history.at(-1)!], p90: [i.history.at(-1)!], p99: [1.25 * i.history.at(-1)!] }));
+    },
+  };
+  const observe = (steps: number, calibrator: ConformalCalibrator) => {
+    rangeAnswer = history(steps);
+    reply = { status: 200, body: vector('100') };
+    asked.length = 0;
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), forecaster, calibrator, stepSeconds: 3600, log: silentLogger });
+    observer.upsert({ key: 'ns/s', query: 'q', defaultQuery: true, snssai: '1-000001', plmnid: '00101', horizonSteps: 1, quantile: 'p99' });
+    return observer;
+  };
+  afterAll(() => (rangeAnswer = undefined));
+
+  it('scores the last 48 backfilled steps, oldest first, and the first cycle scales calibrated', async () => {
+    const calibrator = new ConformalCalibrator();
+    const observer = observe(216, calibrator);
+    await observer.cycle(hour * 3_600_000 + 1_800_000);
+    // 48 hindcasts, then the cycle's own forecast.
+    expect(asked.length).toBe(CALIBRATION_WARMUP_STEPS + 1);
+    const hindcasts = asked.slice(0, -1).map((a) => a[0]!);
+    // Each from the model's 168 steps before its target; the window ends the step before it.
+    expect(hindcasts.every((h) => h.length === 168)).toBe(true);
+    expect(hindcasts.map((h) => h.endHour)).toEqual(Array.from({ length: 48 }, (_, i) => hour - 49 + i));
+    expect(hindcasts.map((h) => h.last)).toEqual(hindcasts.map((h) => 100 + (h.endHour % 24)));
+    expect(calibrator.samples('ns/s')).toBe(48);
+    // Actual / (1.25 x the step before): the worst is the daily shape's climb, at most 1.01 / 1.25.
+    const load = observer.get('ns/s')!;
+    expect(load.calibration).toBeGreaterThan(0.75);
+    expect(load.calibration).toBeLessThan(0.82);
+    expect(load.calibration).toBe(calibrator.factor('ns/s'));
+    // Online coverage: nothing was provisioned with these scores yet.
+    expect(load.coverage).toBeUndefined();
+
+    // The next cycle in the same step: nothing missing, no warm-up again.
+    asked.length = 0;
+    await observer.cycle(hour * 3_600_000 + 1_900_000);
+    expect(asked.length).toBe(1);
+    expect(calibrator.samples('ns/s')).toBe(48);
+  });
+
+  it('with less history than the model window plus 48, warms up from what there is; with none past the window, not at all', async () => {
+    const some = new ConformalCalibrator();
+    await observe(178, some).cycle(hour * 3_600_000 + 1_800_000);
+    expect(some.samples('ns/s')).toBe(10);
+    expect(some.factor('ns/s')).toBe(1); // fewer than the calibrator's 24: the raw quantile still
+    const none = new ConformalCalibrator();
+    await observe(168, none).cycle(hour * 3_600_000 + 1_800_000);
+    expect(none.samples('ns/s')).toBe(0);
+    expect(asked.length).toBe(1);
+  });
+
+  it('a slice the calibrator already knows is not warmed up again (an outage refill)', async () => {
+    const calibrator = new ConformalCalibrator();
+    calibrator.observe('ns/s', 100, 90);
+    await observe(216, calibrator).cycle(hour * 3_600_000 + 1_800_000);
+    expect(asked.length).toBe(1);
+    expect(calibrator.samples('ns/s')).toBe(1);
+  });
+
+  it('a forecaster that fails during the warm-up leaves the cycle and its forecast intact', async () => {
+    const calibrator = new ConformalCalibrator();
+    const observer = observe(216, calibrator);
+    let calls = 0;
+    const real = forecaster.forecast.bind(forecaster);
+    forecaster.forecast = async (inputs) => (++calls === 1 ? Promise.reject(new Error('model crashed')) : real(inputs));
+    try {
+      await expect(observer.cycle(hour * 3_600_000 + 1_800_000)).resolves.toEqual(['ns/s']);
+    } finally {
+      forecaster.forecast = real;
+    }
+    expect(calibrator.samples('ns/s')).toBe(0);
+    expect(observer.get('ns/s')?.forecast?.p99).toBe(125);
+    expect(observer.get('ns/s')?.telemetryError).toBeUndefined();
+  });
+});
+
+describe('LoadObserver slices added during a cycle', () => {
+  afterAll(() => (rangeAnswer = undefined));
+
+  it('a slice added while the cycle waits for its backfill gets its history in the next cycle, not one value', async () => {
+    const hour = 500_000;
+    const slice = (n: number) => ({ key: `ns/s${n}`, query: 'q', defaultQuery: true, snssai: `1-00000${n}`, plmnid: '00101', horizonSteps: 1, quantile: 'p99' as const });
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), stepSeconds: 3600, log: silentLogger });
+    // The second slice's reconcile runs while the first slice's backfill is being answered.
+    rangeAnswer = (q) => {
+      observer.upsert(slice(2));
+      const points: [number, string][] = [];
+      for (let t = Number(q.get('start')); t <= Number(q.get('end')); t += 3600) points.push([t, String(t / 3600)]);
+      const result = ['1-000001', '1-000002'].map((snssai) => ({ metric: { snssai, plmnid: '00101' }, values: points }));
+      return JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
+    };
+    const result = ['1-000001', '1-000002'].map((snssai) => ({ metric: { snssai, plmnid: '00101' }, value: [1700000000, '7'] }));
+    reply = { status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }) };
+    observer.upsert(slice(1));
+    await expect(observer.cycle(hour * 3_600_000 + 1_800_000)).resolves.toEqual(['ns/s1']);
+    expect(observer.historyOf('ns/s1').length).toBe(DEFAULT_HISTORY_STEPS);
+    // Not in this cycle: no value without its history, and no 'no sample' error either.
+    expect(observer.get('ns/s2')).toBeUndefined();
+    await observer.cycle(hour * 3_600_000 + 1_900_000);
+    expect(observer.historyOf('ns/s2').length).toBe(DEFAULT_HISTORY_STEPS);
+    expect(observer.historyOf('ns/s2').at(0)).toBe(hour - DEFAULT_HISTORY_STEPS + 1);
+    expect(observer.get('ns/s2')?.current).toBe(7);
+  });
+
+  it('a slice removed while the cycle waits for its backfill leaves no state behind', async () => {
+    const hour = 500_000;
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), stepSeconds: 3600, log: silentLogger });
+    rangeAnswer = (q) => {
+      observer.remove('ns/s1');
+      const values: [number, string][] = [[Number(q.get('start')), '5']];
+      return JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { snssai: '1-000001', plmnid: '00101' }, values }] } });
+    };
+    reply = { status: 200, body: vector('7') };
+    observer.upsert({ key: 'ns/s1', query: 'q', defaultQuery: true, snssai: '1-000001', plmnid: '00101', horizonSteps: 1, quantile: 'p99' });
+    await expect(observer.cycle(hour * 3_600_000 + 1_800_000)).resolves.toEqual([]);
+    expect(observer.get('ns/s1')).toBeUndefined();
+    expect(observer.historyOf('ns/s1').length).toBe(0);
   });
 });
