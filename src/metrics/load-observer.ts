@@ -115,9 +115,9 @@ const BACKFILL_MAX_POINTS = 60_000;
 const MODEL_HISTORY_STEPS = 168;
 /**
  * Hindcasts that warm up a new slice's calibration (see warmUp()): two days of hourly scores, more
- * than the calibrator's 24 before it trusts them. Without them every operator start (an upgrade, a
- * fail-over) left every slice on the model's raw quantile for a day: on the demo's eMBB slice
- * that was 85 % over-provisioning where the reactive twin had 22 %.
+ * than the 24 the calibrator needs before it trusts them. Without them every operator start (an
+ * upgrade, a fail-over) left every slice on the model's raw quantile for a day: for the held-out
+ * slices of docs/forecaster.md, raw p99 over-provisions by 37 %, calibrated p99 by 17 %.
  */
 export const CALIBRATION_WARMUP_STEPS = 48;
 /**
