@@ -518,9 +518,14 @@ async function telemetryRss(cluster: LocalCluster, client: KubeClient, launcher:
     const c = cycles(m);
     const seconds = (Date.now() - t1) / 1000;
     // What the slices say: load and forecast in status (one list at the end).
-    const list = await client.request<{ items: { status?: { currentLoad?: unknown; forecast?: unknown } }[] }>('GET', `/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/networkslices`);
+    const list = await client.request<{ items: { status?: { currentLoad?: unknown; forecast?: { source?: string; calibration?: number } } }[] }>('GET', `/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/networkslices`);
     const withLoad = list.items.filter((x) => x.status?.currentLoad).length;
     const withForecast = list.items.filter((x) => x.status?.forecast).length;
+    // Where the forecasts came from (a slice without its backfilled week is on a fallback) and the
+    // calibration factors (1 where the calibrator has too few scores).
+    const sources = new Map<string, number>();
+    for (const x of list.items) if (x.status?.forecast?.source) sources.set(x.status.forecast.source, (sources.get(x.status.forecast.source) ?? 0) + 1);
+    const factors = list.items.map((x) => x.status?.forecast?.calibration).filter((x): x is number => x !== undefined);
     const startup = samples.filter((x) => x.t <= 120_000);
     const rest = samples.filter((x) => x.t > 120_000);
     const max = (xs: typeof samples, k: 'rss' | 'used' | 'committed') => Math.max(...xs.map((x) => x[k]));
@@ -530,11 +535,12 @@ async function telemetryRss(cluster: LocalCluster, client: KubeClient, launcher:
       '| measured | result | target |',
       '|---|---|---|',
       `| operator RSS with ${M} slices with telemetry, sampled every 5 s over the last 65 s: min / median / max | ${fmt(end.rss)} MB (V8 heap used ${fmt(end.heapUsed)}, committed ${fmt(end.heapCommitted)} MB; last sample ${end.anon} MB anonymous + ${end.file} MB file pages) | < 200 MB |`,
-      `| the same, every 5 s over the first 120 s (start-up: list, a reconcile of every slice, a week of backfill): max | ${max(startup, 'rss')} MB (heap used ${max(startup, 'used')}, committed ${max(startup, 'committed')} MB) | |`,
+      `| the same, every 5 s over the first 120 s (start-up: list, a reconcile of every slice, the backfill and the calibration warm-up): max | ${max(startup, 'rss')} MB (heap used ${max(startup, 'used')}, committed ${max(startup, 'committed')} MB) | |`,
       `| the same, every 5 s after that: max | ${rest.length ? `${max(rest, 'rss')} MB (heap used ${max(rest, 'used')}, committed ${max(rest, 'committed')} MB)` : '-'} | |`,
       `| peak RSS over the operator's whole run (VmHWM) | ${peak} MB | |`,
       `| telemetry cycles over ${Math.round(seconds)} s | ${c.ok} succeeded, ${c.failed} failed | |`,
       `| slices with load / forecast in status at the end | ${withLoad} / ${withForecast} of ${list.items.length} | |`,
+      `| their forecasts' source; calibration factor min / median / max | ${[...sources].map(([k, v]) => `${k} ${v}`).join(', ') || '-'}; ${factors.length ? fmt(spread(factors)) : '-'} | |`,
       `| reconciles, API writes | ${sum(m, 'controller_runtime_reconcile_total{')}, ${sum(m, 'slice_operator_api_writes_total{')} | |`,
     ];
     if (args['heap-snapshot']) {
