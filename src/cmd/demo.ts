@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     const exporterPort = await replayer.start();
     const metricsPort = await freePort();
 
-    // 3. Prometheus with a week of history, scraping the exporter and the operator.
+    // 3. Prometheus with BACKFILL_HOURS of history, scraping the exporter and the operator.
     const prom = new LocalPrometheus({
       dir: path.join(outDir, 'prometheus'),
       targets: [
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     });
     cleanups.push(() => prom.stop());
     await prom.start();
-    console.log(`  Prometheus ${prom.url} (a week of backfilled history), replayer 127.0.0.1:${exporterPort}`);
+    console.log(`  Prometheus ${prom.url} (${BACKFILL_HOURS} replayed hours of backfilled history), replayer 127.0.0.1:${exporterPort}`);
 
     // 4. CRD and slices.
     await installNetworkSliceCrd(client, FIELD_MANAGER);

@@ -306,6 +306,7 @@ export class LoadObserver {
     if (!cal || !fc || back0 <= 0) return;
     const L = fc.historyLength ?? MODEL_HISTORY_STEPS;
     const todo = filled.filter((s) => this.isCurrent(s) && cal.samples(s.key) === 0 && (this.loads.get(s.key)?.length ?? 0) > L);
+    const bySlice = new Map(todo.map((s) => [s.key, s]));
     for (let back = back0; back >= 1 && todo.length; back--) {
       const inputs: { key: string; history: Float32Array; endTime: Date }[] = [];
       const actuals = new Map<string, number>();
@@ -327,7 +328,6 @@ export class LoadObserver {
         this.o.log.error('calibration warm-up failed; slices calibrate online', { error: String(e) });
         return;
       }
-      const bySlice = new Map(todo.map((s) => [s.key, s]));
       for (const f of results) {
         const s = bySlice.get(f.key);
         const predicted = s ? f[s.quantile][0] : undefined;
