@@ -260,6 +260,27 @@ describe('LoadObserver calibration warm-up', () => {
     expect(calibrator.samples('ns/s')).toBe(48);
   });
 
+  it('forecasts the warm-up 1,024 slices at a time, the steps of each oldest first', async () => {
+    const n = 1030;
+    const sd = (i: number) => `1-${i.toString(16).padStart(6, '0')}`;
+    rangeAnswer = (q) => {
+      const points: [number, string][] = [];
+      for (let t = Number(q.get('start')); t <= Number(q.get('end')); t += 3600) points.push([t, String(100 + ((t / 3600) % 24))]);
+      return JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: Array.from({ length: n }, (_, i) => ({ metric: { snssai: sd(i), plmnid: '00101' }, values: points })) } });
+    };
+    reply = { status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: Array.from({ length: n }, (_, i) => ({ metric: { snssai: sd(i), plmnid: '00101' }, value: [1700000000, '100'] })) } }) };
+    asked.length = 0;
+    const calibrator = new ConformalCalibrator();
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url, retries: 0 }), forecaster, calibrator, stepSeconds: 3600, log: silentLogger });
+    for (let i = 0; i < n; i++) observer.upsert({ key: `ns/s${i}`, query: 'q', defaultQuery: true, snssai: sd(i), plmnid: '00101', horizonSteps: 1, quantile: 'p99' });
+    await observer.cycle(hour * 3_600_000 + 1_800_000);
+    // 48 forecasts of the first 1,024 slices, 48 of the other 6, then the cycle's own of all.
+    expect(asked.map((a) => a.length)).toEqual([...Array(48).fill(1024), ...Array(48).fill(6), n]);
+    expect(asked[0]![0]!.endHour).toBe(hour - 49);
+    expect(asked[47]![0]!.endHour).toBe(hour - 2);
+    for (const i of [0, 1023, 1024, n - 1]) expect(calibrator.samples(`ns/s${i}`)).toBe(48);
+  });
+
   it('with less history than the model window plus 48, warms up from what there is; with none past the window, not at all', async () => {
     const some = new ConformalCalibrator();
     await observe(178, some).cycle(hour * 3_600_000 + 1_800_000);
