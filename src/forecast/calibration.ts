@@ -126,8 +126,7 @@ export class ConformalCalibrator {
     s.observed++;
     if (actual <= predicted * h.multiplier) s.covered++;
     if (actual <= predicted) s.rawCovered++;
-    s.push(this.codec.encode(this.score(predicted, actual)), this.window);
-    s.cache = undefined;
+    this.pushScore(s, predicted, actual);
   }
 
   /**
@@ -137,9 +136,7 @@ export class ConformalCalibrator {
    */
   warm(key: string, predicted: number, actual: number): void {
     const s = this.stateFor(key, predicted, actual);
-    if (!s) return;
-    s.push(this.codec.encode(this.score(predicted, actual)), this.window);
-    s.cache = undefined;
+    if (s) this.pushScore(s, predicted, actual);
   }
 
   /** Scores held for the key (online and warm-up). */
@@ -158,9 +155,10 @@ export class ConformalCalibrator {
     return s;
   }
 
-  /** actual / predicted; a zero forecast with non-zero load is the worst miss: the factor ceiling. */
-  private score(predicted: number, actual: number): number {
-    return predicted > 0 ? actual / predicted : actual > 0 ? this.maxFactor : 1;
+  /** Scores actual / predicted; a zero forecast with non-zero load is the worst miss: the factor ceiling. */
+  private pushScore(s: KeyState, predicted: number, actual: number): void {
+    s.push(this.codec.encode(predicted > 0 ? actual / predicted : actual > 0 ? this.maxFactor : 1), this.window);
+    s.cache = undefined;
   }
 
   /** Multiplicative headroom for the key (1 until minSamples intervals are known). */

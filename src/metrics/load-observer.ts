@@ -279,7 +279,7 @@ export class LoadObserver {
       const byLabel = new Map(series.map((s) => [`${s.labels.snssai}|${s.labels.plmnid}`, s]));
       for (const s of batched) {
         // Removed meanwhile: no state is made again for it (it would never be released).
-        if (!this.isCurrent(s)) continue;
+        if (!this.currentOf(s)) continue;
         const found = byLabel.get(`${s.snssai}|${s.plmnid}`);
         for (const p of found?.points ?? []) this.record(this.load(s.key), this.stepOf(p.time + 1), p.value);
         points += found?.points.length ?? 0;
@@ -287,7 +287,7 @@ export class LoadObserver {
     }
     for (const s of gaps.filter((g) => !g.defaultQuery)) {
       const series = await prom.queryRange(s.query, start, end, this.o.stepSeconds);
-      if (!this.isCurrent(s)) continue;
+      if (!this.currentOf(s)) continue;
       for (const p of series[0]?.points ?? []) this.record(this.load(s.key), this.stepOf(p.time + 1), p.value);
       points += series[0]?.points.length ?? 0;
     }
@@ -302,24 +302,23 @@ export class LoadObserver {
    * quantile until a day of online scores is in. Its backfilled history already holds what that
    * day would teach: for each of the last CALIBRATION_WARMUP_STEPS steps, forecast it from the
    * model's window just before it and score the forecast against what was observed, as the
-   * online loop does an hour later. One batched forecast per step back, all slices at once, so
-   * memory stays that of one cycle's forecast; oldest first, the order online scores come in.
-   * A slice with less history than the model's window plus one step learns online only.
+   * online loop does an hour later. One batched forecast per step back for WARMUP_CHUNK slices
+   * at a time, oldest step first, the order online scores come in. A slice with less history
+   * than the model's window plus one step learns online only.
    */
   private async warmUp(filled: ObservedSlice[]): Promise<void> {
     const { calibrator: cal, forecaster: fc } = this.o;
     const back0 = this.o.calibrationWarmupSteps ?? CALIBRATION_WARMUP_STEPS;
     if (!cal || !fc || back0 <= 0) return;
     const L = fc.historyLength ?? MODEL_HISTORY_STEPS;
-    const all = filled.filter((s) => this.isCurrent(s) && cal.samples(s.key) === 0 && (this.loads.get(s.key)?.length ?? 0) > L);
+    const all = filled.filter((s) => this.currentOf(s) && cal.samples(s.key) === 0 && (this.loads.get(s.key)?.length ?? 0) > L);
     for (let c = 0; c < all.length; c += WARMUP_CHUNK) {
-      if (!(await this.warmUpChunk(all.slice(c, c + WARMUP_CHUNK), back0, L))) return;
+      if (!(await this.warmUpChunk(all.slice(c, c + WARMUP_CHUNK), back0, L, cal, fc))) return;
     }
   }
 
   /** The warm-up of some slices: all their steps back, oldest first. False when the forecaster failed. */
-  private async warmUpChunk(todo: ObservedSlice[], back0: number, L: number): Promise<boolean> {
-    const cal = this.o.calibrator!;
+  private async warmUpChunk(todo: ObservedSlice[], back0: number, L: number, cal: CalibratorLike, fc: ForecasterLike): Promise<boolean> {
     const bySlice = new Map(todo.map((s) => [s.key, s]));
     for (let back = back0; back >= 1; back--) {
       const inputs: { key: string; history: Float32Array; endTime: Date }[] = [];
@@ -337,16 +336,17 @@ export class LoadObserver {
       if (!inputs.length) continue;
       let results: ForecastResult[];
       try {
-        results = await this.o.forecaster!.forecast(inputs);
+        results = await fc.forecast(inputs);
       } catch (e) {
         this.o.log.error('calibration warm-up failed; slices calibrate online', { error: String(e) });
         return false;
       }
       for (const f of results) {
-        const s = bySlice.get(f.key);
-        const predicted = s ? f[s.quantile][0] : undefined;
         // A slice removed while the forecast ran is skipped, as in runForecast.
-        if (s && predicted !== undefined && this.isCurrent(s)) cal.warm(s.key, predicted, actuals.get(s.key)!);
+        const s = bySlice.get(f.key);
+        const cur = s && this.currentOf(s);
+        const predicted = cur ? f[cur.quantile][0] : undefined;
+        if (cur && predicted !== undefined) cal.warm(cur.key, predicted, actuals.get(cur.key)!);
       }
     }
     return true;
@@ -369,11 +369,13 @@ export class LoadObserver {
   }
 
   /**
-   * Whether a slice taken at the start of a cycle is still observed, with the same query (a new
-   * query drops its history). Reconciles upsert a fresh object for it every time, so by key.
+   * A slice taken at the start of a cycle as it is observed now, if it still is with the same
+   * query (a new query drops its history). Reconciles upsert a fresh object for it every time,
+   * so by key; the fresh one has the slice's quantile and horizon as they are now.
    */
-  private isCurrent(s: ObservedSlice): boolean {
-    return this.slices.get(s.key)?.query === s.query;
+  private currentOf(s: ObservedSlice): ObservedSlice | undefined {
+    const cur = this.slices.get(s.key);
+    return cur?.query === s.query ? cur : undefined;
   }
 
   /** One telemetry + forecast cycle. Returns the keys whose load snapshot changed. */
@@ -403,8 +405,9 @@ export class LoadObserver {
     }
     // Before this step's values go in: the history then ends with the last complete step.
     await this.warmUp(filled);
-    for (const s of slices) {
-      if (!this.isCurrent(s)) continue;
+    for (const taken of slices) {
+      const s = this.currentOf(taken);
+      if (!s) continue;
       const l = this.load(s.key);
       const v = current.get(s.key);
       if (v === undefined || !Number.isFinite(v) || v < 0) {
@@ -423,15 +426,15 @@ export class LoadObserver {
       }
     }
     await this.runForecast(step, slices);
-    return slices.filter((s) => this.isCurrent(s)).map((s) => s.key);
+    return slices.filter((s) => this.currentOf(s)).map((s) => s.key);
   }
 
   private async runForecast(step: number, slices: ObservedSlice[]): Promise<void> {
     if (!this.o.forecaster) return;
-    const ready = slices.filter((s) => {
-      if (!this.isCurrent(s)) return false;
-      const l = this.loads.get(s.key);
-      return l && !l.telemetryError && l.length > 0;
+    const ready = slices.flatMap((taken) => {
+      const s = this.currentOf(taken);
+      const l = s && this.loads.get(s.key);
+      return s && l && !l.telemetryError && l.length > 0 ? [s] : [];
     });
     if (ready.length === 0) return;
     const inputs = ready.map((s) => ({ key: s.key, history: this.historyOf(s.key), endTime: this.calendarTime(this.wallOfStep(step)) }));
@@ -447,7 +450,7 @@ export class LoadObserver {
       const f = byKey.get(s.key);
       // A slice removed while the forecast ran (a reconcile of its deletion) is gone: skip it.
       const l = this.loads.get(s.key);
-      if (!f || !l || !this.isCurrent(s)) continue;
+      if (!f || !l || !this.currentOf(s)) continue;
       const q = f[s.quantile].slice(0, Math.max(1, s.horizonSteps)).filter((x) => Number.isFinite(x));
       l.forecast = summary(f);
       l.forecastPeak = q.length ? Math.max(...q) : undefined;
