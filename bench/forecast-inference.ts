@@ -2,7 +2,7 @@
 // (input preparation + onnxruntime-node + unscaling), median of several runs. The raw session
 // time (model.run only) is reported separately so regressions can be located.
 // With --write-docs the result replaces the bench block in docs/forecaster.md.
-import { replaceDocBlock } from '../src/docs/doc-block.js';
+import { replaceDocBlock } from '../tools/docs/doc-block.js';
 import os from 'node:os';
 import path from 'node:path';
 import { CALENDAR_FEATURES } from '../src/forecast/card.js';

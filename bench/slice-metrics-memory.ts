@@ -1,12 +1,12 @@
 // `npx tsx bench/slice-metrics-memory.ts [slices]`: memory of the per-slice metrics
-// (src/metrics/slice-metrics.ts) with every series a slice with telemetry has: observed load,
+// (src/controller/slice-metrics.ts) with every series a slice with telemetry has: observed load,
 // forecast x3 quantiles, forecast error, calibration, coverage, capacity, degraded, and desired
 // and ready replicas of each CNF (the embb example: 2 CNFs), 13 series a slice. Also times one
 // scrape (the exposition text of all of them). Needs --expose-gc (passed below when missing) so
 // that the heap figure holds only what is live.
 import { Registry } from 'prom-client';
 import { toSliceView } from '../src/controller/view-from-api.js';
-import { SliceMetrics } from '../src/metrics/slice-metrics.js';
+import { SliceMetrics } from '../src/controller/slice-metrics.js';
 import { examples } from '../test/fixtures/api/corpus.js';
 import { fullGc, gcExposedOrRerun } from './expose-gc.js';
 

@@ -1,5 +1,5 @@
 // `npx tsx bench/telemetry-memory.ts [slices] [steps]`: memory of the operator's telemetry state
-// (src/metrics/load-observer.ts: load history, forecasts, pending scores; the calibrator) with
+// (src/telemetry/load-observer.ts: load history, forecasts, pending scores; the calibrator) with
 // one series per slice, after `steps` hourly cycles, each with the real ONNX forecaster's
 // batched forecast. The scale benchmark runs its slices without Prometheus, so this state is not
 // in its figures. The loads are real Milan traffic (one grid square per slice, round robin),
@@ -10,9 +10,9 @@
 //   node --optimize-for-size --max-old-space-size=256 --import tsx bench/telemetry-memory.ts
 import { ConformalCalibrator } from '../src/forecast/calibration.js';
 import { Forecaster, packageRoot } from '../src/forecast/forecaster.js';
-import { DEFAULT_BATCH_QUERY, LoadObserver } from '../src/metrics/load-observer.js';
-import type { PrometheusClient, Sample, Series } from '../src/metrics/prometheus-client.js';
-import { loadHourlySquares, milanCsvPath } from '../src/replayer/milan.js';
+import { DEFAULT_BATCH_QUERY, LoadObserver } from '../src/telemetry/load-observer.js';
+import type { PrometheusClient, Sample, Series } from '../src/telemetry/prometheus-client.js';
+import { loadHourlySquares, milanCsvPath } from '../tools/replayer/milan.js';
 import { createLogger } from '../src/runtime/logger.js';
 import { fullGc, gcExposedOrRerun } from './expose-gc.js';
 import { peakRssBytes } from './proc-memory.js';

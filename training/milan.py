@@ -4,7 +4,7 @@ Data: Telecom Italia "Telecommunications - SMS, Call, Internet - MI" (Harvard Da
 doi:10.7910/DVN/EGZHFV; Barlacchi et al., Scientific Data 2:150055, 2015), ODbL 1.0.
 
 The split constants here are the single source of truth: train.py writes them into
-models/forecaster.card.json and the TypeScript evaluation (src/forecast/eval.ts) reads them
+models/forecaster.card.json and the TypeScript evaluation (tools/eval/eval.ts) reads them
 back from the card, so Python and TypeScript evaluate on exactly the same windows and squares.
 """
 

@@ -1,5 +1,5 @@
 import { OPERATOR_5QI_MAX, OPERATOR_5QI_MIN, STANDARD_5QI, type ResourceType } from './fiveqi.js';
-import { parseQuantity } from '../controller/quantity.js';
+import { parseQuantity } from './quantity.js';
 
 /**
  * Cross-field rules of the NetworkSlice API. Each is written twice on purpose, side by side: as

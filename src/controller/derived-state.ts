@@ -1,6 +1,6 @@
 import { objectKey, type Informer, type KubeObject } from '../runtime/informer.js';
 import { placementChanged, specOrMetaChanged } from './predicates.js';
-import type { ParseResult } from './reconciler.js';
+import type { ParseResult } from './slice-view.js';
 import { placementOfCached } from './cache-trim.js';
 import { addUsage, discoverSites, usageOfPlacement, type NodeLike, type Site, type Usage } from './sites.js';
 import type { SliceView } from './slice-view.js';

@@ -10,13 +10,14 @@ import { KubeClient } from '../runtime/kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
 import type { Priority } from '../runtime/workqueue.js';
 import type { Logger } from '../runtime/logger.js';
-import { LoadObserver, type CalibratorLike, type ForecasterLike } from '../metrics/load-observer.js';
-import { PrometheusClient } from '../metrics/prometheus-client.js';
-import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
-import { SliceMetrics } from '../metrics/slice-metrics.js';
+import { LoadObserver, type CalibratorLike, type ForecasterLike } from '../telemetry/load-observer.js';
+import { PrometheusClient } from '../telemetry/prometheus-client.js';
+import { RuntimeMetrics } from '../runtime/metrics.js';
+import { SliceMetrics } from './slice-metrics.js';
 import { EventRecorder } from './events.js';
 import { LABEL_MANAGED_BY, MANAGED_BY } from './names.js';
-import { SliceReconciler, type ParseResult } from './reconciler.js';
+import { SliceReconciler } from './reconciler.js';
+import type { ParseResult } from './slice-view.js';
 import { collectionPath } from './resources.js';
 
 export interface ManagerOptions {

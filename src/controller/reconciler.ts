@@ -4,24 +4,22 @@ import { olderVersion } from '../runtime/resource-version.js';
 import type { KubeClient } from '../runtime/kube-client.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Result } from '../runtime/controller.js';
-import type { LoadObserver } from '../metrics/load-observer.js';
-import type { SliceMetrics } from '../metrics/slice-metrics.js';
+import type { LoadObserver } from '../telemetry/load-observer.js';
+import type { SliceMetrics } from './slice-metrics.js';
 import { desired, priorityClass, type KubeObj } from './desired.js';
 import type { EventRecorder } from './events.js';
 import { childName, FIELD_MANAGER, LABEL_SLICE, LEGACY_FINALIZER } from './names.js';
 import { choosePlacement, type PlacementDecision } from './placement.js';
 import { metaTime } from './meta-time.js';
-import { cpuMillis, parseQuantity } from './quantity.js';
+import { cpuMillis, parseQuantity } from '../api/quantity.js';
 import { objectPath, type Kind } from './resources.js';
 import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
 import { matchesApplied, type OwnedKind } from './cache-trim.js';
 import { DerivedState } from './derived-state.js';
 import { withOccupancy } from './sites.js';
-import type { SliceView } from './slice-view.js';
+import type { ParseResult, SliceView } from './slice-view.js';
 import { buildStatus, type SliceStatus } from './status.js';
 import { canonicalJson, isSubset } from './subset.js';
-
-export type ParseResult = { ok: true; view: SliceView } | { ok: false; issues: { path: string; message: string }[] };
 
 export interface ReconcilerDeps {
   client: KubeClient;

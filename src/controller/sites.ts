@@ -1,5 +1,5 @@
 import { LABEL_RAN_LATENCY_MS, LABEL_SITE, LABEL_SITE_TIER, LABEL_TRACKING_AREAS, LABEL_ZONE } from '../api/well-known-labels.js';
-import { cpuMillis, parseQuantity } from './quantity.js';
+import { cpuMillis, parseQuantity } from '../api/quantity.js';
 
 /** What the controller knows of an edge site, derived from its nodes' labels and status. */
 export interface Site {

@@ -74,3 +74,6 @@ export interface SliceView {
   /** True when the query is the default one (lets the observer batch all such slices). */
   defaultLoadQuery: boolean;
 }
+
+/** What parsing a NetworkSlice gives: its view, or the issues that make it invalid (path: message). */
+export type ParseResult = { ok: true; view: SliceView } | { ok: false; issues: { path: string; message: string }[] };

@@ -2,8 +2,7 @@ import { resourceTypeOf } from '../api/fiveqi.js';
 import { DEFAULT_LOAD_QUERY } from '../api/limits.js';
 import { parseNetworkSlice, type NetworkSlice } from '../api/networkslice.js';
 import type { KubeObject } from '../runtime/informer.js';
-import type { ParseResult } from './reconciler.js';
-import type { CnfView, QosFlowView, SliceView } from './slice-view.js';
+import type { CnfView, ParseResult, QosFlowView, SliceView } from './slice-view.js';
 
 /** Open5GS label formats: snssai `%d-%06x` (or just `%d` without SD), plmnid MCC+MNC. */
 export const snssaiLabel = (sst: number, sd?: string): string => (sd ? `${sst}-${sd.toLowerCase()}` : String(sst));

@@ -1,5 +1,5 @@
 // Classical point forecasters. They are the fallbacks when the ONNX model cannot be used and the
-// yardsticks in src/forecast/eval.ts. All are pure: (history oldest-first, horizon) -> values.
+// yardsticks in tools/eval/eval.ts. All are pure: (history oldest-first, horizon) -> values.
 // They expect finite histories; callers fill gaps first (see features.ts).
 
 export const HOURS_PER_DAY = 24;

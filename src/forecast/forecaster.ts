@@ -17,7 +17,7 @@ export interface SeriesInput {
   key: string;
   /**
    * Hourly values, oldest first; NaN marks a gap. Float32 is what the model reads; the operator
-   * keeps its history that way (src/metrics/load-observer.ts).
+   * keeps its history that way (src/telemetry/load-observer.ts).
    */
   history: readonly number[] | Float32Array;
   /** Time of the last point of history. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TerminalError } from './errors.js';
 import type { Logger } from './logger.js';
 import { WorkQueue, type Priority } from './workqueue.js';
-import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import type { RuntimeMetrics } from './metrics.js';
 
 /** What a reconcile asks for next; an empty result means "done until something changes". */
 export interface Result {

@@ -4,7 +4,7 @@
  * resourceVersion the restarted server no longer has (410 Gone -> re-list).
  */
 import * as k8s from '@kubernetes/client-node';
-import { LocalCluster } from '../../src/devcluster/cluster.js';
+import { LocalCluster } from '../../tools/devcluster/cluster.js';
 import { Informer } from '../../src/runtime/informer.js';
 import { KubeClient } from '../../src/runtime/kube-client.js';
 import { silentLogger } from '../../src/runtime/logger.js';

@@ -12,10 +12,10 @@ import * as k8s from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
-import { LocalCluster } from '../../src/devcluster/cluster.js';
-import { LocalPrometheus } from '../../src/devcluster/prometheus.js';
-import { DEFAULT_SITES, fakeNode } from '../../src/devcluster/topology.js';
-import { ReplayerServer, type ReplayedSlice } from '../../src/replayer/replayer.js';
+import { LocalCluster } from '../../tools/devcluster/cluster.js';
+import { LocalPrometheus } from '../../tools/devcluster/prometheus.js';
+import { DEFAULT_SITES, fakeNode } from '../../tools/devcluster/topology.js';
+import { ReplayerServer, type ReplayedSlice } from '../../tools/replayer/replayer.js';
 import { silentLogger } from '../../src/runtime/logger.js';
 import { eventually, installCrd, kubectl, repoRoot } from './support.js';
 

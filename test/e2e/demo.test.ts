@@ -13,7 +13,7 @@ test('npm run demo (2 replayed hours) runs start to finish and writes its report
   const out = mkdtempSync(path.join(os.tmpdir(), 'slice-demo-'));
   try {
     const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/cmd/demo.ts'), '--hours', '2', '--out', out], { cwd: repoRoot, timeout: 300_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
+      execFile(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'tools/cmd/demo.ts'), '--hours', '2', '--out', out], { cwd: repoRoot, timeout: 300_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),
     );

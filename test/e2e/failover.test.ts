@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { LocalCluster } from '../../src/devcluster/cluster.js';
-import { freePort } from '../../src/devcluster/ports.js';
-import { startSupervised, type SupervisedProcess } from '../../src/devcluster/process.js';
+import { LocalCluster } from '../../tools/devcluster/cluster.js';
+import { freePort } from '../../tools/devcluster/ports.js';
+import { startSupervised, type SupervisedProcess } from '../../tools/devcluster/process.js';
 import { KubeClient } from '../../src/runtime/kube-client.js';
 import { eventually, installCrd, repoRoot } from './support.js';
 

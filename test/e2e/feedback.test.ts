@@ -9,13 +9,13 @@
  */
 import { readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
-import type { LocalPrometheus } from '../../src/devcluster/prometheus.js';
+import type { LocalPrometheus } from '../../tools/devcluster/prometheus.js';
 import { defaultCardPath } from '../../src/forecast/forecaster.js';
 import { createForecasting } from '../../src/forecast/wiring.js';
-import { PrometheusClient } from '../../src/metrics/prometheus-client.js';
-import { aggregate, loadHourlySquares, milanCsvPath } from '../../src/replayer/milan.js';
-import { stepAt, type ReplayClock, type ReplayedSlice } from '../../src/replayer/replayer.js';
-import { hourlyTrace } from '../../src/replayer/trace.js';
+import { PrometheusClient } from '../../src/telemetry/prometheus-client.js';
+import { aggregate, loadHourlySquares, milanCsvPath } from '../../tools/replayer/milan.js';
+import { stepAt, type ReplayClock, type ReplayedSlice } from '../../tools/replayer/replayer.js';
+import { hourlyTrace } from '../../tools/replayer/trace.js';
 import { createNamespace, eventually, installCrd, kubeConfig, kubectl, repoRoot } from './support.js';
 import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
 

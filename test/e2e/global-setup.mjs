@@ -8,7 +8,7 @@ import { register } from 'tsx/esm/api';
 
 export default async function globalSetup() {
   const unregister = register();
-  const { startCluster } = await import('../../src/devcluster/cluster.ts');
+  const { startCluster } = await import('../../tools/devcluster/cluster.ts');
   unregister();
   const cluster = await startCluster({ log: (l) => process.stderr.write(`${l}\n`) });
   const info = cluster.details;

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { defaultModelPath } from '../../src/forecast/forecaster.js';
 import { createForecasting } from '../../src/forecast/wiring.js';
-import { aggregate, loadHourlySquares, milanCsvPath } from '../../src/replayer/milan.js';
-import { hourlyTrace } from '../../src/replayer/trace.js';
+import { aggregate, loadHourlySquares, milanCsvPath } from '../../tools/replayer/milan.js';
+import { hourlyTrace } from '../../tools/replayer/trace.js';
 import { createNamespace, eventually, installCrd, kubectl, repoRoot } from './support.js';
 import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
 

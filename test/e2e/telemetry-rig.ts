@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
-import { LocalPrometheus } from '../../src/devcluster/prometheus.js';
-import { freePort } from '../../src/devcluster/ports.js';
-import type { CalibratorLike, ForecasterLike } from '../../src/metrics/load-observer.js';
-import { HOUR_MS, MILAN_START_MS } from '../../src/replayer/milan.js';
-import { openMetricsHistory, ReplayerServer, type ReplayClock, type ReplayedSlice } from '../../src/replayer/replayer.js';
+import { LocalPrometheus } from '../../tools/devcluster/prometheus.js';
+import { freePort } from '../../tools/devcluster/ports.js';
+import type { CalibratorLike, ForecasterLike } from '../../src/telemetry/load-observer.js';
+import { HOUR_MS, MILAN_START_MS } from '../../tools/replayer/milan.js';
+import { openMetricsHistory, ReplayerServer, type ReplayClock, type ReplayedSlice } from '../../tools/replayer/replayer.js';
 import { silentLogger } from '../../src/runtime/logger.js';
 import { kubeConfig } from './support.js';
 

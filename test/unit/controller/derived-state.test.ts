@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DerivedState, PARSED_MAX } from '../../../src/controller/derived-state.js';
-import type { ParseResult } from '../../../src/controller/reconciler.js';
+import type { ParseResult } from '../../../src/controller/slice-view.js';
 import { addUsage, usageOf, type Usage } from '../../../src/controller/sites.js';
 import type { Handler, Informer, InformerEvent, KubeObject } from '../../../src/runtime/informer.js';
 

@@ -1,6 +1,6 @@
 import { addUsage, discoverSites, usageOf, withOccupancy, type NodeLike, type PlacedDeploymentLike, type Usage } from '../../../src/controller/sites.js';
 import { choosePlacement } from '../../../src/controller/placement.js';
-import { DEFAULT_SITES, fakeNode } from '../../../src/devcluster/topology.js';
+import { DEFAULT_SITES, fakeNode } from '../../../tools/devcluster/topology.js';
 
 const ready = (n: Record<string, unknown>, ok = true): NodeLike => ({
   ...(n as NodeLike),

@@ -9,7 +9,7 @@ import {
 } from '../../../src/forecast/baselines.js';
 import { fillGaps, scaleOf } from '../../../src/forecast/features.js';
 import { fallbackForecast } from '../../../src/forecast/fallback.js';
-import { capacityMetrics, mae, mape, naiveScale, smape } from '../../../src/forecast/metrics.js';
+import { capacityMetrics, mae, mape, naiveScale, smape } from '../../../tools/eval/metrics.js';
 import { quantile } from '../../../src/forecast/stats.js';
 
 const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));

@@ -5,7 +5,7 @@
  * loads with all its imports (it rejects a bogus flag the way the operator does).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,6 +55,12 @@ describe('Dockerfile', () => {
     const [, ...nodeArgs] = JSON.parse(dockerfile.match(/^ENTRYPOINT (\[.*\])$/m)![1]!) as string[];
     const entry = nodeArgs.pop()!;
     expect(entry).toMatch(/^dist\//);
+    // The image holds the operator and what it imports, no tooling (dev cluster, demo, replayer,
+    // evaluation, doc generators live in tools/ and are never compiled into dist/).
+    const built = (readdirSync(path.join(out, 'dist'), { recursive: true }) as string[]).filter((f) => f.endsWith('.js'));
+    expect(built).toContain(path.join('cmd', 'operator.js'));
+    expect([...new Set(built.map((f) => f.split(path.sep)[0]))].sort()).toEqual(['api', 'cmd', 'controller', 'forecast', 'runtime', 'telemetry']);
+    expect(built.filter((f) => /devcluster|demo|replayer|eval|gen-crds|reference-doc|crd-yaml|install-crd/.test(f))).toEqual([]);
     expect(copies.some((c) => c.from === '--from=build' && c.args[0] === '/src/dist')).toBe(true);
     // With the image's Node.js flags, so a flag this Node.js does not take fails here.
     const r = spawnSync(process.execPath, [...nodeArgs, path.join(out, entry), '--no-such-flag'], { encoding: 'utf8', cwd: root, timeout: 60_000 });

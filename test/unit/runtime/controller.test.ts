@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { Controller } from '../../../src/runtime/controller.js';
 import { TerminalError } from '../../../src/runtime/errors.js';
 import { silentLogger } from '../../../src/runtime/logger.js';
-import { RuntimeMetrics } from '../../../src/metrics/runtime-metrics.js';
+import { RuntimeMetrics } from '../../../src/runtime/metrics.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

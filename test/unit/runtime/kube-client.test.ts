@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import * as k8s from '@kubernetes/client-node';
-import { writeKubeconfig } from '../../../src/devcluster/kubeconfig.js';
-import { generatePki } from '../../../src/devcluster/pki.js';
+import { writeKubeconfig } from '../../../tools/devcluster/kubeconfig.js';
+import { generatePki } from '../../../tools/devcluster/pki.js';
 import { KubeClient, resourceOf } from '../../../src/runtime/kube-client.js';
 import { loadKubeconfigFile, type KubeConnection } from '../../../src/runtime/kube-config.js';
 

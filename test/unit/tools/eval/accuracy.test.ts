@@ -2,10 +2,10 @@
 // Accuracy on REAL held-out data: squares the model never saw, hours after all training targets.
 // This can fail: it guards the committed model against regressions (e.g. a retrain that overfits).
 import { existsSync } from 'node:fs';
-import { lastValue, sameHourYesterday } from '../../../src/forecast/baselines.js';
-import { Forecaster, packageRoot, type SeriesInput } from '../../../src/forecast/forecaster.js';
-import { mae } from '../../../src/forecast/metrics.js';
-import { hourToDate, loadHourlySquares, milanCsvPath } from '../../../src/replayer/milan.js';
+import { lastValue, sameHourYesterday } from '../../../../src/forecast/baselines.js';
+import { Forecaster, packageRoot, type SeriesInput } from '../../../../src/forecast/forecaster.js';
+import { mae } from '../../../../tools/eval/metrics.js';
+import { hourToDate, loadHourlySquares, milanCsvPath } from '../../../../tools/replayer/milan.js';
 
 const data = milanCsvPath(packageRoot());
 const describeIfData = existsSync(data) ? describe : describe.skip;

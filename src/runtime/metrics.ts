@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { QueueMetrics } from '../runtime/workqueue.js';
+import type { QueueMetrics } from './workqueue.js';
 
 /**
  * The controller-runtime metric names and labels, so dashboards and alerts written for Go

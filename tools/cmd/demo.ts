@@ -11,21 +11,21 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { installNetworkSliceCrd } from '../api/install-crd.js';
-import { FIELD_MANAGER } from '../controller/names.js';
-import { objectPath } from '../controller/resources.js';
-import { snssaiLabel } from '../controller/view-from-api.js';
+import { installNetworkSliceCrd } from '../devcluster/install-crd.js';
+import { FIELD_MANAGER } from '../../src/controller/names.js';
+import { objectPath } from '../../src/controller/resources.js';
+import { snssaiLabel } from '../../src/controller/view-from-api.js';
 import { LocalCluster } from '../devcluster/cluster.js';
 import { LocalPrometheus } from '../devcluster/prometheus.js';
 import { freePort } from '../devcluster/ports.js';
 import { startSupervised, type SupervisedProcess } from '../devcluster/process.js';
 import { renderReport, type SliceResult, type Tick } from '../demo/report.js';
-import { DEFAULT_HISTORY_STEPS } from '../metrics/load-observer.js';
-import { packageRoot } from '../forecast/forecaster.js';
+import { DEFAULT_HISTORY_STEPS } from '../../src/telemetry/load-observer.js';
+import { packageRoot } from '../../src/forecast/forecaster.js';
 import { aggregate, HOUR_MS, loadHourlySquares, MILAN_ATTRIBUTION, MILAN_START_MS, milanCsvPath } from '../replayer/milan.js';
 import { openMetricsHistory, ReplayerServer, stepAt, type ReplayedSlice } from '../replayer/replayer.js';
 import { hourlyTrace, type Trace } from '../replayer/trace.js';
-import { KubeClient } from '../runtime/kube-client.js';
+import { KubeClient } from '../../src/runtime/kube-client.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadHourlySquares, MilanDataMissingError, milanCsvPath } from '../../../src/replayer/milan.js';
+import { loadHourlySquares, MilanDataMissingError, milanCsvPath } from '../../../../tools/replayer/milan.js';
 
 describe('loadHourlySquares', () => {
   let dir: string;

@@ -1,5 +1,5 @@
-import { networkSliceCrd } from './crd.js';
-import { RULES } from './rules.js';
+import { networkSliceCrd } from '../../src/api/crd.js';
+import { RULES } from '../../src/api/rules.js';
 
 type Schema = {
   type?: string;

@@ -1,4 +1,4 @@
-// Offline evaluation: `npm run eval:forecast` (tsx src/forecast/eval.ts --write-docs).
+// Offline evaluation: `npm run eval:forecast` (tsx tools/eval/eval.ts --write-docs).
 //
 // Compares the classical baselines with the embedded ONNX model (through onnxruntime-node and the
 // real Forecaster code path) on the SAME held-out data the training pipeline held out: squares
@@ -8,10 +8,10 @@
 // With --write-docs the tables replace the block between the eval markers in docs/forecaster.md.
 import { replaceDocBlock } from '../docs/doc-block.js';
 import path from 'node:path';
-import { holtWinters, lastValue, sameHourLastWeek, sameHourYesterday, HOURS_PER_WEEK } from './baselines.js';
-import { ConformalCalibrator } from './calibration.js';
-import { loadModelCard } from './card.js';
-import { defaultCardPath, Forecaster, packageRoot, type SeriesInput } from './forecaster.js';
+import { holtWinters, lastValue, sameHourLastWeek, sameHourYesterday, HOURS_PER_WEEK } from '../../src/forecast/baselines.js';
+import { ConformalCalibrator } from '../../src/forecast/calibration.js';
+import { loadModelCard } from '../../src/forecast/card.js';
+import { defaultCardPath, Forecaster, packageRoot, type SeriesInput } from '../../src/forecast/forecaster.js';
 import { capacityMetrics, mae, mape, naiveScale, smape } from './metrics.js';
 import { hourToDate, loadHourlySquares, milanCsvPath } from '../replayer/milan.js';
 

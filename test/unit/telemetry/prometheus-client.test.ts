@@ -6,9 +6,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConformalCalibrator } from '../../../src/forecast/calibration.js';
-import { CALIBRATION_WARMUP_STEPS, DEFAULT_HISTORY_STEPS, LoadObserver, type ForecastResult } from '../../../src/metrics/load-observer.js';
-import { PrometheusClient, PrometheusError } from '../../../src/metrics/prometheus-client.js';
-import { freePort } from '../../../src/devcluster/ports.js';
+import { CALIBRATION_WARMUP_STEPS, DEFAULT_HISTORY_STEPS, LoadObserver, type ForecastResult } from '../../../src/telemetry/load-observer.js';
+import { PrometheusClient, PrometheusError } from '../../../src/telemetry/prometheus-client.js';
+import { freePort } from '../../../tools/devcluster/ports.js';
 import { silentLogger } from '../../../src/runtime/logger.js';
 
 let reply: { status: number; body: string } = { status: 200, body: '' };

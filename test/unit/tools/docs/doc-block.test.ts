@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { replaceDocBlock } from '../../../src/docs/doc-block.js';
+import { replaceDocBlock } from '../../../../tools/docs/doc-block.js';
 
 describe('replaceDocBlock', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'docblock-'));

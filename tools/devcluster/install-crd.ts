@@ -1,6 +1,6 @@
-import type { KubeClient } from '../runtime/kube-client.js';
-import { networkSliceCrd } from './crd.js';
-import { GROUP, VERSION } from './limits.js';
+import type { KubeClient } from '../../src/runtime/kube-client.js';
+import { networkSliceCrd } from '../../src/api/crd.js';
+import { GROUP, VERSION } from '../../src/api/limits.js';
 
 /** Server-side applies the NetworkSlice CRD and waits until the API server serves the group. */
 export async function installNetworkSliceCrd(client: KubeClient, fieldManager: string, timeoutMs = 30_000): Promise<void> {

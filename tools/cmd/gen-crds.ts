@@ -4,9 +4,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { crdFileTargets, renderCrdYaml } from '../api/crd-yaml.js';
-import { renderApiReference } from '../api/reference-doc.js';
-import { packageRoot } from '../forecast/forecaster.js';
+import { crdFileTargets, renderCrdYaml } from '../docs/crd-yaml.js';
+import { renderApiReference } from '../docs/reference-doc.js';
+import { packageRoot } from '../../src/forecast/forecaster.js';
 
 const root = packageRoot();
 const check = process.argv.includes('--check');

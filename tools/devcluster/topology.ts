@@ -5,7 +5,7 @@ import {
   LABEL_SITE_TIER,
   LABEL_TRACKING_AREAS,
   LABEL_ZONE,
-} from '../api/well-known-labels.js';
+} from '../../src/api/well-known-labels.js';
 
 /** One edge/regional site of the fake topology, with the nodes it holds. */
 export interface SiteSpec {

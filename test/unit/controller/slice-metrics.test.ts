@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
 import { toSliceView } from '../../../src/controller/view-from-api.js';
-import type { SliceLoad } from '../../../src/metrics/load-observer.js';
-import { SliceMetrics } from '../../../src/metrics/slice-metrics.js';
+import type { SliceLoad } from '../../../src/telemetry/load-observer.js';
+import { SliceMetrics } from '../../../src/controller/slice-metrics.js';
 import { examples } from '../../fixtures/api/corpus.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

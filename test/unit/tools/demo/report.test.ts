@@ -1,4 +1,4 @@
-import { hourly, renderReport, summarize, type Tick } from '../../../src/demo/report.js';
+import { hourly, renderReport, summarize, type Tick } from '../../../../tools/demo/report.js';
 
 // Two replayed hours, four ticks each; 10 sessions per replica.
 const ticks: Tick[] = [

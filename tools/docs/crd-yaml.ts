@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { networkSliceCrd } from './crd.js';
+import { networkSliceCrd } from '../../src/api/crd.js';
 
 export const CRD_FILE = 'networkslices.slicing.telco.dev.yaml';
 
