@@ -21,15 +21,13 @@ COPY --from=build /src/dist ./dist
 COPY models ./models
 USER 65532:65532
 EXPOSE 8080
-# Node.js sizes V8's heap from the container's memory limit (the chart's 512Mi gives a 259 MB
-# heap limit). Under that limit, at 10,000 slices (docs/benchmarks.md, restarted operator, RSS
-# median over a 60 s cycle): --optimize-for-size (V8 favours memory over speed) 238 -> 217 MB;
-# MALLOC_ARENA_MAX=2 (glibc keeps fewer per-thread malloc arenas) 238 -> 228 MB.
-# --max-semi-space-size=2 changed nothing measurable there (251 vs 249 MB) and was dropped.
-# MALLOC_MMAP_THRESHOLD_=131072 (glibc serves every allocation of 128 KiB or more with its own
-# mmap, given back on free, instead of raising that threshold as large blocks come and go and then
-# keeping them in its heap): the forecaster's batched inference and Prometheus's answers are such
-# blocks, once a cycle. bench/telemetry-memory.ts at 10,000 slices: anonymous memory 86 -> 74 MiB.
+# Memory settings, for a process that holds every slice in its caches (figures at 10,000 slices
+# in docs/benchmarks.md). Node.js sizes V8's heap from the container's memory limit by itself.
+# --optimize-for-size: V8 favours memory over speed (a smaller heap, possibly for some CPU).
+# MALLOC_ARENA_MAX=2: glibc keeps fewer per-thread malloc arenas, so less memory sits idle in them.
+# MALLOC_MMAP_THRESHOLD_=131072: glibc maps each allocation of 128 KiB or more on its own and
+# unmaps it on free, instead of raising the threshold and keeping such blocks in its heap; the
+# batched inference's tensors and Prometheus's answers are such blocks, once a cycle.
 # The scale benchmark reads the ENTRYPOINT's flags and the ENV lines below and runs the operator with them.
 ENV MALLOC_ARENA_MAX=2
 ENV MALLOC_MMAP_THRESHOLD_=131072
