@@ -19,7 +19,10 @@ import { rulesAt, type RuleNode } from './rules.js';
  * zod schema of a NetworkSlice, the operator's edge for untrusted input: everything it reads
  * from the API server passes here before a desired-state function sees it. It mirrors the CRD
  * (crd.ts) field by field, with the same bounds (limits.ts) and the same cross-field rules
- * (rules.ts); test/unit/api/agreement.test.ts and the e2e API test keep the two honest.
+ * (rules.ts). test/e2e/api.test.ts keeps the two honest on the real API server: the shared
+ * corpus (test/fixtures/api/corpus.ts) is rejected by both naming the same field, and 300 fuzzed
+ * manifests are accepted or rejected by both alike; test/unit/api/schema.test.ts runs zod alone
+ * on the same corpus.
  */
 
 /** Attaches the cross-field rules of one node, reporting each on its fieldPath. */

@@ -5,7 +5,8 @@ import { parseQuantity } from './quantity.js';
  * Cross-field rules of the NetworkSlice API. Each is written twice on purpose, side by side: as
  * CEL for the CRD (the API server rejects bad manifests at `kubectl apply`) and as a TypeScript
  * predicate for zod (the operator re-checks what it reads, e.g. objects stored before a CRD
- * upgrade). Same message both ways; test/unit/api proves they agree on a corpus.
+ * upgrade). Same message both ways; test/e2e/api.test.ts proves they agree on a corpus
+ * (test/fixtures/api/corpus.ts), test/unit/api/schema.test.ts checks the zod side alone.
  */
 export type RuleNode = 'root' | 'spec' | 'throughput' | 'sla' | 'qos' | 'flow' | 'cnfs' | 'cnf' | 'placement' | 'query';
 
