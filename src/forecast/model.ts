@@ -66,9 +66,9 @@ export interface ModelOutput {
 
 /**
  * Rows per session run. onnxruntime's CPU arena keeps the largest buffers a run has needed, and
- * the intermediate tensors grow with the rows: 10,000 rows in one run left the process 26 MB
- * larger, runs of 1,024 rows 5 MB, and the chunked runs were not slower (11.8 vs 13.8 ms for
- * 10,000 rows; `bench/onnx-batch-memory.ts`, figures in docs/forecaster.md).
+ * the intermediate tensors grow with the rows, so one run over every slice would keep the
+ * process that much larger for good; runs of 1,024 rows keep the arena small and are no slower
+ * (`npx tsx bench/onnx-batch-memory.ts` measures both; figures in docs/forecaster.md).
  */
 export const DEFAULT_MAX_BATCH_ROWS = 1024;
 
