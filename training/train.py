@@ -304,8 +304,8 @@ def main():
     log(f"{len(rows)} squares: {len(train_sq)} train, {len(val_sq)} val, {len(held_out)} held out")
 
     # Phase 1 (model selection): train on targets before SELECT_END, validate on the week after
-    # it on separate squares. Validating on other squares of the SAME weeks rewards memorising
-    # those weeks and picked models that were worse on the later test window.
+    # it on separate squares. Validating on other squares of the SAME weeks would reward
+    # memorising those weeks and pick models that are worse on the later test window.
     t0 = time.time()
     h, c, y = build_samples(rows, train_sq, 0, SELECT_END, N_AGGREGATES, rng)
     hv, cv, yv = build_samples(rows, val_sq, SELECT_END, milan.TEST_START, N_AGGREGATES // 4, rng)

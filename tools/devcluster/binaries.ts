@@ -40,7 +40,7 @@ function missingIn(dir: string): string[] {
  * 1. SLICE_OPERATOR_ASSETS or KUBEBUILDER_ASSETS: a directory of prebuilt binaries (all must exist;
  *    a partial directory is an error, never a silent fallback);
  * 2. otherwise hack/bins/build.sh builds them from the Go module proxy into a cache outside the
- *    repository (first run: tens of minutes on 2 cores; later runs: instant).
+ *    repository (first run: minutes on 2 cores, see the README's timings; later runs: instant).
  */
 export function resolveBinaries(opts: { build?: boolean; log?: (line: string) => void } = {}): BinaryPaths {
   const envName = process.env.SLICE_OPERATOR_ASSETS ? 'SLICE_OPERATOR_ASSETS' : process.env.KUBEBUILDER_ASSETS ? 'KUBEBUILDER_ASSETS' : undefined;

@@ -80,8 +80,8 @@ export class LocalCluster {
     const logs = path.join(dir, 'logs');
     mkdirSync(logs, { recursive: true });
     // A throwaway cluster on a machine with memory to spare: Go's collector may let the heap grow
-    // 4x instead of 2x between cycles. With 1,000 slices in flight, GC was about a quarter of
-    // the API server's CPU, and the API server is what bounds a 2-core machine.
+    // 4x instead of 2x between cycles. With 1,000 slices in flight the API server's GC is a large
+    // share of its CPU, and the API server is what bounds a 2-core machine.
     const go = { env: { GOGC: '400' } };
     const fail = (component: string) => (what: string) => new ComponentStartError(component, `${what} timed out`, path.join(logs, `${component}.log`));
 
@@ -122,8 +122,8 @@ export class LocalCluster {
         '--cluster-cidr=10.244.0.0/16', '--allocate-node-cidrs=false', '--v=1',
         // The default 20 QPS makes 1,000 ReplicaSets take minutes; a dev cluster on loopback can take more.
         '--kube-api-qps=200', '--kube-api-burst=400',
-        // 5 workers each (the default) wait on a busy API server in turn: 1,000 new Deployments
-        // queued up behind them for tens of seconds.
+        // With 5 workers each (the default), which wait on a busy API server in turn, 1,000 new
+        // Deployments queue behind them for tens of seconds.
         '--concurrent-deployment-syncs=20', '--concurrent-replicaset-syncs=20', '--concurrent-endpoint-syncs=20', '--concurrent-service-endpoint-syncs=20',
       ];
       this.supervise('kube-controller-manager', () => startSupervised('kube-controller-manager', bins['kube-controller-manager'], kcmArgs, path.join(logs, 'kube-controller-manager.log'), go));
