@@ -19,6 +19,12 @@ export interface LeaderElectionOptions {
   log: Logger;
 }
 
+/**
+ * What the elector needs of the API: reading and writing one Lease. KubeClient has this shape;
+ * tests put an in-memory Lease store behind it.
+ */
+export type LeaseClient = Pick<KubeClient, 'get' | 'request'>;
+
 interface Lease {
   metadata: { name: string; namespace: string; resourceVersion?: string };
   spec: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string; leaseTransitions?: number };
@@ -39,7 +45,7 @@ export class LeaderElector {
   private loop?: Promise<void>;
 
   constructor(
-    private readonly client: KubeClient,
+    private readonly client: LeaseClient,
     private readonly o: LeaderElectionOptions,
   ) {
     this.identity = o.identity ?? `${hostname()}_${randomUUID()}`;
