@@ -10,7 +10,8 @@ import { KubeClient } from '../runtime/kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
 import type { Priority } from '../runtime/workqueue.js';
 import type { Logger } from '../runtime/logger.js';
-import { LoadObserver, type CalibratorLike, type ForecasterLike } from '../telemetry/load-observer.js';
+import type { BatchForecaster, Calibrator } from '../forecast/contract.js';
+import { LoadObserver } from '../telemetry/load-observer.js';
 import { PrometheusClient } from '../telemetry/prometheus-client.js';
 import { RuntimeMetrics } from '../runtime/metrics.js';
 import { SliceMetrics } from './slice-metrics.js';
@@ -33,8 +34,8 @@ export interface ManagerOptions {
   prometheusUrl?: string;
   /** Per Prometheus request, body included (default 20 s). */
   prometheusTimeoutMs?: number;
-  forecaster?: ForecasterLike;
-  calibrator?: CalibratorLike;
+  forecaster?: BatchForecaster;
+  calibrator?: Calibrator;
   stepSeconds: number;
   /** Telemetry/forecast cycle period; defaults to min(step, 60 s). */
   cycleMs?: number;

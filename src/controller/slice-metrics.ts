@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { SliceView } from './slice-view.js';
 import { LIMIT, QUANTILES } from '../api/limits.js';
 import { Rows } from '../runtime/rows.js';
-import type { SliceLoad } from '../telemetry/load-observer.js';
+import type { SliceLoad } from '../telemetry/slice-load.js';
 
 type SliceLabels = { namespace: string; slice: string };
 type Value<L extends string> = { value: number; labels: Partial<Record<L, string>> };

@@ -1,4 +1,4 @@
-import type { SliceLoad } from '../telemetry/load-observer.js';
+import type { SliceLoad } from '../telemetry/slice-load.js';
 import { findCondition, setCondition, type Condition } from './conditions.js';
 import { metaTime } from './meta-time.js';
 import { childName } from './names.js';

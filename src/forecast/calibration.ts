@@ -11,6 +11,7 @@
 // Pure and deterministic (no clocks, no randomness), O(window) memory per key: 2 bytes per score,
 // allocated as scores arrive (bench/calibrator-memory.ts measures the bytes per key with a full
 // two-week window).
+import type { Calibrator } from './contract.js';
 
 export interface CalibratorOptions {
   /** Share of intervals the calibrated capacity should cover. */
@@ -94,7 +95,7 @@ function conformalQuantile(values: Uint16Array, n: number, target: number): numb
   return sorted[Math.max(k, 1) - 1]!;
 }
 
-export class ConformalCalibrator {
+export class ConformalCalibrator implements Calibrator {
   readonly target: number;
   readonly window: number;
   readonly minSamples: number;

@@ -12,34 +12,7 @@ import { CalendarCache } from './calendar.js';
 import { countGaps, fillGaps, MAX_GAP_SHARE, scaleOf } from './features.js';
 import { fallbackForecast } from './fallback.js';
 import { allocateFloat32, OnnxForecastModel } from './model.js';
-
-export interface SeriesInput {
-  key: string;
-  /**
-   * Hourly values, oldest first; NaN marks a gap. Float32 is what the model reads; the operator
-   * keeps its history that way (src/telemetry/load-observer.ts).
-   */
-  history: readonly number[] | Float32Array;
-  /** Time of the last point of history. */
-  endTime: Date;
-}
-
-export interface Forecast {
-  key: string;
-  source: 'onnx' | 'seasonal-naive' | 'ewma';
-  model: string;
-  stepSeconds: 3600;
-  horizonSteps: number;
-  p50: number[];
-  p90: number[];
-  p99: number[];
-  fallbackReason?: string;
-  /**
-   * Set when the fallback is the model's fault (not loaded, failed, non-finite output) rather
-   * than the series' (short history, gaps): the slice reports Degraded for it.
-   */
-  modelFault?: string;
-}
+import type { BatchForecaster, Forecast, SeriesInput } from './contract.js';
 
 // A type alias (not an interface) so it is assignable to structured-log fields.
 export type ModelStatus = {
@@ -80,7 +53,7 @@ export function packageRoot(): string {
 export const defaultModelPath = (): string => path.join(packageRoot(), 'models', 'forecaster.onnx');
 export const defaultCardPath = (): string => path.join(packageRoot(), 'models', 'forecaster.card.json');
 
-export class Forecaster {
+export class Forecaster implements BatchForecaster {
   readonly modelStatus: ModelStatus;
   readonly horizonSteps: number;
   readonly historyLength: number;

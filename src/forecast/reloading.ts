@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Logger } from '../runtime/logger.js';
-import { defaultModelPath, Forecaster, type Forecast, type ForecasterOptions, type ModelStatus, type SeriesInput } from './forecaster.js';
+import type { BatchForecaster, Forecast, SeriesInput } from './contract.js';
+import { defaultModelPath, Forecaster, type ForecasterOptions, type ModelStatus } from './forecaster.js';
 
 /** What identifies a version of the model file on disk; undefined when it is missing. */
 async function fileVersion(file: string): Promise<string | undefined> {
@@ -19,7 +20,7 @@ async function fileVersion(file: string): Promise<string | undefined> {
  * and counted — but with no good model yet, the failing one is kept so slices report why
  * (fallback forecasts, Degraded) and recover by themselves once a good file appears.
  */
-export class ReloadingForecaster {
+export class ReloadingForecaster implements BatchForecaster {
   private current: Forecaster;
   private version: string | undefined;
   private lastCheck = 0;

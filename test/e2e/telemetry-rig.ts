@@ -10,7 +10,7 @@ import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
 import { LocalPrometheus } from '../../tools/devcluster/prometheus.js';
 import { freePort } from '../../tools/devcluster/ports.js';
-import type { CalibratorLike, ForecasterLike } from '../../src/telemetry/load-observer.js';
+import type { BatchForecaster, Calibrator } from '../../src/forecast/contract.js';
 import { HOUR_MS, MILAN_START_MS } from '../../tools/replayer/milan.js';
 import { openMetricsHistory, ReplayerServer, type ReplayClock, type ReplayedSlice } from '../../tools/replayer/replayer.js';
 import { silentLogger } from '../../src/runtime/logger.js';
@@ -23,7 +23,7 @@ export interface TelemetryRig {
   stop(): Promise<void>;
 }
 
-export async function startTelemetryRig(o: { slices: ReplayedSlice[]; stepSeconds: number; startHour: number; forecaster?: ForecasterLike; calibrator?: CalibratorLike }): Promise<TelemetryRig> {
+export async function startTelemetryRig(o: { slices: ReplayedSlice[]; stepSeconds: number; startHour: number; forecaster?: BatchForecaster; calibrator?: Calibrator }): Promise<TelemetryRig> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'slice-telemetry-'));
   const wallStartMs = Date.now();
   const clock = { wallStartMs, startStep: o.startHour, stepSeconds: o.stepSeconds };

@@ -20,7 +20,7 @@ import { LocalPrometheus } from '../devcluster/prometheus.js';
 import { freePort } from '../devcluster/ports.js';
 import { startSupervised, type SupervisedProcess } from '../devcluster/process.js';
 import { renderReport, type SliceResult, type Tick } from '../demo/report.js';
-import { DEFAULT_HISTORY_STEPS } from '../../src/telemetry/load-observer.js';
+import { DEFAULT_HISTORY_STEPS } from '../../src/telemetry/load-history.js';
 import { packageRoot } from '../../src/forecast/forecaster.js';
 import { aggregate, HOUR_MS, loadHourlySquares, MILAN_ATTRIBUTION, MILAN_START_MS, milanCsvPath } from '../replayer/milan.js';
 import { openMetricsHistory, ReplayerServer, stepAt, type ReplayedSlice } from '../replayer/replayer.js';

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { holtWinters, lastValue, sameHourLastWeek, sameHourYesterday, HOURS_PER_WEEK } from '../../src/forecast/baselines.js';
 import { ConformalCalibrator } from '../../src/forecast/calibration.js';
 import { loadModelCard } from '../../src/forecast/card.js';
-import { defaultCardPath, Forecaster, packageRoot, type SeriesInput } from '../../src/forecast/forecaster.js';
+import { defaultCardPath, Forecaster, packageRoot } from '../../src/forecast/forecaster.js';
+import type { SeriesInput } from '../../src/forecast/contract.js';
 import { capacityMetrics, mae, mape, naiveScale, smape } from './metrics.js';
 import { hourToDate, loadHourlySquares, milanCsvPath } from '../replayer/milan.js';
 

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const src = path.join(root, 'src');
 
-/** Layer of each folder of src/, lowest first. */
-export const LAYERS: Record<string, number> = { runtime: 0, api: 1, forecast: 2, telemetry: 3, controller: 4, cmd: 5 };
+/** Layer of each folder of src/, lowest first; index.ts is the public face for tooling, on top. */
+export const LAYERS: Record<string, number> = { runtime: 0, api: 1, forecast: 2, telemetry: 3, controller: 4, cmd: 5, 'index.ts': 6 };
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
 import { toSliceView } from '../../../src/controller/view-from-api.js';
-import type { SliceLoad } from '../../../src/telemetry/load-observer.js';
+import type { SliceLoad } from '../../../src/telemetry/slice-load.js';
 import { SliceMetrics } from '../../../src/controller/slice-metrics.js';
 import { examples } from '../../fixtures/api/corpus.js';
 

@@ -3,7 +3,7 @@
  * the status, so a load that moves every cycle does not rewrite every slice's status every cycle.
  */
 import { describe, expect, test } from '@jest/globals';
-import type { SliceLoad } from '../../../src/telemetry/load-observer.js';
+import type { SliceLoad } from '../../../src/telemetry/slice-load.js';
 import { buildStatus, type StatusInput } from '../../../src/controller/status.js';
 import { canonicalJson } from '../../../src/controller/subset.js';
 import { toSliceView } from '../../../src/controller/view-from-api.js';

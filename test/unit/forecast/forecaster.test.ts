@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { calendarFeatures } from '../../../src/forecast/calendar.js';
 import { loadModelCard } from '../../../src/forecast/card.js';
-import { defaultCardPath, defaultModelPath, Forecaster, type SeriesInput } from '../../../src/forecast/forecaster.js';
+import { defaultCardPath, defaultModelPath, Forecaster } from '../../../src/forecast/forecaster.js';
+import type { SeriesInput } from '../../../src/forecast/contract.js';
 import { allocateFloat32, ModelContractError, OnnxForecastModel } from '../../../src/forecast/model.js';
 
 const fixtures = path.resolve('test/fixtures/models');

@@ -3,7 +3,8 @@
 // This can fail: it guards the committed model against regressions (e.g. a retrain that overfits).
 import { existsSync } from 'node:fs';
 import { lastValue, sameHourYesterday } from '../../../../src/forecast/baselines.js';
-import { Forecaster, packageRoot, type SeriesInput } from '../../../../src/forecast/forecaster.js';
+import { Forecaster, packageRoot } from '../../../../src/forecast/forecaster.js';
+import type { SeriesInput } from '../../../../src/forecast/contract.js';
 import { mae } from '../../../../tools/eval/metrics.js';
 import { hourToDate, loadHourlySquares, milanCsvPath } from '../../../../tools/replayer/milan.js';
 

@@ -1,0 +1,45 @@
+// One batched forecast for every slice with a usable history, once per cycle.
+import type { BatchForecaster, Calibrator, Forecast } from '../forecast/contract.js';
+import type { CycleContext } from './context.js';
+import { summarize, type ObservedSlice } from './slice-load.js';
+
+/**
+ * Forecasts every slice of the cycle that still exists, has history and no telemetry error, and
+ * stores per slice the summary, the peak over its horizon at its quantile, the next step's value
+ * to score when that step's actual comes in, and its calibration. A failed forecast leaves the
+ * previous one in place: the controller then scales on the observed load.
+ */
+export async function forecastSlices(ctx: CycleContext, forecaster: BatchForecaster, calibrator: Calibrator | undefined, step: number, slices: ObservedSlice[]): Promise<void> {
+  const ready = slices.flatMap((taken) => {
+    const s = ctx.current(taken);
+    const l = s && ctx.history.get(s.key);
+    return s && l && !l.telemetryError && l.length > 0 ? [s] : [];
+  });
+  if (ready.length === 0) return;
+  const endTime = ctx.clock.calendarTime(ctx.clock.wallOfStep(step));
+  const inputs = ready.map((s) => ({ key: s.key, history: ctx.history.view(ctx.history.get(s.key)!), endTime }));
+  let results: Forecast[];
+  try {
+    results = await forecaster.forecast(inputs);
+  } catch (e) {
+    ctx.log.error('forecast failed; controllers fall back to the observed load', { error: String(e) });
+    return;
+  }
+  const byKey = new Map(results.map((r) => [r.key, r]));
+  for (const s of ready) {
+    const f = byKey.get(s.key);
+    // A slice removed while the forecast ran (a reconcile of its deletion) is gone: skip it.
+    const l = ctx.history.get(s.key);
+    if (!f || !l || !ctx.current(s)) continue;
+    const q = f[s.quantile].slice(0, Math.max(1, s.horizonSteps)).filter((x) => Number.isFinite(x));
+    l.forecast = summarize(f);
+    l.forecastPeak = q.length ? Math.max(...q) : undefined;
+    const next = f[s.quantile][0];
+    if (next !== undefined && Number.isFinite(next)) {
+      l.pendingStep = step + 1;
+      l.pendingValue = next;
+    }
+    l.calibration = calibrator?.factor(s.key) ?? 1;
+    l.coverage = calibrator?.coverage(s.key);
+  }
+}

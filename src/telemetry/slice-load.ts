@@ -1,0 +1,52 @@
+// What the telemetry loop is asked to watch (ObservedSlice) and what it publishes per slice
+// (SliceLoad), which status, metrics and the scaling decision read.
+import type { Forecast } from '../forecast/contract.js';
+
+export type Quantile = 'p50' | 'p90' | 'p99';
+
+export interface ObservedSlice {
+  key: string;
+  /** PromQL of the slice (rendered); `defaultQuery` slices are fetched in one batched query. */
+  query: string;
+  defaultQuery: boolean;
+  /** Label values that identify the slice in the batched default query. */
+  snssai: string;
+  plmnid: string;
+  horizonSteps: number;
+  quantile: Quantile;
+}
+
+/**
+ * A slice's last forecast, as much of it as status, metrics and the controller read: where it
+ * came from and the next step's value at each quantile. The peak over the horizon at the slice's
+ * quantile is SliceLoad.forecastPeak; the whole horizon is not kept.
+ */
+export interface ForecastSummary {
+  source: string;
+  model: string;
+  p50: number;
+  p90: number;
+  p99: number;
+  fallbackReason?: string;
+  modelFault?: string;
+}
+
+export interface SliceLoad {
+  current?: number;
+  observedAt?: number;
+  forecast?: ForecastSummary;
+  /** Max over the horizon at the slice's quantile. */
+  forecastPeak?: number;
+  calibration: number;
+  coverage?: number;
+  /** Set when telemetry failed this cycle: the controller holds capacity. */
+  telemetryError?: string;
+}
+
+/** The next step's values of a forecast, with where it came from. */
+export function summarize(f: Forecast): ForecastSummary {
+  const out: ForecastSummary = { source: f.source, model: f.model, p50: f.p50[0] ?? NaN, p90: f.p90[0] ?? NaN, p99: f.p99[0] ?? NaN };
+  if (f.fallbackReason !== undefined) out.fallbackReason = f.fallbackReason;
+  if (f.modelFault !== undefined) out.modelFault = f.modelFault;
+  return out;
+}
