@@ -39,8 +39,9 @@ export interface Headroom {
  * A score as 16 bits: clamped to [minFactor, maxFactor], then a step of (maxFactor - minFactor)
  * / 65535 (3.8e-5 with the defaults; status reports the factor to 2 decimals). Clamping first
  * changes no factor: clamping is monotone, so the k-th smallest clamped score is the clamped k-th
- * smallest score, and the factor is clamped anyway. The operator keeps a window per slice:
- * as Float32 the full two-week windows were 1,722 bytes a key, 17 MB at 10,000 slices.
+ * smallest score, and the factor is clamped anyway. The operator keeps a two-week window per
+ * slice, so at 10,000 slices the width of a score is megabytes: 16 bits is half of Float32, at a
+ * step far below what status shows.
  */
 class ScoreCodec {
   private readonly step: number;
@@ -59,9 +60,9 @@ class ScoreCodec {
 }
 
 /**
- * Scores of one key, encoded (ScoreCodec). Two Float64Array windows, scores and additive
- * differences, were 5,938 bytes per key in all: 59 MB more RSS at 10,000 slices. The buffer
- * grows with the scores up to the window, so a new slice does not hold two weeks' worth of zeros.
+ * Scores of one key, encoded (ScoreCodec), in one window: the factor needs nothing else per
+ * score. The buffer grows with the scores up to the window, so a new slice does not hold two
+ * weeks' worth of zeros.
  */
 class KeyState {
   ratios: Uint16Array;
