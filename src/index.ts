@@ -1,0 +1,34 @@
+/**
+ * The product's public face for tooling and benchmarks (bench/): what they may use of the
+ * operator, named one by one. They import product code only from here, so what they depend on is
+ * this list, not the layout of src/. Not part of the image (src/cmd/operator.ts does not import
+ * it) and nothing in src/ imports it. Add a name only when a bench needs it.
+ */
+
+// Talking to the API server, as the operator does.
+export { KubeClient } from './runtime/kube-client.js';
+export { Informer, objectKey, type KubeObject } from './runtime/informer.js';
+export { createLogger } from './runtime/logger.js';
+export { cpuMillis, parseQuantity } from './api/quantity.js';
+export { FIELD_MANAGER } from './controller/names.js';
+export { objectPath, type Kind } from './controller/resources.js';
+
+// A slice as the operator reads it, and the pure steps from it to the objects it applies
+// (bench/scale --floor applies those objects itself, with no operator running).
+export { snssaiLabel, toSliceView } from './controller/view-from-api.js';
+export { discoverSites, withOccupancy, type NodeLike } from './controller/sites.js';
+export { choosePlacement } from './controller/placement.js';
+export { desired, priorityClass } from './controller/desired.js';
+export { SliceMetrics } from './controller/slice-metrics.js';
+
+// The embedded forecaster, its model and the online calibrator.
+export { defaultCardPath, defaultModelPath, Forecaster, packageRoot } from './forecast/forecaster.js';
+export type { SeriesInput } from './forecast/contract.js';
+export { CALENDAR_FEATURES, loadModelCard } from './forecast/card.js';
+export { DEFAULT_MAX_BATCH_ROWS, OnnxForecastModel } from './forecast/model.js';
+export { ConformalCalibrator } from './forecast/calibration.js';
+
+// The telemetry loop.
+export { DEFAULT_BATCH_QUERY, LoadObserver } from './telemetry/load-observer.js';
+export { DEFAULT_HISTORY_STEPS } from './telemetry/load-history.js';
+export type { PrometheusClient, Sample, Series } from './telemetry/prometheus-client.js';
