@@ -3,7 +3,7 @@
 // operator keeps one key per slice that has telemetry; the scale benchmark runs its slices
 // without Prometheus, so this state is not in its figures. Needs --expose-gc (passed below when
 // missing) so that the heap figure holds only what is live.
-import { ConformalCalibrator } from '../src/forecast/calibration.js';
+import { ConformalCalibrator } from '../src/index.js';
 import { fullGc, gcExposedOrRerun } from './expose-gc.js';
 
 const KEYS = Number(process.argv[2] ?? 10_000);

@@ -5,10 +5,7 @@
 import { replaceDocBlock } from '../tools/docs/doc-block.js';
 import os from 'node:os';
 import path from 'node:path';
-import { CALENDAR_FEATURES } from '../src/forecast/card.js';
-import { defaultCardPath, defaultModelPath, Forecaster, packageRoot, type SeriesInput } from '../src/forecast/forecaster.js';
-import { loadModelCard } from '../src/forecast/card.js';
-import { DEFAULT_MAX_BATCH_ROWS, OnnxForecastModel } from '../src/forecast/model.js';
+import { CALENDAR_FEATURES, DEFAULT_MAX_BATCH_ROWS, defaultCardPath, defaultModelPath, Forecaster, loadModelCard, OnnxForecastModel, packageRoot, type SeriesInput } from '../src/index.js';
 
 const N = Number(process.env.BENCH_SERIES ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);

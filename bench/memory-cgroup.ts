@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { parseQuantity } from '../src/api/quantity.js';
+import { parseQuantity } from '../src/index.js';
 
 export interface MemoryCgroup {
   readonly limitBytes: number;

@@ -6,9 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CALENDAR_FEATURES, loadModelCard } from '../src/forecast/card.js';
-import { defaultCardPath, defaultModelPath } from '../src/forecast/forecaster.js';
-import { allocateFloat32, OnnxForecastModel } from '../src/forecast/model.js';
+import { CALENDAR_FEATURES, defaultCardPath, defaultModelPath, loadModelCard, OnnxForecastModel } from '../src/index.js';
 
 declare function gc(): void;
 
@@ -24,8 +22,8 @@ function anonymousMb(): number {
 async function one(maxBatchRows: number): Promise<string> {
   const card = await loadModelCard(defaultCardPath());
   const model = await OnnxForecastModel.load(defaultModelPath(), card, { maxBatchRows });
-  const history = allocateFloat32(N * model.historyLength).map((_, i) => 0.5 + 0.4 * Math.sin(i / 7));
-  const calendar = allocateFloat32(N * CALENDAR_FEATURES).fill(0.5);
+  const history = new Float32Array(N * model.historyLength).map((_, i) => 0.5 + 0.4 * Math.sin(i / 7));
+  const calendar = new Float32Array(N * CALENDAR_FEATURES).fill(0.5);
   const before = anonymousMb();
   const ms: number[] = [];
   for (let r = 0; r < RUNS; r++) {

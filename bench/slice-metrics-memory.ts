@@ -5,8 +5,7 @@
 // scrape (the exposition text of all of them). Needs --expose-gc (passed below when missing) so
 // that the heap figure holds only what is live.
 import { Registry } from 'prom-client';
-import { toSliceView } from '../src/controller/view-from-api.js';
-import { SliceMetrics } from '../src/controller/slice-metrics.js';
+import { SliceMetrics, toSliceView } from '../src/index.js';
 import { examples } from '../test/fixtures/api/corpus.js';
 import { fullGc, gcExposedOrRerun } from './expose-gc.js';
 

@@ -8,12 +8,8 @@
 // Needs --expose-gc (passed below when missing) so that the heap figure holds only what is live.
 // As the image runs the operator, under the heap of the chart's 512 MiB limit:
 //   node --optimize-for-size --max-old-space-size=256 --import tsx bench/telemetry-memory.ts
-import { ConformalCalibrator } from '../src/forecast/calibration.js';
-import { Forecaster, packageRoot } from '../src/forecast/forecaster.js';
-import { DEFAULT_BATCH_QUERY, LoadObserver } from '../src/telemetry/load-observer.js';
-import type { PrometheusClient, Sample, Series } from '../src/telemetry/prometheus-client.js';
+import { ConformalCalibrator, createLogger, DEFAULT_BATCH_QUERY, Forecaster, LoadObserver, packageRoot, type PrometheusClient, type Sample, type Series } from '../src/index.js';
 import { loadHourlySquares, milanCsvPath } from '../tools/replayer/milan.js';
-import { createLogger } from '../src/runtime/logger.js';
 import { fullGc, gcExposedOrRerun } from './expose-gc.js';
 import { peakRssBytes } from './proc-memory.js';
 

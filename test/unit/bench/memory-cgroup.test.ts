@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { chartMemoryLimit, ownMemoryCgroupDir } from '../../../bench/memory-cgroup.js';
-import { packageRoot } from '../../../src/forecast/forecaster.js';
+import { packageRoot } from '../../../src/index.js';
 
 describe('benchmark memory cgroup', () => {
   it("reads the chart's memory limit from values.yaml", () => {
