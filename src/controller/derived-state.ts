@@ -1,4 +1,5 @@
-import { objectKey, type Informer, type KubeObject } from '../runtime/informer.js';
+import type { ObjectCache } from '../runtime/cache.js';
+import { objectKey, type KubeObject } from '../runtime/informer.js';
 import { placementChanged, specOrMetaChanged } from './predicates.js';
 import type { ParseResult } from './slice-view.js';
 import { placementOfCached } from './cache-trim.js';
@@ -45,9 +46,9 @@ export class DerivedState {
   private readonly parsed = new Map<string, { resourceVersion: string; result: ParseResult }>();
 
   constructor(
-    private readonly slices: Informer,
-    private readonly deployments: Informer,
-    private readonly nodes: Informer,
+    private readonly slices: ObjectCache,
+    private readonly deployments: ObjectCache,
+    private readonly nodes: ObjectCache,
     private readonly parseSlice: (obj: KubeObject) => ParseResult,
   ) {
     nodes.on((ev, obj, old) => {

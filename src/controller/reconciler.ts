@@ -1,4 +1,5 @@
-import { objectKey, type Informer, type KubeObject } from '../runtime/informer.js';
+import type { ObjectCache } from '../runtime/cache.js';
+import { objectKey, type KubeObject } from '../runtime/informer.js';
 import { isConflict, isNotFound } from '../runtime/errors.js';
 import { olderVersion } from '../runtime/resource-version.js';
 import type { KubeClient } from '../runtime/kube-client.js';
@@ -6,46 +7,43 @@ import type { Logger } from '../runtime/logger.js';
 import type { Result } from '../runtime/controller.js';
 import type { LoadObserver } from '../telemetry/load-observer.js';
 import type { SliceMetrics } from './slice-metrics.js';
-import { desired, priorityClass, type KubeObj } from './desired.js';
+import { priorityClass, type KubeObj } from './desired.js';
 import type { EventRecorder } from './events.js';
 import { childName, FIELD_MANAGER, LABEL_SLICE, LEGACY_FINALIZER } from './names.js';
-import { choosePlacement, type PlacementDecision } from './placement.js';
-import { metaTime } from './meta-time.js';
-import { cpuMillis, parseQuantity } from '../api/quantity.js';
 import { objectPath, type Kind } from './resources.js';
-import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
 import { matchesApplied, type OwnedKind } from './cache-trim.js';
 import { DerivedState } from './derived-state.js';
 import { withOccupancy } from './sites.js';
 import type { ParseResult, SliceView } from './slice-view.js';
+import { planOutcome, planSlice, type LiveDeployment, type SliceMemory, type SliceObservations } from './slice-plan.js';
 import { buildStatus, type SliceStatus } from './status.js';
 import { canonicalJson, isSubset } from './subset.js';
 
-export interface ReconcilerDeps {
-  client: KubeClient;
-  slices: Informer;
-  owned: Record<OwnedKind, Informer>;
-  nodes: Informer;
-  observer: LoadObserver;
-  events: EventRecorder;
-  parse: (obj: KubeObject) => ParseResult;
-  metrics?: SliceMetrics;
-  now?: () => number;
-}
+/** The reads and writes the reconciler makes at the API server. */
+export type ReconcilerClient = Pick<KubeClient, 'get' | 'apply' | 'mergePatch' | 'request'>;
 
-interface SliceMemory {
-  recommendations: Record<string, Recommendation[]>;
-  lastSites?: string[];
-  lastDecision?: { reason: string; message: string; at: string; from: number; to: number };
+/** What the reconciler asks of the telemetry loop. */
+export type SliceTelemetry = Pick<LoadObserver, 'upsert' | 'get' | 'remove' | 'stepOf' | 'lastError'>;
+
+export interface ReconcilerDeps {
+  client: ReconcilerClient;
+  slices: ObjectCache;
+  owned: Record<OwnedKind, ObjectCache>;
+  nodes: ObjectCache;
+  observer: SliceTelemetry;
+  events: Pick<EventRecorder, 'record'>;
+  parse: (obj: KubeObject) => ParseResult;
+  metrics?: Pick<SliceMetrics, 'decision' | 'observe' | 'forget'>;
+  now?: () => number;
 }
 
 type SliceObj = KubeObject & { metadata: NonNullable<KubeObject['metadata']> & { generation?: number; deletionTimestamp?: string; finalizers?: string[]; creationTimestamp?: string }; status?: SliceStatus; spec?: Record<string, unknown> };
 
 /**
- * Reconciles one NetworkSlice: observations (sites from nodes, load and forecast from the
- * observer) -> decisions (replicas, placement) -> desired objects (pure) -> server-side apply of
- * only what differs from the cache -> status and events. Level-triggered: it never relies on
- * what changed, only on what is; a no-op pass performs no write.
+ * Reconciles one NetworkSlice, as an I/O shell around the pure plan (slice-plan.ts): read the
+ * caches and the telemetry, plan, server-side apply only what differs from the cache, then
+ * events and status. Level-triggered: it never relies on what changed, only on what is; a no-op
+ * pass performs no write.
  */
 export class SliceReconciler {
   private readonly memory = new Map<string, SliceMemory>();
@@ -70,10 +68,7 @@ export class SliceReconciler {
       this.forget(key);
       return {};
     }
-    const ns = obj.metadata.namespace!;
-    const name = obj.metadata.name!;
-    const slicePath = objectPath('NetworkSlice', ns, name);
-
+    const slicePath = objectPath('NetworkSlice', obj.metadata.namespace!, obj.metadata.name!);
     if (obj.metadata.deletionTimestamp) {
       await this.finalize(key, obj, slicePath, log);
       return {};
@@ -82,7 +77,7 @@ export class SliceReconciler {
     // and what it does not reach is this process's own state for the slice, dropped when the
     // slice leaves the cache (the start of this method). A finalizer would cost a write per slice
     // created and deleted, and would leave slices undeletable while the operator is down or
-    // uninstalled. Earlier builds added one: it is removed in the same round trip as the
+    // uninstalled. One left by an earlier version is removed in the same round trip as the
     // children. A JSON patch with a test fails cleanly (409) if the list changed meanwhile.
     const legacy = obj.metadata.finalizers?.indexOf(LEGACY_FINALIZER) ?? -1;
     const finalizerRemoved = legacy < 0 ? undefined : this.removeLegacyFinalizer(slicePath, legacy);
@@ -90,31 +85,33 @@ export class SliceReconciler {
     finalizerRemoved?.catch(() => undefined);
 
     const parsed = this.derived.parse(obj);
-    const generation = obj.metadata.generation ?? 0;
     if (!parsed.ok) {
-      const latest = (await finalizerRemoved) ?? obj;
       const msg = parsed.issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
-      await this.writeStatus(latest, slicePath, (prev) =>
-        buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason: 'InvalidSpec', message: msg }, ready: false }),
-      );
-      this.d.events.record(this.target(obj), 'Warning', 'InvalidSpec', msg);
+      await this.reject(obj, slicePath, finalizerRemoved, 'InvalidSpec', msg);
       return {};
     }
     const view = parsed.view;
-
     const dup = this.derived.duplicateOf(obj, view);
     if (dup) {
-      const latest = (await finalizerRemoved) ?? obj;
       const msg = `S-NSSAI ${view.snssaiLabel} in PLMN ${view.plmnId} is already used by NetworkSlice ${dup}; this slice is not provisioned`;
-      await this.writeStatus(latest, slicePath, (prev) => buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason: 'DuplicateSNSSAI', message: msg }, ready: false }));
-      this.d.events.record(this.target(obj), 'Warning', 'DuplicateSNSSAI', msg);
+      await this.reject(obj, slicePath, finalizerRemoved, 'DuplicateSNSSAI', msg);
       return {};
     }
+    await this.provision(key, obj, view, slicePath, finalizerRemoved, log);
+    return {};
+  }
 
-    // After a restart the last placement comes from status, so a UPF that cannot be re-placed
-    // now stays where it runs instead of being dropped or scheduled anywhere.
-    const mem = this.memory.get(key) ?? { recommendations: {}, lastSites: obj.status?.placement?.upfSites?.length ? obj.status.placement.upfSites : undefined };
-    this.memory.set(key, mem);
+  /** A slice that is not provisioned: Degraded with the reason, and a Warning event. */
+  private async reject(obj: SliceObj, slicePath: string, finalizerRemoved: Promise<SliceObj> | undefined, reason: string, message: string): Promise<void> {
+    const latest = (await finalizerRemoved) ?? obj;
+    const generation = obj.metadata.generation ?? 0;
+    await this.writeStatus(latest, slicePath, (prev) => buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason, message }, ready: false }));
+    this.d.events.record(this.target(obj), 'Warning', reason, message);
+  }
+
+  /** What the plan reads: the CNFs' Deployments, the slice's load, the sites left free by other slices. */
+  private observe(key: string, view: SliceView): SliceObservations {
+    const ns = view.namespace;
     this.d.observer.upsert({
       key,
       query: view.loadQuery,
@@ -124,86 +121,38 @@ export class SliceReconciler {
       horizonSteps: view.scaling.horizonSteps,
       quantile: view.scaling.quantile,
     });
-    const load = this.d.observer.get(key);
-    const now = this.now();
-
-    // Replicas per CNF.
-    const decisions: Record<string, ScalingDecision> = {};
-    const replicas: Record<string, number> = {};
-    // Replicas in force before this reconcile, read before applying: after the apply the cache
-    // may or may not have caught up, and the event must not depend on that race.
-    const before: Record<string, number | undefined> = {};
-    for (const cnf of view.cnfs) {
-      const live = this.d.owned.Deployment.get(`${ns}/${this.childName(view, cnf.name)}`) as { spec?: { replicas?: number } } | undefined;
-      const current = live?.spec?.replicas ?? cnf.minReplicas;
-      before[cnf.name] = live?.spec?.replicas;
-      const history = mem.recommendations[cnf.name] ?? [];
-      const dec = decideReplicas(
-        {
-          mode: view.scaling.mode,
-          minReplicas: cnf.minReplicas,
-          maxReplicas: cnf.maxReplicas,
-          perReplicaCapacity: cnf.sessionsPerReplica,
-          headroomPercent: view.scaling.headroomPercent,
-          maxStep: view.scaling.maxStep,
-          scaleDownStabilizationMs: view.scaling.scaleDownStabilizationMs,
-        },
-        live ? current : cnf.minReplicas,
-        {
-          current: load?.current,
-          forecastPeak: load?.forecast ? load.forecastPeak : undefined,
-          calibration: load?.calibration,
-          telemetryDown: !load || load.telemetryError !== undefined || load.current === undefined,
-        },
-        history,
-        now,
-      );
-      // Stabilization asks whether a value was recommended within the window, so a run of equal
-      // recommendations needs only its latest time: one entry per slice in steady state, not one
-      // per reconcile of the last 5 minutes (a few hundred bytes per slice at 10,000 slices).
-      // New arrays come from concat and slice, which size them exactly: push grows an array to
-      // 17 slots or more, and shift keeps them (152 bytes for one entry in a heap snapshot).
-      const last = history.at(-1);
-      if (last?.replicas === dec.recommended) last.at = now;
-      const next = last?.replicas === dec.recommended ? history : history.concat([{ at: now, replicas: dec.recommended }]);
-      const cutoff = now - view.scaling.scaleDownStabilizationMs;
-      let expired = 0;
-      while (expired < next.length && next[expired]!.at < cutoff) expired++;
-      mem.recommendations[cnf.name] = expired ? next.slice(expired) : next;
-      decisions[cnf.name] = dec;
-      replicas[cnf.name] = dec.replicas;
-    }
-
-    // UPF placement.
     const upf = view.cnfs.find((c) => c.type === 'upf');
     const upfKey = upf ? `${ns}/${this.childName(view, upf.name)}` : undefined;
-    let placement: PlacementDecision | undefined;
-    if (upf) {
-      const perReplica = { cpu: cpuMillis(upf.resources?.requests?.cpu ?? '0') || 0, mem: parseQuantity(upf.resources?.requests?.memory ?? '0') || 0 };
-      const n = replicas[upf.name] ?? upf.minReplicas;
+    const deployments = Object.fromEntries(view.cnfs.map((c) => [c.name, this.d.owned.Deployment.get(`${ns}/${this.childName(view, c.name)}`) as LiveDeployment | undefined]));
+    return {
+      now: this.now(),
+      deployments,
+      load: this.d.observer.get(key),
+      telemetryError: this.d.observer.lastError,
       // Free capacity: what other slices' UPFs take is not available to this one.
-      const others = this.derived.usageExcept(upfKey!);
-      placement = choosePlacement(withOccupancy(this.derived.sites(), others), {
-        allowedSites: view.placement.allowedSites,
-        trackingAreas: view.trackingAreas,
-        latencyBudgetMs: view.latencyBudgetMs,
-        preferEdge: view.serviceType === 'URLLC',
-        maxSites: view.placement.maxSites,
-        demand: { replicas: n, cpuMillis: perReplica.cpu * n, memoryBytes: perReplica.mem * n },
-        onePodPerNode: view.placement.antiAffinity === 'required',
-        // Where the UPF runs now: its live (or just applied) Deployment, else the last placement.
-        current: this.derived.sitesOf(upfKey!) ?? mem.lastSites,
-      });
-    }
-    const upfSites = placement?.ok ? placement.sites : mem.lastSites;
+      sites: upfKey ? withOccupancy(this.derived.sites(), this.derived.usageExcept(upfKey)) : [],
+      upfSites: upfKey ? this.derived.sitesOf(upfKey) : undefined,
+      stepOf: (ms) => this.d.observer.stepOf(ms),
+    };
+  }
 
-    // Desired objects, applied only where the cached live object differs. Compared before the
-    // first await, where a changed UPF Deployment's share of its sites is also reserved: workers
-    // placing other slices meanwhile must see it, or they fill the same free capacity and one UPF
-    // has to move again later.
-    const changed = desired(view, { replicas, upfSites }).filter((o) => !this.matchesCache(o));
-    // Children that do not exist yet: each will come back as an 'add' watch event.
+  /** Plans the slice, applies what differs from the cache, then events, memory and status. */
+  private async provision(key: string, obj: SliceObj, view: SliceView, slicePath: string, finalizerRemoved: Promise<SliceObj> | undefined, log: Logger): Promise<void> {
+    // After a restart the last placement comes from status, so a UPF that cannot be re-placed
+    // now stays where it runs instead of being dropped or scheduled anywhere.
+    const mem = this.memory.get(key) ?? { recommendations: {}, lastSites: obj.status?.placement?.upfSites?.length ? obj.status.placement.upfSites : undefined };
+    this.memory.set(key, mem);
+    const obs = this.observe(key, view);
+    const plan = planSlice(view, obs, mem);
+    mem.recommendations = plan.recommendations;
+
+    // Compared before the first await, where a changed UPF Deployment's share of its sites is
+    // also reserved: workers placing other slices meanwhile must see it, or they fill the same
+    // free capacity and one UPF has to move again later.
+    const changed = plan.objects.filter((o) => !this.matchesCache(o));
     const allNew = changed.length > 0 && changed.every((o) => !this.cached(o));
+    const upf = view.cnfs.find((c) => c.type === 'upf');
+    const upfKey = upf ? `${view.namespace}/${this.childName(view, upf.name)}` : undefined;
     const upfChange = changed.find((o) => o.kind === 'Deployment' && objectKey(o) === upfKey);
     if (upfChange) this.derived.noteApplied(upfKey!, upfChange);
     await this.ensurePriorityClass(view);
@@ -214,66 +163,18 @@ export class SliceReconciler {
     if (failed) throw failed.reason;
     // The status write goes on from the finalizer patch's answer (if any), the newest version we know.
     const latest = (outcomes[0] as PromiseFulfilledResult<SliceObj | undefined>).value ?? obj;
-    const applied = changed.length;
 
-    // Events for decisions and placement changes, saying why.
+    const result = planOutcome(view, obs, mem, plan, { applied: changed.length, allNew, hasStatus: obj.status !== undefined });
+    Object.assign(mem, result.memory);
     const target = this.target(obj);
-    if (upf && placement?.ok && JSON.stringify(mem.lastSites) !== JSON.stringify(placement.sites)) {
-      const was = mem.lastSites;
-      mem.lastSites = placement.sites;
-      this.d.events.record(target, 'Normal', was ? 'UPFReplaced' : 'UPFPlaced', placement.message + (was ? ` (was ${was.join(', ')})` : ''));
+    for (const e of result.events) this.d.events.record(target, e.type, e.reason, e.message);
+    for (const reason of result.scaled) this.d.metrics?.decision(key, reason);
+    const replicas = plan.replicas;
+    if (result.status) {
+      const input = { ...result.status, generation: obj.metadata.generation ?? 0 };
+      await this.writeStatus(latest, slicePath, (prev) => buildStatus(prev, input));
     }
-    for (const cnf of view.cnfs) {
-      const dec = decisions[cnf.name]!;
-      const from = before[cnf.name];
-      if (from !== undefined && from !== dec.replicas) {
-        this.d.events.record(target, 'Normal', dec.reason, `${cnf.name}: ${dec.message}`);
-        mem.lastDecision = { reason: dec.reason, message: `${cnf.name}: ${dec.message}`, at: metaTime(now), from, to: dec.replicas };
-        this.d.metrics?.decision(key, dec.reason);
-      }
-    }
-
-    // Status.
-    const deps = view.cnfs.map((c) => ({ cnf: c, live: this.d.owned.Deployment.get(`${ns}/${this.childName(view, c.name)}`) as { status?: { readyReplicas?: number; updatedReplicas?: number; replicas?: number }; spec?: { replicas?: number } } | undefined }));
-    const allReady = deps.every(({ cnf, live }) => (live?.status?.readyReplicas ?? 0) >= (replicas[cnf.name] ?? 0) && (live?.status?.updatedReplicas ?? 0) >= (replicas[cnf.name] ?? 0));
-    let degraded: { reason: string; message: string } | undefined;
-    if (placement && !placement.ok) degraded = { reason: placement.reason, message: placement.message + (mem.lastSites ? `; UPF kept on ${mem.lastSites.join(', ')}` : '') };
-    else if (load?.telemetryError && view.scaling.mode !== 'static') degraded = { reason: 'TelemetryUnavailable', message: `${load.telemetryError}; holding current capacity` };
-    else if (!load && view.scaling.mode !== 'static' && this.d.observer.lastError) degraded = { reason: 'TelemetryUnavailable', message: `${this.d.observer.lastError}; holding current capacity` };
-    else if (view.scaling.mode === 'predictive' && load?.forecast?.modelFault) {
-      degraded = { reason: 'ForecastModelUnavailable', message: `${load.forecast.modelFault}; scaling on ${load.forecast.source} forecasts (${load.forecast.model})` };
-    }
-    const readiness = deps.map(({ cnf, live }) => ({ cnf: cnf.name, ready: live?.status?.readyReplicas ?? 0 }));
-    // A new slice's first status waits for the reconcile that its children's creation brings
-    // (their 'add' events are certain): that one reports what this one would, and the children
-    // as the API server has them. While the work queue is long, the key waits there until the
-    // Deployments are Available, and a new slice gets one status write instead of two (1,000 new
-    // slices: 2.00 -> 1.44 to 1.58 status patches per slice in three runs). A problem is reported at once.
-    if (!obj.status && allNew && !allReady && !degraded) {
-      this.d.metrics?.observe(key, view, load, replicas, readiness, false);
-      return {};
-    }
-    const forecastNote = load?.forecast?.fallbackReason;
-    const upfDec = upf ? decisions[upf.name] : undefined;
-    await this.writeStatus(latest, slicePath, (prev) =>
-      buildStatus(prev, {
-        generation,
-        now: new Date(now),
-        ready: allReady && !degraded,
-        degraded,
-        progressing: allReady ? undefined : { reason: applied > 0 ? 'Applied' : 'RollingOut', message: 'waiting for CNF replicas to become ready' },
-        view,
-        replicas: Object.fromEntries(readiness.map(({ cnf, ready }) => [cnf, { desired: replicas[cnf] ?? 0, ready }])),
-        upfSites: upfSites ?? [],
-        load,
-        sameStep: (observedAt) => load?.observedAt !== undefined && this.d.observer.stepOf(Date.parse(observedAt)) === this.d.observer.stepOf(load.observedAt),
-        forecastNote,
-        lastDecision: mem.lastDecision,
-        provisionedCapacity: upf && upfDec ? replicas[upf.name]! * upf.sessionsPerReplica : undefined,
-      }),
-    );
-    this.d.metrics?.observe(key, view, load, replicas, readiness, degraded !== undefined);
-    return {};
+    this.d.metrics?.observe(key, view, obs.load, replicas, result.readiness, plan.degraded !== undefined);
   }
 
   private childName(view: SliceView, cnf: string): string {

@@ -1,0 +1,153 @@
+/**
+ * The pure slice plan: decisions, placement, Degraded precedence, readiness, the deferred first
+ * status, events and memory, from a slice's view and observations, with no I/O.
+ */
+import { degradedReason, planOutcome, planSlice, remember, type SliceMemory, type SliceObservations } from '../../../src/controller/slice-plan.js';
+import { discoverSites, type NodeLike } from '../../../src/controller/sites.js';
+import type { SliceView } from '../../../src/controller/slice-view.js';
+import { toSliceView } from '../../../src/controller/view-from-api.js';
+import { DEFAULT_SITES, fakeNode } from '../../../tools/devcluster/topology.js';
+import { examples } from '../../fixtures/api/corpus.js';
+
+const T0 = Date.UTC(2026, 11, 1, 10, 0, 0);
+
+function viewOf(file: string, edit?: (spec: Record<string, unknown>) => void): SliceView {
+  const m = structuredClone(examples().find((e) => e.file === file)!.manifest) as { metadata: object; spec: Record<string, unknown> };
+  edit?.(m.spec);
+  const r = toSliceView({ ...m, metadata: { ...m.metadata, namespace: 'ns', uid: 'u1', generation: 2 } });
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.view;
+}
+
+const sites = discoverSites(
+  DEFAULT_SITES.flatMap((s) => Array.from({ length: s.nodes }, (_, i) => {
+    const n = fakeNode(s, i, 'v1.34.4') as { status: object };
+    return { ...n, status: { ...n.status, conditions: [{ type: 'Ready', status: 'True' }] } } as NodeLike;
+  })),
+);
+
+const observations = (o: Partial<SliceObservations> = {}): SliceObservations => ({
+  now: T0,
+  deployments: {},
+  sites,
+  stepOf: (ms) => Math.floor(ms / 3_600_000),
+  ...o,
+});
+const empty = (): SliceMemory => ({ recommendations: {} });
+const ready = (replicas: number) => ({ spec: { replicas }, status: { readyReplicas: replicas, updatedReplicas: replicas } });
+const load = (current: number, forecastPeak: number) => ({
+  current,
+  observedAt: T0,
+  calibration: 1,
+  forecastPeak,
+  forecast: { source: 'onnx', model: 'm', p50: forecastPeak, p90: forecastPeak, p99: forecastPeak },
+});
+
+describe('remember', () => {
+  it('keeps one entry per run of equal recommendations, at its latest time', () => {
+    const h = remember([{ at: 1, replicas: 3 }], 3, 5, 0);
+    expect(h).toEqual([{ at: 5, replicas: 3 }]);
+  });
+  it('appends a new value and drops entries older than the window', () => {
+    expect(remember([{ at: 1, replicas: 3 }, { at: 4, replicas: 5 }], 2, 10, 3)).toEqual([{ at: 4, replicas: 5 }, { at: 10, replicas: 2 }]);
+  });
+});
+
+describe('planSlice', () => {
+  const embb = viewOf('embb.yaml');
+
+  it('a new slice: each CNF at its floor without telemetry, UPF placed, all objects desired, not ready', () => {
+    const plan = planSlice(embb, observations(), empty());
+    for (const c of embb.cnfs) expect(plan.replicas[c.name]).toBe(c.minReplicas);
+    expect(plan.placement?.ok).toBe(true);
+    expect(plan.upfSites).toEqual(plan.placement?.ok ? plan.placement.sites : undefined);
+    expect(plan.objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Deployment', 'Service', 'Service']);
+    expect(plan.allReady).toBe(false);
+    // No load at all: automatic slices hold capacity, but only the observer's own error degrades them.
+    expect(plan.degraded).toBeUndefined();
+  });
+
+  it('scales the UPF to the forecast peak and keeps the recommendation', () => {
+    const upf = embb.cnfs.find((c) => c.type === 'upf')!;
+    const plan = planSlice(embb, observations({ load: load(100, 400), deployments: { [upf.name]: ready(2) } }), empty());
+    expect(plan.replicas[upf.name]).toBeGreaterThan(2);
+    expect(plan.recommendations[upf.name]).toEqual([{ at: T0, replicas: plan.decisions[upf.name]!.recommended }]);
+  });
+
+  it('is ready when every CNF has its desired replicas ready and updated', () => {
+    const deployments = Object.fromEntries(embb.cnfs.map((c) => [c.name, ready(c.minReplicas)]));
+    expect(planSlice(embb, observations({ deployments }), empty()).allReady).toBe(true);
+    const upf = embb.cnfs.find((c) => c.type === 'upf')!;
+    const stale = { ...deployments, [upf.name]: { spec: { replicas: upf.minReplicas }, status: { readyReplicas: upf.minReplicas, updatedReplicas: 0 } } };
+    expect(planSlice(embb, observations({ deployments: stale }), empty()).allReady).toBe(false);
+  });
+
+  it('keeps a UPF that cannot be placed on its last sites, and says so', () => {
+    const plan = planSlice(embb, observations({ sites: [] }), { recommendations: {}, lastSites: ['edge-a'] });
+    expect(plan.placement?.ok).toBe(false);
+    expect(plan.upfSites).toEqual(['edge-a']);
+    expect(plan.degraded?.message).toMatch(/; UPF kept on edge-a$/);
+  });
+});
+
+describe('degradedReason', () => {
+  const embb = viewOf('embb.yaml');
+  const staticSlice = viewOf('embb.yaml', (spec) => ((spec.scaling as Record<string, unknown>).mode = 'static'));
+  const failed = { ok: false as const, reason: 'NoSiteAvailable' as const, message: 'no site' };
+  const fault = { ...load(1, 1), forecast: { ...load(1, 1).forecast, source: 'ewma', modelFault: 'model not loaded' } };
+
+  it('placement first, then the slice telemetry error, then the observer error, then a model fault', () => {
+    expect(degradedReason(embb, observations({ load: { calibration: 1, telemetryError: 'bad' } }), failed, undefined)?.reason).toBe('NoSiteAvailable');
+    expect(degradedReason(embb, observations({ load: { calibration: 1, telemetryError: 'bad' }, telemetryError: 'down' }), undefined, undefined)).toEqual({ reason: 'TelemetryUnavailable', message: 'bad; holding current capacity' });
+    expect(degradedReason(embb, observations({ telemetryError: 'down' }), undefined, undefined)).toEqual({ reason: 'TelemetryUnavailable', message: 'down; holding current capacity' });
+    expect(degradedReason(embb, observations({ load: fault }), undefined, undefined)).toEqual({ reason: 'ForecastModelUnavailable', message: 'model not loaded; scaling on ewma forecasts (m)' });
+    expect(degradedReason(embb, observations({ load: load(1, 1) }), undefined, undefined)).toBeUndefined();
+  });
+
+  it('a static slice does not depend on telemetry', () => {
+    expect(degradedReason(staticSlice, observations({ telemetryError: 'down' }), undefined, undefined)).toBeUndefined();
+  });
+});
+
+describe('planOutcome', () => {
+  const embb = viewOf('embb.yaml');
+  const upf = embb.cnfs.find((c) => c.type === 'upf')!;
+
+  it("leaves a new slice's first status to the reconcile its children's creation brings", () => {
+    const obs = observations();
+    const plan = planSlice(embb, obs, empty());
+    const r = planOutcome(embb, obs, empty(), plan, { applied: 5, allNew: true, hasStatus: false });
+    expect(r.status).toBeUndefined();
+    expect(r.events).toEqual([expect.objectContaining({ reason: 'UPFPlaced' })]);
+    expect(r.memory.lastSites).toEqual(plan.upfSites);
+  });
+
+  it('reports a problem of a new slice at once', () => {
+    const obs = observations({ telemetryError: 'down' });
+    const plan = planSlice(embb, obs, empty());
+    const r = planOutcome(embb, obs, empty(), plan, { applied: 5, allNew: true, hasStatus: false });
+    expect(r.status).toMatchObject({ ready: false, degraded: { reason: 'TelemetryUnavailable' }, progressing: { reason: 'Applied' } });
+  });
+
+  it('a replica change is an event, a decision to remember and count, and the provisioned capacity', () => {
+    const mem: SliceMemory = { recommendations: {}, lastSites: ['edge-a'] };
+    const obs = observations({ load: load(100, 400), deployments: { [upf.name]: ready(2) }, upfSites: ['edge-a'] });
+    const plan = planSlice(embb, obs, mem);
+    const r = planOutcome(embb, obs, mem, plan, { applied: 1, allNew: false, hasStatus: true });
+    const to = plan.replicas[upf.name]!;
+    expect(r.events).toContainEqual({ type: 'Normal', reason: plan.decisions[upf.name]!.reason, message: `${upf.name}: ${plan.decisions[upf.name]!.message}` });
+    expect(r.scaled).toContain(plan.decisions[upf.name]!.reason);
+    expect(r.memory.lastDecision).toBeDefined();
+    expect(r.status?.provisionedCapacity).toBe(to * upf.sessionsPerReplica);
+    expect(r.status?.progressing).toEqual({ reason: 'Applied', message: 'waiting for CNF replicas to become ready' });
+    expect(r.status?.sameStep?.(new Date(T0 + 60_000).toISOString())).toBe(true);
+    expect(r.status?.sameStep?.(new Date(T0 + 3_600_000).toISOString())).toBe(false);
+  });
+
+  it('a UPF moved to other sites is UPFReplaced, naming where it was', () => {
+    const mem: SliceMemory = { recommendations: {}, lastSites: ['nowhere'] };
+    const obs = observations();
+    const r = planOutcome(embb, obs, mem, planSlice(embb, obs, mem), { applied: 1, allNew: false, hasStatus: true });
+    expect(r.events[0]).toMatchObject({ reason: 'UPFReplaced', message: expect.stringMatching(/\(was nowhere\)$/) });
+  });
+});
