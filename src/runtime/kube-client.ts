@@ -195,7 +195,30 @@ export class KubeClient {
   async watch(path: string, query: RequestOptions['query'], onEvent: (ev: { type: string; object: Json }) => void, signal: AbortSignal): Promise<void> {
     const { url, ...opts } = await this.options('GET', path, { query: { ...query, watch: true } });
     return new Promise<void>((resolve, reject) => {
-      const req = (url.protocol === 'https:' ? https : http).request(url, { ...opts, signal }, (res) => {
+      if (signal.aborted) return reject(signal.reason);
+      let response: http.IncomingMessage | undefined;
+      let settled = false;
+      const settle = (err?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      // Ends the exchange early. Once the response is complete, the keep-alive agent takes the
+      // socket back on 'end' and removes the request's error listener from it, so an error given
+      // to destroy() then is emitted on a socket nobody listens to: an uncaught exception. That
+      // is the common case: an ERROR event (410 Gone) is the last line of a stream, and onEvent
+      // aborts on it. A complete response is therefore closed without an error.
+      const stop = (err: Error): void => {
+        if (response?.complete) {
+          req.destroy();
+          settle(err);
+        } else req.destroy(err);
+      };
+      const onAbort = (): void => stop((signal.reason as Error | undefined) ?? new Error('watch aborted'));
+      const req = (url.protocol === 'https:' ? https : http).request(url, opts, (res) => {
+        response = res;
         const status = res.statusCode ?? 0;
         if (status < 200 || status >= 300) {
           let text = '';
@@ -207,8 +230,9 @@ export class KubeClient {
             } catch {
               /* not JSON */
             }
-            reject(new ApiError(status, s.reason ?? 'Unknown', s.message ?? text, 'WATCH', url.pathname));
+            settle(new ApiError(status, s.reason ?? 'Unknown', s.message ?? text, 'WATCH', url.pathname));
           });
+          res.on('error', settle);
           return;
         }
         let buf = '';
@@ -223,16 +247,17 @@ export class KubeClient {
             try {
               onEvent(JSON.parse(line) as { type: string; object: Json });
             } catch (e) {
-              req.destroy(e as Error);
+              stop(e as Error);
               return;
             }
           }
         });
-        res.on('end', () => resolve());
-        res.on('error', reject);
-        res.on('aborted', () => reject(new Error('watch aborted')));
+        res.on('end', () => settle());
+        res.on('error', settle);
+        res.on('aborted', () => settle(new Error('watch aborted')));
       });
-      req.on('error', reject);
+      req.on('error', settle);
+      signal.addEventListener('abort', onAbort, { once: true });
       req.end();
     });
   }

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -101,5 +102,90 @@ describe('KubeClient connections', () => {
     who = other;
     for (let i = 0; i < 3; i++) expect(await client.get('/api/v1/nodes')).toMatchObject({ user: other });
     expect(connections).toBe(2);
+  });
+});
+
+describe('KubeClient.watch', () => {
+  // Plain HTTP on loopback, one canned answer per test.
+  let server: http.Server;
+  let answer: (res: http.ServerResponse) => void;
+  let client: KubeClient;
+
+  beforeAll(async () => {
+    server = http.createServer((_req, res) => answer(res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    client = new KubeClient({ getCurrentCluster: () => ({ server: url }), applyToHTTPSOptions: async () => undefined }, 'test');
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  /** A few turns of the event loop: an error emitted on a later tick would surface here. */
+  const turns = async (): Promise<void> => {
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  };
+  const line = (type: string, name: string): string => JSON.stringify({ type, object: { metadata: { name } } }) + '\n';
+
+  it('joins lines that arrive in pieces and resolves when the server ends the stream', async () => {
+    answer = (res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const text = line('ADDED', 'a') + '\n' + line('MODIFIED', 'a') + line('DELETED', 'a');
+      res.write(text.slice(0, 10));
+      setImmediate(() => res.end(text.slice(10)));
+    };
+    const got: string[] = [];
+    await client.watch('/api/v1/configmaps', { resourceVersion: '5' }, (ev) => got.push(`${ev.type} ${(ev.object.metadata as { name: string }).name}`), new AbortController().signal);
+    expect(got).toEqual(['ADDED a', 'MODIFIED a', 'DELETED a']);
+  });
+
+  it.each([
+    ['a Status', JSON.stringify({ kind: 'Status', code: 403, reason: 'Forbidden', message: 'configmaps is forbidden' }), '403 Forbidden: configmaps is forbidden'],
+    ['plain text', 'upstream connect error', '403 Unknown: upstream connect error'],
+  ])('rejects a non-2xx answer with an ApiError from %s', async (_, body, message) => {
+    answer = (res) => res.writeHead(403).end(body);
+    const err = await client.watch('/api/v1/configmaps', {}, () => undefined, new AbortController().signal).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'ApiError', status: 403, method: 'WATCH', path: '/api/v1/configmaps' });
+    expect((err as Error).message).toContain(message);
+  });
+
+  // An ERROR event is the last line the API server sends before it ends the stream; aborting
+  // the watch on it must reject the watch, not raise an uncaught error on the socket the
+  // keep-alive agent has taken back meanwhile (which would end the process).
+  it('rejects, and raises nothing uncaught, when aborted from onEvent on the last line of a complete response', async () => {
+    answer = (res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(line('ERROR', 'x'));
+    for (let i = 0; i < 5; i++) {
+      const ac = new AbortController();
+      const seen: string[] = [];
+      const err = await client
+        .watch('/api/v1/configmaps', {}, (ev) => {
+          seen.push(ev.type);
+          ac.abort();
+        }, ac.signal)
+        .catch((e: unknown) => e);
+      expect(seen).toEqual(['ERROR']);
+      expect(err).toMatchObject({ name: 'AbortError' });
+      await turns();
+    }
+  });
+
+  it('rejects, and raises nothing uncaught, on a malformed line at the end of a complete response', async () => {
+    answer = (res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(line('ADDED', 'a') + '{not json\n');
+    const seen: string[] = [];
+    const err = await client.watch('/api/v1/configmaps', {}, (ev) => seen.push(ev.type), new AbortController().signal).catch((e: unknown) => e);
+    expect(seen).toEqual(['ADDED']);
+    expect(err).toBeInstanceOf(SyntaxError);
+    await turns();
+  });
+
+  it('rejects when aborted mid-stream, and at once when the signal is already aborted', async () => {
+    answer = (res) => res.writeHead(200, { 'Content-Type': 'application/json' }).write(line('ADDED', 'a'));
+    const ac = new AbortController();
+    const watching = client.watch('/api/v1/configmaps', {}, () => ac.abort(), ac.signal);
+    await expect(watching).rejects.toThrow(/abort/i);
+    await expect(client.watch('/api/v1/configmaps', {}, () => undefined, ac.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    await turns();
   });
 });
