@@ -2,11 +2,10 @@
  * How fast this machine's cores are: a fixed piece of single-core work, timed in CPU time, taken
  * every few seconds while a benchmark runs.
  *
- * On this (virtual) machine the same 1,000-slice run of the control plane alone has taken 37 s
- * and 66 s, and all processes used 66 and 120 CPU-seconds for the same work. The probe shows why:
- * on an idle machine the same work took 82 to 144 ms of CPU time from one second to the next.
- * The cores are shared with other machines on the host, and a time to Ready means little without
- * their speed at the time. Runs are comparable when their probes are.
+ * On a virtual machine whose cores are shared with other machines on the host, the same run can
+ * take far longer one time than the next, and so can the same fixed work from one second to the
+ * next on an idle machine: a time to Ready means little without the cores' speed at the time.
+ * Runs are comparable when their probes are.
  *
  * CPU time, not wall time: under load the probe waits for a core, and that wait depends on the
  * load (the same in comparable runs), not on the speed of the cores. About 10 ms of work every

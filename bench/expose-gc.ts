@@ -17,8 +17,7 @@ declare function gc(): void;
 /**
  * A full collection whose freed ArrayBuffer memory has been given back: backing stores are freed
  * after the collection, so `process.memoryUsage().arrayBuffers` read right after one gc() still
- * counted buffers that were already garbage (1,888 to 2,247 bytes per calibrator key over four
- * runs of one script, against 1,344 bytes of live scores).
+ * counts buffers that are already garbage, and differently from one run to the next.
  */
 export async function fullGc(): Promise<void> {
   for (let i = 0; i < 2; i++) {

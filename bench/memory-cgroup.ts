@@ -1,9 +1,9 @@
 /**
  * A memory cgroup for the operator under benchmark, so that it runs with the memory limit the
  * Helm chart gives its container. The limit matters beyond OOM kills: Node.js sizes V8's heap from
- * it (uv_get_constrained_memory): a 259 MB heap limit under the chart's 512Mi, 4,144 MB with no
- * limit on this 24 GiB machine. With no limit V8 let the heap grow to several times the live set
- * (315 to 528 MB RSS at 10,000 slices), so an unlimited benchmark measures a process nobody deploys.
+ * it (uv_get_constrained_memory), and with no limit from the machine's memory instead, under which
+ * V8 lets the heap grow to several times the live set: an unlimited benchmark measures a process
+ * nobody deploys.
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

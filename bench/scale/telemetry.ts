@@ -6,9 +6,9 @@
  * reads and forecasts all of them every cycle. The slices are static at minReplicas 0, so kwok
  * runs no pods: the figure is the operator's.
  *
- * Faster replays do not measure production: at one hour every 2 s every slice's load changes
- * each step, 10,000 status writes every 2 s that a small control plane cannot take, and the
- * operator spends the run saturated.
+ * Faster replays do not measure production: at one hour every few seconds every slice's load
+ * changes each step, a status write per slice every few seconds that a small control plane
+ * cannot take, and the operator spends the run saturated.
  */
 import type { KubeClient } from '../../src/index.js';
 import { freePort } from '../../tools/devcluster/ports.js';
