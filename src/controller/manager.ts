@@ -78,20 +78,11 @@ export class Manager {
     this.runtimeMetrics = new RuntimeMetrics(this.registry);
     this.sliceMetrics = new SliceMetrics(this.registry);
     this.client.onWrite = (verb, resource) => this.runtimeMetrics.apiWrites.inc({ verb, resource });
-    // One table for all caches: slices and their children share namespaces and label values.
-    const shared = new ValueTable(undefined, undefined, new Set([...UNIQUE_KEYS, OWNED]));
-    const inf = (path: string, labelSelector?: string, transform?: (obj: KubeObject) => KubeObject) =>
-      new Informer(this.client, { path, labelSelector, transform, shared, resyncMs: o.resyncMs ?? 10 * 60_000, watchdogMs: o.watchdogMs, watchTimeoutSeconds: 300 }, o.log.child({ informer: path }));
-    const owned = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
-    this.informers = {
-      slices: inf(collectionPath('NetworkSlice'), undefined, trimSlice),
-      Deployment: inf(collectionPath('Deployment'), owned, compactor('Deployment')),
-      Service: inf(collectionPath('Service'), owned, compactor('Service')),
-      ConfigMap: inf(collectionPath('ConfigMap'), owned, compactor('ConfigMap')),
-      nodes: inf(collectionPath('Node')),
-    };
+    this.informers = this.createInformers();
     this.observer = new LoadObserver({
-      prometheus: o.prometheusUrl ? new PrometheusClient({ url: o.prometheusUrl, timeoutMs: o.prometheusTimeoutMs ?? 20_000, retries: 1 }) : undefined,
+      prometheus: o.prometheusUrl
+        ? new PrometheusClient({ url: o.prometheusUrl, timeoutMs: o.prometheusTimeoutMs ?? 20_000, retries: 1 })
+        : undefined,
       forecaster: o.forecaster,
       calibrator: o.calibrator,
       stepSeconds: o.stepSeconds,
@@ -118,7 +109,45 @@ export class Manager {
       maxConcurrentReconciles: o.maxConcurrentReconciles ?? 4,
       reconcile: (key, ctx) => this.reconciler.reconcile(key, ctx),
     });
-    // Handlers only enqueue keys (they run inside the watch stream).
+    this.enqueueOnChanges();
+    this.health = new HealthServer(this.registry, o.metricsBind ?? { host: '127.0.0.1', port: 0 });
+    this.health.addReadyCheck('informers', () => ({
+      ok: !this.running || Object.values(this.informers).every((i) => i.hasSynced),
+      detail: 'informer caches not synced',
+    }));
+    if (o.leaderElect) this.elector = this.createElector();
+  }
+
+  /** Informers on slices, the children the operator manages (by label) and nodes, sharing one value table. */
+  private createInformers(): Manager['informers'] {
+    // One table for all caches: slices and their children share namespaces and label values.
+    const shared = new ValueTable(undefined, undefined, new Set([...UNIQUE_KEYS, OWNED]));
+    const inf = (path: string, labelSelector?: string, transform?: (obj: KubeObject) => KubeObject) =>
+      new Informer(
+        this.client,
+        {
+          path,
+          labelSelector,
+          transform,
+          shared,
+          resyncMs: this.o.resyncMs ?? 10 * 60_000,
+          watchdogMs: this.o.watchdogMs,
+          watchTimeoutSeconds: 300,
+        },
+        this.o.log.child({ informer: path }),
+      );
+    const owned = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
+    return {
+      slices: inf(collectionPath('NetworkSlice'), undefined, trimSlice),
+      Deployment: inf(collectionPath('Deployment'), owned, compactor('Deployment')),
+      Service: inf(collectionPath('Service'), owned, compactor('Service')),
+      ConfigMap: inf(collectionPath('ConfigMap'), owned, compactor('ConfigMap')),
+      nodes: inf(collectionPath('Node')),
+    };
+  }
+
+  /** Handlers only enqueue keys (they run inside the watch stream). */
+  private enqueueOnChanges(): void {
     // Status-only updates (our own status writes) are skipped; the periodic cycle still visits every slice.
     this.informers.slices.on((ev, obj, old) => {
       if (specOrMetaChanged(ev, obj, old)) this.controller.enqueue(objectKey(obj));
@@ -134,28 +163,26 @@ export class Manager {
     this.informers.nodes.on((ev, obj, old) => {
       if (placementChanged(ev, obj, old) && this.informers.nodes.hasSynced) this.enqueueAll();
     });
-    this.health = new HealthServer(this.registry, o.metricsBind ?? { host: '127.0.0.1', port: 0 });
-    this.health.addReadyCheck('informers', () => ({
-      ok: !this.running || Object.values(this.informers).every((i) => i.hasSynced),
-      detail: 'informer caches not synced',
-    }));
-    if (o.leaderElect) {
-      this.elector = new LeaderElector(this.client, {
-        namespace: o.leaseNamespace,
-        name: o.leaseName ?? 'slice-operator',
-        identity: o.identity,
-        leaseDurationMs: o.leaseDurationMs,
-        renewDeadlineMs: o.renewDeadlineMs,
-        retryPeriodMs: o.retryPeriodMs,
-        log: o.log,
-        onLeaderStatus: (v) => this.runtimeMetrics.leader.set({ name: o.leaseName ?? 'slice-operator' }, v ? 1 : 0),
-        onStartedLeading: () => void this.startLeading(),
-        onStoppedLeading: () => {
-          void this.stopLeading();
-          (o.onLostLeadership ?? (() => process.exit(1)))();
-        },
-      });
-    }
+  }
+
+  /** Lease leader election: only the leader runs informers, cycles and reconciles. */
+  private createElector(): LeaderElector {
+    const o = this.o;
+    return new LeaderElector(this.client, {
+      namespace: o.leaseNamespace,
+      name: o.leaseName ?? 'slice-operator',
+      identity: o.identity,
+      leaseDurationMs: o.leaseDurationMs,
+      renewDeadlineMs: o.renewDeadlineMs,
+      retryPeriodMs: o.retryPeriodMs,
+      log: o.log,
+      onLeaderStatus: (v) => this.runtimeMetrics.leader.set({ name: o.leaseName ?? 'slice-operator' }, v ? 1 : 0),
+      onStartedLeading: () => void this.startLeading(),
+      onStoppedLeading: () => {
+        void this.stopLeading();
+        (o.onLostLeadership ?? (() => process.exit(1)))();
+      },
+    });
   }
 
   get isLeader(): boolean {
