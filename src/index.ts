@@ -13,12 +13,12 @@ export { cpuMillis, parseQuantity } from './api/quantity.js';
 export { FIELD_MANAGER } from './controller/names.js';
 export { objectPath, type Kind } from './controller/resources.js';
 
-// A slice as the operator reads it, and the pure steps from it to the objects it applies
-// (bench/scale --floor applies those objects itself, with no operator running).
+// A slice as the operator reads it, and its plan: the objects the operator applies for it
+// (bench/scale --floor applies them itself, with no operator running).
 export { snssaiLabel, toSliceView } from './controller/view-from-api.js';
 export { discoverSites, withOccupancy, type NodeLike } from './controller/sites.js';
-export { choosePlacement } from './controller/placement.js';
-export { desired, priorityClass } from './controller/desired.js';
+export { planSlice } from './controller/slice-plan.js';
+export { priorityClass } from './controller/desired.js';
 export { SliceMetrics } from './controller/slice-metrics.js';
 
 // The embedded forecaster, its model and the online calibrator.

@@ -1,11 +1,10 @@
 import {
-  choosePlacement,
   cpuMillis,
-  desired,
   discoverSites,
   FIELD_MANAGER,
   objectPath,
   parseQuantity,
+  planSlice,
   toSliceView,
   withOccupancy,
   type KubeClient,
@@ -18,8 +17,9 @@ type Usage = { cpuMillis: number; memoryBytes: number; pods: number };
 
 /**
  * For --floor: the objects the operator would apply for each new bench slice, from the product's
- * own pure steps (the slice's view, placement, desired objects), with a running tally of what the
- * UPFs placed so far take of each site, as the operator keeps one.
+ * own plan of a slice (planSlice: its replicas, its UPF's sites, its objects) against the free
+ * capacity of the sites, with a running tally of what the UPFs placed so far take of each site,
+ * as the operator keeps one.
  */
 export class FloorPlanner {
   private readonly used = new Map<string, Usage>();
@@ -32,37 +32,36 @@ export class FloorPlanner {
     return new FloorPlanner(discoverSites(nodes.items));
   }
 
-  /** The children of a slice as the API server returned it on create: its one UPF placed at one replica. */
-  plan(created: KubeObject): ReturnType<typeof desired> {
+  /** The children of a slice as the API server returned it on create, before any of them exists. */
+  plan(created: KubeObject): ReturnType<typeof planSlice>['objects'] {
     const parsed = toSliceView(created);
     if (!parsed.ok) throw new Error(`slice ${created.metadata?.name}: ${JSON.stringify(parsed.issues)}`);
-    const upf = parsed.view.cnfs[0]!;
-    const demand = {
-      replicas: 1,
-      cpuMillis: cpuMillis(upf.resources?.requests?.cpu ?? '0'),
-      memoryBytes: parseQuantity(upf.resources?.requests?.memory ?? '0'),
-    };
-    const placed = choosePlacement(withOccupancy(this.sites, this.used), {
-      allowedSites: [],
-      trackingAreas: [],
-      preferEdge: false,
-      maxSites: 1,
-      demand,
-      onePodPerNode: false,
-    });
-    if (!placed.ok) throw new Error(`slice ${created.metadata?.name}: ${placed.message}`);
+    const view = parsed.view;
+    const obs = { now: Date.now(), deployments: {}, sites: withOccupancy(this.sites, this.used), stepOf: () => 0 };
+    const plan = planSlice(view, obs, { recommendations: {} });
+    if (plan.placement && !plan.placement.ok) throw new Error(`slice ${created.metadata?.name}: ${plan.placement.message}`);
     // Counted at once, before the caller's first await, as the operator reserves it.
-    for (const site of placed.sites) this.reserve(site, demand, placed.sites.length);
-    return desired(parsed.view, { replicas: { [upf.name]: 1 }, upfSites: placed.sites });
+    const upf = view.cnfs.find((c) => c.type === 'upf');
+    if (upf && plan.upfSites) {
+      const requests = upf.resources?.requests;
+      const replicas = plan.replicas[upf.name] ?? 0;
+      const demand = {
+        cpuMillis: replicas * cpuMillis(requests?.cpu ?? '0'),
+        memoryBytes: replicas * parseQuantity(requests?.memory ?? '0'),
+        pods: replicas,
+      };
+      for (const site of plan.upfSites) this.reserve(site, demand, plan.upfSites.length);
+    }
+    return plan.objects;
   }
 
   /** The demand's share of one of the `of` sites it is spread over (evenly, as the operator counts it). */
-  private reserve(site: string, demand: { replicas: number; cpuMillis: number; memoryBytes: number }, of: number): void {
+  private reserve(site: string, demand: Usage, of: number): void {
     const u = this.used.get(site) ?? { cpuMillis: 0, memoryBytes: 0, pods: 0 };
     this.used.set(site, {
       cpuMillis: u.cpuMillis + demand.cpuMillis / of,
       memoryBytes: u.memoryBytes + demand.memoryBytes / of,
-      pods: u.pods + demand.replicas / of,
+      pods: u.pods + demand.pods / of,
     });
   }
 }

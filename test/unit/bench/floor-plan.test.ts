@@ -33,7 +33,7 @@ type Placed = {
 };
 const siteOf = (objs: Placed[]): string | undefined =>
   objs.find((o) => o.kind === 'Deployment')?.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
-    ?.nodeSelectorTerms[0]?.matchExpressions[0]?.values[0];
+    ?.nodeSelectorTerms[0]?.matchExpressions[0]?.values.join(',');
 
 describe('--floor planner', () => {
   it("plans a slice's children as the operator would, and fills sites in the operator's order", async () => {
