@@ -20,22 +20,21 @@ const creationOrder = (md: SliceMeta): string => `${md.creationTimestamp ?? ''}/
 /**
  * What every reconcile needs to know about the cluster and the other slices — the sites, their
  * parsed specs, what their UPFs take of each site, who holds which S-NSSAI — derived from the
- * informer caches and kept up to date per informer event. Scanning the caches per reconcile made
- * 1,000 slices CPU-bound (O(N^2)).
+ * informer caches and kept up to date per informer event, so a reconcile costs O(1) in the
+ * number of slices rather than a scan of the caches (O(N^2) over all slices).
  */
 export class DerivedState {
   private siteUsage?: Map<string, Usage>;
   private usageUpdates = 0;
   /**
    * Deployments we are applying or have applied whose watch event has not arrived yet, with what
-   * they take. Without them concurrent workers placed UPFs against a cache that lagged their own
-   * writes, over-filled a site, and moved UPFs out again a few seconds later (17 to 32 of 1,000
-   * in the scale benchmark).
+   * they take. Concurrent workers place UPFs against a cache that lags their own writes: without
+   * these they would over-fill a site and move UPFs out again a few seconds later.
    */
   private readonly applied = new Map<string, { resourceVersion?: string; usage: Map<string, Usage>; sites?: string[]; at: number }>();
   /**
    * S-NSSAI id -> keys of the slices holding it, and each slice's id. Built on first use. Almost
-   * every id has one holder: a small array each, not a Map (10,000 Maps were 3.5 MB). Creation
+   * every id has one holder: a small array each, not a Map (a Map is about 350 bytes). Creation
    * order is read from the slice cache when asked, not kept here (about 1 MB at 10,000 slices).
    */
   private readonly snssaiIndex = new Map<string, string[]>();
@@ -55,7 +54,7 @@ export class DerivedState {
       if (placementChanged(ev, obj, old)) this.siteList = undefined;
     });
     // Kept up to date in place: a rollout rewrites each Deployment's status several times, and
-    // re-summing all of them after each one was O(N) per reconcile.
+    // re-summing all of them after each one would be O(N) per reconcile.
     // Shares are fractions (replicas over sites), so the running sum is rebuilt from scratch now
     // and then before rounding error could add up.
     deployments.on((ev, obj, old) => {
@@ -72,7 +71,7 @@ export class DerivedState {
       if (ev !== 'delete') addUsage(this.siteUsage, this.usageOf(obj));
     });
     // Kept up to date per slice event too: rebuilding it over every slice after each new one was
-    // O(N^2) parsing and garbage while 10,000 slices were created.
+    // O(N^2) parsing and garbage while many slices are created.
     slices.on((ev, obj, old) => {
       if (ev === 'delete') this.parsed.delete(objectKey(obj));
       if (!this.snssaiIndexed || ev === 'resync' || !specOrMetaChanged(ev, obj, old)) return;
@@ -90,7 +89,7 @@ export class DerivedState {
   /**
    * The slice's view, or its issues. A new slice is parsed four to five times in its first
    * minute (its own event, then one reconcile per batch of its children's events), each time from
-   * the same cached object: 11 % of the operator's CPU in a profile of 1,000 new slices. So the
+   * the same cached object, and parsing is a large share of the CPU while slices are created. So the
    * last parse of the most recently used slices is kept and reused while the slice's
    * resourceVersion is the same (the API server changes it with every write, and the object in
    * the cache with it). Only a few: a parsed view is about 1.3 KB, 13 MB if kept for all of
@@ -115,7 +114,7 @@ export class DerivedState {
 
   /**
    * Worked out when asked, from the cache's placement summary (no quantity parsing), not kept:
-   * a kept copy was one Map per Deployment. Also reads a whole Deployment (an apply's answer).
+   * keeping one would cost a Map per Deployment. Also reads a whole Deployment (an apply's answer).
    */
   private usageOf(dep: KubeObject): Map<string, Usage> {
     return usageOfPlacement(placementOfCached(dep), (dep.spec as { replicas?: number } | undefined)?.replicas ?? 0);

@@ -57,8 +57,8 @@ export class EventRecorder {
   ) {}
 
   record(target: EventTarget, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    // One flat string (join), not a template literal: that made a chain of a dozen cons strings
-    // per key, 1.6 MB for the 5,000 series kept.
+    // One flat string (join), not a template literal, which makes a chain of a dozen cons strings
+    // per key for each of the series kept.
     const key = [target.namespace, target.name, target.uid ?? '', type, reason, message].join('\n');
     const now = this.now();
     const seen = this.recent.get(key);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 export const FIELD_MANAGER = 'slice-operator';
-/** Added to slices by earlier builds; the operator now only removes it (see the reconciler). */
+/** A finalizer that earlier versions of the operator added to slices; it only removes it now (see the reconciler). */
 export const LEGACY_FINALIZER = 'slicing.telco.dev/cleanup';
 export const LABEL_SLICE = 'slicing.telco.dev/slice';
 export const LABEL_CNF = 'slicing.telco.dev/cnf';

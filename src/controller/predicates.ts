@@ -8,8 +8,8 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === 
 /**
  * Whether an informer event changes anything but status, as controller-runtime's
  * GenerationChangedPredicate (plus labels, annotations, finalizers and deletion, which do not bump
- * the generation). A slice's own status write comes back as an update: reacting to it doubled
- * the reconciles of 1,000 new slices and kept the queue full of no-ops.
+ * the generation). A slice's own status write comes back as an update: reacting to it would
+ * double the reconciles of new slices and fill the queue with no-ops.
  */
 export function specOrMetaChanged(ev: InformerEvent, obj: KubeObject, old?: KubeObject): boolean {
   if (ev !== 'update' || !old) return true;

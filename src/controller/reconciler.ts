@@ -231,8 +231,8 @@ export class SliceReconciler {
   private async writeStatus(obj: SliceObj, slicePath: string, make: (prev: SliceStatus | undefined) => SliceStatus): Promise<void> {
     const key = objectKey(obj);
     // Until our last status write comes back through the watch, the cache holds an older version
-    // of the slice with the status before it; comparing with that wrote the same status again
-    // whenever a slice was reconciled twice in quick succession (0.5 extra writes per new slice).
+    // of the slice with the status before it; comparing with that would write the same status again
+    // whenever a slice is reconciled twice in quick succession.
     // As client-go's MutationCache, versions are compared as integers, which is what the API
     // server issues (etcd revisions); anything else falls back to the cache.
     const written = this.statusWritten.get(key);
@@ -254,7 +254,7 @@ export class SliceReconciler {
   private async finalize(key: string, obj: SliceObj, slicePath: string, log: Logger): Promise<void> {
     // The garbage collector deletes the children (owner references); this process's own state
     // for the slice (telemetry history, calibration, metric series) goes now. A finalizer left by
-    // an earlier build would otherwise hold the slice forever.
+    // an earlier version would otherwise hold the slice forever.
     this.forget(key);
     const idx = obj.metadata.finalizers?.indexOf(LEGACY_FINALIZER) ?? -1;
     if (idx < 0) return;
@@ -266,7 +266,7 @@ export class SliceReconciler {
     }
   }
 
-  /** Removes the finalizer earlier builds added, at `idx`, if it is still there (else 409, and a retry). */
+  /** Removes the finalizer earlier versions added, at `idx`, if it is still there (else 409, and a retry). */
   private removeLegacyFinalizer(slicePath: string, idx: number): Promise<SliceObj> {
     return this.d.client.request<SliceObj>('PATCH', slicePath, {
       contentType: 'application/json-patch+json',

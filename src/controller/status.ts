@@ -53,9 +53,9 @@ const round = (x: number): number => Math.round(x * 100) / 100;
  *
  * Load and forecast figures are refreshed once per forecast step (hourly in production), or with
  * any other change of the status. A live SMF's session count moves every cycle, and so does the
- * forecast that ends with it: writing each change rewrote every slice's status every 60 s cycle,
- * 167 writes a second at 10,000 slices, more than the API server of a 2-core control plane takes
- * with anything else going on. Once a step it is 2.8 a second. The live figures are in the
+ * forecast that ends with it: writing each change would rewrite every slice's status every 60 s
+ * cycle, 167 writes a second at 10,000 slices, more than the API server of a 2-core control plane
+ * takes with anything else going on. Once a step it is 2.8 a second. The live figures are in the
  * operator's metrics (slice_operator_observed_load, slice_operator_forecast); scaling decisions
  * use them as they come, and a decision changes the status, which then carries fresh figures.
  */
