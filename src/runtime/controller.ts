@@ -49,7 +49,7 @@ export class Controller {
     for (let i = 0; i < n; i++) this.workers.push(this.worker());
   }
 
-  /** Stops taking keys and waits for reconciles in flight. */
+  /** Refuses new keys, lets the workers drain the keys already queued, and waits for them. */
   async stop(): Promise<void> {
     this.queue.shutdown();
     await Promise.all(this.workers);

@@ -34,9 +34,9 @@ type TlsMaterial = Pick<https.RequestOptions, 'ca' | 'cert' | 'key' | 'pfx' | 'p
 
 /**
  * Whether two sets of TLS options are the same material. Checked on every request, so by
- * identity first and by bytes next: our loader hands out the same Buffers each time, client-node
- * new ones. (A JSON text of the Buffers as the key, before, took 1.6 s of the 28.5 s the operator
- * was busy in a CPU profile of 1,000 new slices.)
+ * identity first and by bytes next, never by serialising the Buffers into a key (a noticeable
+ * share of the operator's CPU at that rate): our loader hands out the same Buffers each time,
+ * client-node new ones.
  */
 function sameMaterial(a: TlsMaterial, b: TlsMaterial): boolean {
   const same = (x: unknown, y: unknown): boolean => {

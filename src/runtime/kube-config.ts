@@ -46,8 +46,8 @@ interface Material {
 /**
  * A cluster reached with a CA, a client certificate and/or a bearer token. This covers in-cluster
  * service accounts and plain kubeconfig files. Why not always client-node: importing it loads every
- * generated API class, about 55 MB of RSS (26 MB of heap). That is a quarter of the operator's
- * memory target, and the operator only needs to make requests.
+ * generated API class, tens of MB of RSS, a large share of the operator's memory target, and the
+ * operator only needs to make requests.
  */
 class StaticConnection implements KubeConnection {
   private token?: { value: string; readAt: number };

@@ -2,10 +2,9 @@
  * Fixed-width numeric rows for per-slice state, kept in typed arrays outside the V8 heap.
  *
  * Why: at 10,000 slices, per-slice numbers held as JS objects and arrays cost far more than the
- * numbers (a week of hourly history as a JS array of doubles is 1,360 bytes a slice, and a
- * prom-client series about 130 bytes of hash key, value object and labels). Here a row is a
- * slot in a chunk of one typed array: no object per slice, no hidden classes, and nothing for
- * the garbage collector to trace.
+ * numbers (a JS array of doubles for a week of hourly history, a prom-client series with its
+ * hash key, value object and labels). Here a row is a slot in a chunk of one typed array: no
+ * object per slice, no hidden classes, and nothing for the garbage collector to trace.
  *
  * Rows are allocated in chunks of CHUNK_ROWS, never moved (a freed row is reused by the next
  * alloc), so a row's index stays valid until it is freed. A chunk's pages are only resident once

@@ -14,9 +14,8 @@ export interface QueueMetrics {
  * Who goes first (controller-runtime's priority queue has the same idea): `low` for periodic
  * visits that expect no change (at 10,000 slices one cycle queues 10,000 keys, and a spec edit
  * must not wait behind them), `normal` for everything else.
- * A `high` level for children's readiness moves was tried: slices showed Ready sooner during a
- * burst, but those reconciles took workers from creating Deployments, and 1,000 slices took
- * longer to be all Ready (docs/benchmarks.md).
+ * There is no level above `normal` for children's readiness changes: those reconciles would take
+ * workers from creating Deployments, and a burst of new slices would take longer to be all Ready.
  */
 export type Priority = 'normal' | 'low';
 const LEVELS: Priority[] = ['normal', 'low'];
