@@ -82,6 +82,20 @@ describe('KubeClient connections', () => {
     expect(connections).toBeLessThanOrEqual(4);
   });
 
+  it('keeps its connection when the same material comes in new arrays each time', async () => {
+    const arrays: KubeConnection = {
+      getCurrentCluster: () => light.getCurrentCluster(),
+      applyToHTTPSOptions: async (opts) => {
+        await light.applyToHTTPSOptions(opts);
+        opts.ca = [readFileSync(pki.caCert)];
+      },
+    };
+    const client = new KubeClient(arrays, 'test');
+    connections = 0;
+    for (let i = 0; i < 3; i++) expect(await client.get('/api/v1/nodes')).toMatchObject({ user: 'admin' });
+    expect(connections).toBe(1);
+  });
+
   it('connects again, as the new identity, when the client certificate rotates', async () => {
     // The same material arrives as new Buffers on each request (as client-node hands it out).
     let who = 'admin';
@@ -187,5 +201,94 @@ describe('KubeClient.watch', () => {
     await expect(watching).rejects.toThrow(/abort/i);
     await expect(client.watch('/api/v1/configmaps', {}, () => undefined, ac.signal)).rejects.toMatchObject({ name: 'AbortError' });
     await turns();
+  });
+});
+
+describe('KubeClient.request', () => {
+  interface Seen {
+    method: string;
+    url: string;
+    type: string | undefined;
+    body: string;
+  }
+  let server: http.Server;
+  let seen: Seen[];
+  let answer: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  let client: KubeClient;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        seen.push({ method: req.method!, url: req.url!, type: req.headers['content-type'], body });
+        answer(req, res);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    client = new KubeClient({ getCurrentCluster: () => ({ server: url }), applyToHTTPSOptions: async () => undefined }, 'test');
+  });
+
+  beforeEach(() => {
+    seen = [];
+    answer = (_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('sends apply, merge patch and delete as the API server expects them, and counts the writes', async () => {
+    const writes: string[] = [];
+    client.onWrite = (verb, resource) => writes.push(`${verb} ${resource}`);
+    const before = client.totalWrites;
+    await client.apply('/apis/apps/v1/namespaces/ns/deployments/d', { kind: 'Deployment' }, 'slice-operator');
+    await client.mergePatch('/apis/slicing.telco.dev/v1alpha1/namespaces/ns/networkslices/s/status', { status: { phase: 'Ready' } });
+    await client.delete('/api/v1/namespaces/ns/configmaps/c', { propagationPolicy: 'Background' });
+    await client.get('/api/v1/namespaces/ns/configmaps/c');
+    expect(seen).toEqual([
+      { method: 'PATCH', url: '/apis/apps/v1/namespaces/ns/deployments/d?fieldManager=slice-operator&force=true', type: 'application/apply-patch+yaml', body: '{"kind":"Deployment"}' },
+      { method: 'PATCH', url: '/apis/slicing.telco.dev/v1alpha1/namespaces/ns/networkslices/s/status', type: 'application/merge-patch+json', body: '{"status":{"phase":"Ready"}}' },
+      { method: 'DELETE', url: '/api/v1/namespaces/ns/configmaps/c?propagationPolicy=Background', type: undefined, body: '' },
+      { method: 'GET', url: '/api/v1/namespaces/ns/configmaps/c', type: undefined, body: '' },
+    ]);
+    expect(writes).toEqual(['PATCH deployments', 'PATCH networkslices/status', 'DELETE configmaps']);
+    expect(client.totalWrites - before).toBe(3);
+    expect(client.writes.get('PATCH deployments')).toBeGreaterThanOrEqual(1);
+    client.onWrite = undefined;
+  });
+
+  it('sends a string body as it is, and reads an empty answer as {}', async () => {
+    answer = (_req, res) => res.writeHead(204).end();
+    expect(await client.request('POST', '/api/v1/namespaces/ns/events', { body: '{"a":1}' })).toEqual({});
+    expect(seen[0]).toMatchObject({ type: 'application/json', body: '{"a":1}' });
+  });
+
+  it.each([
+    ['a Status', 409, JSON.stringify({ kind: 'Status', reason: 'Conflict', message: 'the object has been modified' }), 'Conflict', 'the object has been modified'],
+    ['plain text', 502, 'bad gateway from the proxy', 'Bad Gateway', 'bad gateway from the proxy'],
+  ])('rejects a non-2xx answer with an ApiError from %s', async (_, status, body, reason, message) => {
+    answer = (_req, res) => res.writeHead(status).end(body);
+    await expect(client.get('/api/v1/nodes/n')).rejects.toMatchObject({ name: 'ApiError', status, reason, method: 'GET', path: '/api/v1/nodes/n', message: `GET /api/v1/nodes/n: ${status} ${reason}: ${message}` });
+  });
+
+  it('gives up on an answer that never completes, at its deadline', async () => {
+    answer = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"items": [');
+      // ...and never more.
+    };
+    await expect(client.request('GET', '/api/v1/nodes', { timeoutMs: 100 })).rejects.toMatchObject({ name: 'ApiError', status: 0, reason: 'Timeout' });
+  });
+
+  it('rejects when the connection closes before the answer is complete', async () => {
+    answer = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+      res.write('{"items": [', () => res.socket?.destroy());
+    };
+    await expect(client.get('/api/v1/nodes')).rejects.toThrow();
   });
 });
