@@ -110,7 +110,7 @@ export class SliceReconciler {
   }
 
   /** What the plan reads: the CNFs' Deployments, the slice's load, the sites left free by other slices. */
-  private observe(key: string, view: SliceView): SliceObservations {
+  private observe(key: string, view: SliceView, status: SliceStatus | undefined): SliceObservations {
     const ns = view.namespace;
     this.d.observer.upsert({
       key,
@@ -133,6 +133,7 @@ export class SliceReconciler {
       sites: upfKey ? withOccupancy(this.derived.sites(), this.derived.usageExcept(upfKey)) : [],
       upfSites: upfKey ? this.derived.sitesOf(upfKey) : undefined,
       stepOf: (ms) => this.d.observer.stepOf(ms),
+      degradedBefore: status?.conditions?.find((c) => c.type === 'Degraded' && c.status === 'True')?.reason,
     };
   }
 
@@ -142,7 +143,7 @@ export class SliceReconciler {
     // now stays where it runs instead of being dropped or scheduled anywhere.
     const mem = this.memory.get(key) ?? { recommendations: {}, lastSites: obj.status?.placement?.upfSites?.length ? obj.status.placement.upfSites : undefined };
     this.memory.set(key, mem);
-    const obs = this.observe(key, view);
+    const obs = this.observe(key, view, this.statusWritten.get(key)?.status ?? obj.status);
     const plan = planSlice(view, obs, mem);
     mem.recommendations = plan.recommendations;
 

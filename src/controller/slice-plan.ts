@@ -51,6 +51,8 @@ export interface SliceObservations {
   upfSites?: string[];
   /** The forecast step of a wall time, to tell whether status figures are of the same step. */
   stepOf: (wallMs: number) => number;
+  /** The reason of the Degraded condition the slice's status has now, if it is Degraded. */
+  degradedBefore?: string;
 }
 
 export interface ReasonMessage {
@@ -174,7 +176,7 @@ export function degradedReason(view: SliceView, obs: SliceObservations, placemen
   const load = obs.load;
   const automatic = view.scaling.mode !== 'static';
   if (placement && !placement.ok) return { reason: placement.reason, message: placement.message + (lastSites ? `; UPF kept on ${lastSites.join(', ')}` : '') };
-  if (automatic && load?.telemetryError) return { reason: 'TelemetryUnavailable', message: `${load.telemetryError}; holding current capacity` };
+  if (automatic && load?.telemetryError) return { reason: load.telemetryReason ?? 'TelemetryUnavailable', message: `${load.telemetryError}; holding current capacity` };
   if (automatic && !load && obs.telemetryError) return { reason: 'TelemetryUnavailable', message: `${obs.telemetryError}; holding current capacity` };
   if (view.scaling.mode === 'predictive' && load?.forecast?.modelFault) {
     return { reason: 'ForecastModelUnavailable', message: `${load.forecast.modelFault}; scaling on ${load.forecast.source} forecasts (${load.forecast.model})` };
@@ -214,6 +216,8 @@ function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, p
     memory.lastSites = placement.sites;
     events.push({ type: 'Normal', reason: was ? 'UPFReplaced' : 'UPFPlaced', message: placement.message + (was ? ` (was ${was.join(', ')})` : '') });
   }
+  // A slice that turns Degraded, or Degraded for another reason, says so once as a Warning.
+  if (plan.degraded && plan.degraded.reason !== obs.degradedBefore) events.push({ type: 'Warning', ...plan.degraded });
   for (const cnf of view.cnfs) {
     const dec = plan.decisions[cnf.name]!;
     // Replicas in force before this reconcile: after the apply the cache may or may not have

@@ -1,10 +1,12 @@
 /** Structured JSON logs, one object per line (what log pipelines of a cluster expect). */
-export type Level = 'debug' | 'info' | 'error';
-const ORDER: Record<Level, number> = { debug: 0, info: 1, error: 2 };
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+export const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];
+const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
 }
@@ -22,6 +24,7 @@ export function createLogger(
   return {
     debug: (m, f) => log('debug', m, f),
     info: (m, f) => log('info', m, f),
+    warn: (m, f) => log('warn', m, f),
     error: (m, f) => log('error', m, f),
     child: (f) => createLogger({ ...base, ...f }, opts),
   };

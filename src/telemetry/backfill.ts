@@ -3,6 +3,7 @@
 import type { PrometheusClient } from './prometheus-client.js';
 import type { CycleContext } from './context.js';
 import type { ObservedSlice } from './slice-load.js';
+import { runSliceQuery, type SliceFault } from './slice-queries.js';
 
 /**
  * Points per range query of the batched backfill, at most. The answer is held three times over
@@ -36,10 +37,10 @@ function recordPoints(ctx: CycleContext, s: ObservedSlice, points: { time: numbe
 
 /**
  * Fills the steps missing since each slice's last one, up to the step before `now`. Slices on
- * the default query share one range query per chunk of steps; the others get one each. Returns
- * the slices it filled.
+ * the default query share one range query per chunk of steps; the others get one each, and a
+ * failure of one is that slice's fault (in `faults`), not the cycle's. Returns the slices it filled.
  */
-export async function backfill(ctx: CycleContext, o: BackfillOptions, now: number, slices: ObservedSlice[]): Promise<ObservedSlice[]> {
+export async function backfill(ctx: CycleContext, o: BackfillOptions, now: number, slices: ObservedSlice[], faults: Map<string, SliceFault>): Promise<ObservedSlice[]> {
   const { clock, history } = ctx;
   const step = clock.stepOf(now);
   const gaps = withGaps(ctx, slices, step);
@@ -58,10 +59,12 @@ export async function backfill(ctx: CycleContext, o: BackfillOptions, now: numbe
     for (const s of batched) points += recordPoints(ctx, s, byLabel.get(`${s.snssai}|${s.plmnid}`)?.points);
   }
   for (const s of gaps.filter((g) => !g.defaultQuery)) {
-    const series = await o.prometheus.queryRange(s.query, new Date(clock.wallOfStep(from)), new Date(clock.wallOfStep(step - 1)), clock.stepSeconds);
-    points += recordPoints(ctx, s, series[0]?.points);
+    const r = await runSliceQuery(o.prometheus, s, () => o.prometheus.queryRange(s.query, new Date(clock.wallOfStep(from)), new Date(clock.wallOfStep(step - 1)), clock.stepSeconds));
+    if (r.fault) faults.set(s.key, r.fault);
+    else points += recordPoints(ctx, s, r.value?.[0]?.points);
   }
   // Once per start-up, outage or batch of new slices: how much history the forecasts start from.
-  ctx.log.info('telemetry history backfilled', { slices: gaps.length, steps: step - from, points });
-  return gaps;
+  // A slice with no history to be had yet would ask again every cycle: that is debug.
+  ctx.log[points > 0 ? 'info' : 'debug']('telemetry history backfilled', { slices: gaps.length, steps: step - from, points });
+  return gaps.filter((s) => !faults.has(s.key));
 }

@@ -5,11 +5,12 @@ import type { BatchForecaster, Calibrator } from '../forecast/contract.js';
 import type { Logger } from '../runtime/logger.js';
 import { backfill } from './backfill.js';
 import type { CycleContext } from './context.js';
-import { readCurrentLoad } from './current-load.js';
+import { readCurrentLoad, type CurrentLoad } from './current-load.js';
 import { forecastSlices } from './batch-forecast.js';
 import { CALIBRATION_WARMUP_STEPS, LoadHistory } from './load-history.js';
 import { PrometheusError, type PrometheusClient } from './prometheus-client.js';
 import type { ObservedSlice, SliceLoad } from './slice-load.js';
+import { QueryChecks, type SliceFault } from './slice-queries.js';
 import { StepClock, type StepClockOptions } from './step-clock.js';
 import { warmUpCalibration } from './warm-up.js';
 
@@ -39,6 +40,7 @@ export class LoadObserver {
   private readonly history: LoadHistory;
   private readonly clock: StepClock;
   private readonly ctx: CycleContext;
+  private readonly checks = new QueryChecks();
   cycles = 0;
   lastError?: string;
 
@@ -80,6 +82,7 @@ export class LoadObserver {
   remove(key: string): void {
     this.slices.delete(key);
     this.history.drop(key);
+    this.checks.forget(key);
     this.o.calibrator?.forget(key);
   }
 
@@ -117,17 +120,20 @@ export class LoadObserver {
     // The cycle's slices are fixed at its start: a slice added while it waits for Prometheus
     // would get this step's value and no history. It waits for the next cycle, which backfills it.
     const slices = [...this.slices.values()];
-    let current: Map<string, number>;
+    let current: CurrentLoad;
     let filled: ObservedSlice[];
     try {
-      filled = await backfill(this.ctx, { prometheus, batchQuery, maxPoints: this.o.backfillMaxPoints }, now, slices);
-      current = await readCurrentLoad(prometheus, batchQuery, now, slices);
-      this.lastError = undefined;
+      const faults = await this.checks.invalid(prometheus, slices);
+      const valid = slices.filter((s) => !faults.has(s.key));
+      filled = await backfill(this.ctx, { prometheus, batchQuery, maxPoints: this.o.backfillMaxPoints }, now, valid, faults);
+      current = await readCurrentLoad(prometheus, batchQuery, now, valid.filter((s) => !faults.has(s.key)));
+      for (const [key, f] of faults) if (!current.faults.has(key)) current.faults.set(key, f);
+      this.lastError = current.batchError;
     } catch (e) {
       const msg = e instanceof PrometheusError ? e.message : `telemetry failed: ${String(e)}`;
       this.lastError = msg;
       this.o.log.error('telemetry cycle failed, holding capacity', { error: msg });
-      for (const s of this.slices.values()) this.history.ensure(s.key).telemetryError = msg;
+      for (const s of this.slices.values()) this.fault(s, { reason: 'TelemetryUnavailable', message: msg }, false);
       return [...this.slices.keys()];
     }
     // Before this step's values go in: the history then ends with the last complete step.
@@ -137,10 +143,20 @@ export class LoadObserver {
     }
     for (const taken of slices) {
       const s = this.currentOf(taken);
-      if (s) this.observe(s, step, now, current.get(s.key));
+      const fault = s && current.faults.get(s.key);
+      if (fault) this.fault(s, fault, true);
+      else if (s) this.observe(s, step, now, current.values.get(s.key));
     }
     if (forecaster) await forecastSlices(this.ctx, forecaster, calibrator, step, slices);
     return slices.filter((s) => this.currentOf(s)).map((s) => s.key);
+  }
+
+  /** Flags a slice whose load is unknown this cycle; a new fault of its own query is logged, naming the slice. */
+  private fault(s: ObservedSlice, f: SliceFault, own: boolean): void {
+    const l = this.history.ensure(s.key);
+    if (own && l.telemetryError !== f.message) this.o.log.warn('slice telemetry failed; the slice holds its capacity', { slice: s.key, reason: f.reason, error: f.message });
+    l.telemetryError = f.message;
+    l.telemetryReason = f.reason;
   }
 
   /** Records a slice's value for this step and scores the forecast made for it a step ago. */
@@ -148,9 +164,10 @@ export class LoadObserver {
     const l = this.history.ensure(s.key);
     if (v === undefined || !Number.isFinite(v) || v < 0) {
       l.telemetryError = v === undefined ? `query returned no sample: ${s.query}` : `query returned an invalid value (${v})`;
+      l.telemetryReason = 'TelemetryUnavailable';
       return;
     }
-    l.telemetryError = undefined;
+    l.telemetryError = l.telemetryReason = undefined;
     // The observation time moves only with a new value or a new step: a steady slice must not
     // rewrite its status every cycle (a no-op resync performs zero writes).
     if (l.current !== v || l.observedAt === undefined || this.clock.stepOf(l.observedAt) !== step) l.observedAt = now;

@@ -47,7 +47,7 @@ export interface PrometheusClientOptions {
 }
 
 /**
- * Client of the Prometheus HTTP API (/api/v1/query, /api/v1/query_range). Every answer is
+ * Client of the Prometheus HTTP API (/api/v1/query, /api/v1/query_range, /api/v1/format_query). Every answer is
  * validated with zod before use: a proxy's HTML error page or a truncated body becomes a typed
  * PrometheusError('malformed'), never a NaN that reaches a scaling decision.
  */
@@ -120,6 +120,30 @@ export class PrometheusClient {
     const sc = scalarSchema.safeParse(data);
     if (sc.success) return [{ labels: {}, time: sc.data.result[0] * 1000, value: Number(sc.data.result[1]) }];
     throw new PrometheusError('instant query answer is neither a vector nor a scalar', 'malformed');
+  }
+
+  /**
+   * Prometheus's own parser on a query (/api/v1/format_query): undefined when it parses, else
+   * the parser's message. Rejects (PrometheusError) only when Prometheus could not be asked.
+   */
+  async syntaxError(promql: string): Promise<string | undefined> {
+    try {
+      await this.call('/api/v1/format_query', { query: promql });
+      return undefined;
+    } catch (e) {
+      if (e instanceof PrometheusError && e.kind === 'api') return e.message;
+      throw e;
+    }
+  }
+
+  /** Whether Prometheus answers a trivial query: tells an outage from one query's failure. */
+  async reachable(): Promise<boolean> {
+    try {
+      await this.once('/api/v1/query', { query: 'vector(1)' });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async queryRange(promql: string, start: Date, end: Date, stepSeconds: number): Promise<Series[]> {

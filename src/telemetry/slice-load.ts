@@ -41,6 +41,8 @@ export interface SliceLoad {
   coverage?: number;
   /** Set when telemetry failed this cycle: the controller holds capacity. */
   telemetryError?: string;
+  /** The Degraded reason for telemetryError: the slice's query is invalid, failed, or there is no data. */
+  telemetryReason?: 'TelemetryQueryInvalid' | 'TelemetryQueryFailed' | 'TelemetryUnavailable';
 }
 
 /** The next step's values of a forecast, with where it came from. */

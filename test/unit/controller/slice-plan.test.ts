@@ -151,3 +151,21 @@ describe('planOutcome', () => {
     expect(r.events[0]).toMatchObject({ reason: 'UPFReplaced', message: expect.stringMatching(/\(was nowhere\)$/) });
   });
 });
+
+describe('telemetry faults and Degraded events', () => {
+  const embb = viewOf('embb.yaml');
+  const invalid = { calibration: 1, telemetryError: 'spec.telemetry.loadQuery is not valid PromQL: parse error', telemetryReason: 'TelemetryQueryInvalid' as const };
+
+  it("the slice's own query fault is its Degraded reason", () => {
+    expect(degradedReason(embb, observations({ load: invalid }), undefined, undefined)).toEqual({ reason: 'TelemetryQueryInvalid', message: `${invalid.telemetryError}; holding current capacity` });
+  });
+
+  it('a slice turning Degraded says so once as a Warning event, not on every reconcile', () => {
+    const obs = observations({ load: invalid });
+    const plan = planSlice(embb, obs, empty());
+    const first = planOutcome(embb, obs, empty(), plan, { applied: 0, allNew: false, hasStatus: true });
+    expect(first.events).toContainEqual({ type: 'Warning', reason: 'TelemetryQueryInvalid', message: plan.degraded!.message });
+    const again = planOutcome(embb, { ...obs, degradedBefore: 'TelemetryQueryInvalid' }, empty(), plan, { applied: 0, allNew: false, hasStatus: true });
+    expect(again.events.filter((e) => e.type === 'Warning')).toEqual([]);
+  });
+});

@@ -292,3 +292,57 @@ describe('LoadObserver slices added during a cycle', () => {
     expect(observer.historyOf('ns/s1').length).toBe(0);
   });
 });
+
+describe('LoadObserver: one slice query is one fault domain', () => {
+  const bad = 'sum(rate(fivegs_x{snssai="1-000009"}[5m]';
+  const failing = 'sum(broken_metric)';
+  const custom = (key: string, query: string) => ({ key, query, defaultQuery: false, snssai: '1-000009', plmnid: '00101', horizonSteps: 1, quantile: 'p90' as const });
+  const batched = { key: 'ns/good', query: 'q', defaultQuery: true, snssai: '1-000001', plmnid: '00101', horizonSteps: 1, quantile: 'p90' as const };
+  afterEach(() => {
+    prom.answer = undefined;
+    prom.unparsable.clear();
+  });
+
+  it('a query that does not parse flags its slice alone, is checked once and not run', async () => {
+    prom.unparsable.add(bad);
+    prom.reply = { status: 200, body: vector('42') };
+    prom.parsed.length = 0;
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url: prom.url, retries: 0 }), stepSeconds: 3600, log: silentLogger });
+    observer.upsert(batched);
+    observer.upsert(custom('ns/bad', bad));
+    await observer.cycle(10 * 3_600_000);
+    await observer.cycle(10 * 3_600_000 + 60_000);
+    expect(observer.get('ns/good')).toMatchObject({ current: 42, telemetryError: undefined });
+    expect(observer.get('ns/bad')).toMatchObject({ telemetryReason: 'TelemetryQueryInvalid', telemetryError: expect.stringContaining('spec.telemetry.loadQuery is not valid PromQL') });
+    expect(observer.get('ns/bad')?.telemetryError).toContain(bad);
+    expect(observer.lastError).toBeUndefined();
+    expect(prom.parsed).toEqual([bad]);
+    expect(prom.rangeQueries.some((q) => q.get('query') === bad)).toBe(false);
+  });
+
+  it('a query that fails at Prometheus flags its slice alone; the batched slices keep their load', async () => {
+    prom.answer = (q) => (q.get('query') === failing ? { status: 422, body: JSON.stringify({ status: 'error', errorType: 'execution', error: 'many-to-many matching not allowed' }) } : undefined);
+    prom.reply = { status: 200, body: vector('42') };
+    const logged: Record<string, unknown>[] = [];
+    const log = { ...silentLogger, warn: (_m: string, f?: Record<string, unknown>) => void logged.push(f ?? {}) };
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url: prom.url, retries: 0 }), stepSeconds: 3600, log });
+    observer.upsert(batched);
+    observer.upsert(custom('ns/failing', failing));
+    await observer.cycle(10 * 3_600_000);
+    await observer.cycle(10 * 3_600_000 + 60_000);
+    expect(observer.get('ns/good')).toMatchObject({ current: 42, telemetryError: undefined });
+    expect(observer.get('ns/failing')).toMatchObject({ telemetryReason: 'TelemetryQueryFailed', telemetryError: expect.stringMatching(/many-to-many.*\(query: sum\(broken_metric\)\)/) });
+    // Logged once, naming the slice, not every cycle.
+    expect(logged).toEqual([expect.objectContaining({ slice: 'ns/failing', reason: 'TelemetryQueryFailed' })]);
+  });
+
+  it('Prometheus down is an outage of every slice, not a fault of the first slice asked', async () => {
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url: 'http://127.0.0.1:9', retries: 0, timeoutMs: 500 }), stepSeconds: 3600, log: silentLogger });
+    observer.upsert(custom('ns/a', 'sum(a)'));
+    observer.upsert(custom('ns/b', 'sum(b)'));
+    await observer.cycle(10 * 3_600_000);
+    expect(observer.lastError).toMatch(/unreachable/);
+    expect(observer.get('ns/a')).toMatchObject({ telemetryReason: 'TelemetryUnavailable' });
+    expect(observer.get('ns/b')).toMatchObject({ telemetryReason: 'TelemetryUnavailable' });
+  });
+});

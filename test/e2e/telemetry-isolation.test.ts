@@ -1,0 +1,88 @@
+/**
+ * One slice's bad PromQL is that slice's fault alone, on the real control plane with a real
+ * Prometheus: a slice whose loadQuery does not parse is Degraded (TelemetryQueryInvalid, the query
+ * in the message, a Warning event), a slice whose query fails at Prometheus is Degraded
+ * (TelemetryQueryFailed), and a slice on the default query beside them is scaled as its load rises.
+ */
+import type { ReplayedSlice } from '../../tools/replayer/replayer.js';
+import { rampTrace } from '../../tools/replayer/trace.js';
+import { createNamespace, eventually, installCrd, kubectl } from './support.js';
+import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
+
+const STEP_SECONDS = 3;
+const START_HOUR = 300;
+const PER_REPLICA = 10;
+// 10 sessions, then 60 from three replayed hours in.
+const trace = rampTrace(10, 60, START_HOUR + 3, 1);
+const BAD = 'sum(rate(fivegs_smffunction_sm_sessionnbr{snssai="1-0000b2"}[5m]';
+const FAILING = 'fivegs_smffunction_sm_sessionnbr{snssai="1-0000b1"} + on() group_left fivegs_smffunction_sm_sessionnbr';
+
+const manifest = (name: string, sd: string, loadQuery?: string) => ({
+  apiVersion: 'slicing.telco.dev/v1alpha1',
+  kind: 'NetworkSlice',
+  metadata: { name },
+  spec: {
+    snssai: { sst: 1, sd },
+    plmn: { mcc: '001', mnc: '01' },
+    serviceType: 'URLLC',
+    cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: PER_REPLICA }, minReplicas: 1, maxReplicas: 10, resources: { requests: { cpu: '100m' } } }],
+    scaling: { mode: 'reactive', headroomPercent: 0, scaleDownStabilizationSeconds: 0, maxStep: 10 },
+    ...(loadQuery ? { telemetry: { loadQuery } } : {}),
+  },
+});
+
+type Slice = { status?: { upfReplicas?: number; conditions?: { type: string; status: string; reason: string; message: string }[] } };
+
+describe('telemetry faults stay with their slice (real Prometheus)', () => {
+  const slices: ReplayedSlice[] = ['1-0000b1', '1-0000b2', '1-0000b3'].map((snssai) => ({ snssai, plmnid: '00101', trace }));
+  let rig: TelemetryRig;
+  let ns: string;
+
+  beforeAll(async () => {
+    await installCrd();
+    ns = await createNamespace('isolation');
+    rig = await startTelemetryRig({ slices, stepSeconds: STEP_SECONDS, startHour: START_HOUR });
+    for (const m of [manifest('bad-query', '0000b2', BAD), manifest('failing-query', '0000b1', FAILING), manifest('good', '0000b3')]) {
+      expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(m))).stderr).toBe('');
+    }
+  });
+
+  afterAll(async () => {
+    await kubectl(['delete', 'namespace', ns, '--timeout=30s']);
+    await rig?.stop();
+  });
+
+  const slice = async (name: string): Promise<Slice> => JSON.parse((await kubectl(['get', '-n', ns, 'nsl', name, '-o', 'json'])).stdout);
+  const degraded = (s: Slice) => s.status?.conditions?.find((c) => c.type === 'Degraded');
+
+  test('the slice whose query does not parse is Degraded alone, with the query and a Warning event', async () => {
+    const s = await eventually('bad-query Degraded', async () => {
+      const x = await slice('bad-query');
+      return degraded(x)?.reason === 'TelemetryQueryInvalid' ? x : undefined;
+    }, 60_000, 500);
+    expect(degraded(s)!.message).toContain('spec.telemetry.loadQuery is not valid PromQL');
+    expect(degraded(s)!.message).toContain(BAD);
+    const events = await eventually('a Warning event', async () => {
+      const out = (await kubectl(['get', 'events', '-n', ns, '--field-selector', 'involvedObject.name=bad-query,type=Warning', '-o', 'json'])).stdout;
+      const items = (JSON.parse(out) as { items: { reason: string }[] }).items;
+      return items.some((e) => e.reason === 'TelemetryQueryInvalid') ? items : undefined;
+    }, 30_000, 500);
+    expect(events.length).toBeGreaterThan(0);
+  });
+
+  test('the slice whose query fails at Prometheus is Degraded TelemetryQueryFailed', async () => {
+    const s = await eventually('failing-query Degraded', async () => {
+      const x = await slice('failing-query');
+      return degraded(x)?.reason === 'TelemetryQueryFailed' ? x : undefined;
+    }, 60_000, 500);
+    expect(degraded(s)!.message).toContain('(query: ');
+  });
+
+  test('the slice beside them is served: not Degraded, and scaled to its risen load', async () => {
+    const s = await eventually('good scaled to 60 sessions', async () => {
+      const x = await slice('good');
+      return (x.status?.upfReplicas ?? 0) >= 60 / PER_REPLICA ? x : undefined;
+    }, 90_000, 500);
+    expect(degraded(s)?.status).toBe('False');
+  });
+});
