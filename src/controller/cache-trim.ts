@@ -29,24 +29,34 @@ const pick = (o: unknown, keys: string[]): Obj | undefined => {
   return out;
 };
 
+type DeploymentCondition = { type?: string; status?: string; reason?: string; message?: string };
+
+/** What the rollout check reads of a Deployment's status (rollout.ts), the Progressing condition only when it failed. */
+function rolloutStatus(status: Obj | undefined): Obj | undefined {
+  const out = pick(status, ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas']);
+  const progressing = (status?.conditions as DeploymentCondition[] | undefined)?.find((c) => c.type === 'Progressing');
+  if (out && progressing?.status === 'False') out.stalled = { reason: progressing.reason ?? 'ProgressDeadlineExceeded', message: progressing.message ?? '' };
+  return out;
+}
+
 /**
  * What the cache keeps of each child. Drift is judged on the fingerprint, so of the rest only
  * what something reads stays: the name, namespace, resource version and deletion mark; the
- * slice label (the owner's key for events); of a Deployment its replicas, its ready and updated
- * replica counts (the slice's status) and a summary of its pod template for placement (sites and
+ * slice label (the owner's key for events); of a Deployment its generation, replicas, the
+ * rollout's counts and a failed Progressing condition (the slice's status) and a summary of its pod template for placement (sites and
  * requests). A child was about 2 KB as the API server sends it, and 1.1 KB (Deployment) or
  * 0.4 KB (Service, ConfigMap) with the template, uid, generation and all labels kept; three per
  * slice add up at 10,000 slices.
  */
 function compact(kind: OwnedKind, obj: KubeObject): CachedChild {
   const md = obj.metadata as (Obj & { labels?: Record<string, string> }) | undefined;
-  const meta = pick(md, ['name', 'namespace', 'resourceVersion', 'deletionTimestamp'])!;
+  const meta = pick(md, kind === 'Deployment' ? ['name', 'namespace', 'resourceVersion', 'generation', 'deletionTimestamp'] : ['name', 'namespace', 'resourceVersion', 'deletionTimestamp'])!;
   const slice = md?.labels?.[LABEL_SLICE];
   if (slice !== undefined) meta.labels = { [LABEL_SLICE]: slice };
   const out: Obj = { apiVersion: obj.apiVersion, kind: obj.kind ?? kind, metadata: meta, [OWNED]: ownedFingerprint(obj, FIELD_MANAGER) };
   if (kind === 'Deployment') {
     out.spec = { replicas: (obj.spec as { replicas?: number } | undefined)?.replicas };
-    out.status = pick(obj.status, ['readyReplicas', 'updatedReplicas']);
+    out.status = rolloutStatus(obj.status as Obj | undefined);
     out[PLACEMENT] = placementOf(obj as PlacedDeploymentLike);
   }
   return out as CachedChild;

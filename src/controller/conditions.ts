@@ -10,6 +10,12 @@ export interface Condition {
   message: string;
 }
 
+/** A condition's reason and message, as a decision states them. */
+export interface ReasonMessage {
+  reason: string;
+  message: string;
+}
+
 const REASON = /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/;
 
 /**

@@ -6,6 +6,11 @@ export const LEGACY_FINALIZER = 'slicing.telco.dev/cleanup';
 export const LABEL_SLICE = 'slicing.telco.dev/slice';
 export const LABEL_CNF = 'slicing.telco.dev/cnf';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+/**
+ * On a NetworkSlice, "true" pauses its scaling and placement: the operator leaves replica counts
+ * (a manual `kubectl scale` included) and UPF sites as they are, and reconciles everything else.
+ */
+export const PAUSED_ANNOTATION = 'slicing.telco.dev/paused';
 export const MANAGED_BY = 'slice-operator';
 
 /**

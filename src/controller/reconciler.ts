@@ -15,7 +15,7 @@ import { matchesApplied, type OwnedKind } from './cache-trim.js';
 import { DerivedState } from './derived-state.js';
 import { withOccupancy } from './sites.js';
 import type { ParseResult, SliceView } from './slice-view.js';
-import { planOutcome, planSlice, type LiveDeployment, type SliceMemory, type SliceObservations } from './slice-plan.js';
+import { planOutcome, planSlice, seedMemory, type LiveDeployment, type SliceMemory, type SliceObservations, type SlicePlan } from './slice-plan.js';
 import { buildStatus, type SliceStatus } from './status.js';
 import { canonicalJson, isSubset } from './subset.js';
 
@@ -33,7 +33,7 @@ export interface ReconcilerDeps {
   observer: SliceTelemetry;
   events: Pick<EventRecorder, 'record'>;
   parse: (obj: KubeObject) => ParseResult;
-  metrics?: Pick<SliceMetrics, 'decision' | 'observe' | 'forget'>;
+  metrics?: Pick<SliceMetrics, 'decision' | 'observe' | 'forget' | 'rejected'>;
   now?: () => number;
 }
 
@@ -107,6 +107,7 @@ export class SliceReconciler {
     const generation = obj.metadata.generation ?? 0;
     await this.writeStatus(latest, slicePath, (prev) => buildStatus(prev, { generation, now: new Date(this.now()), degraded: { reason, message }, ready: false }));
     this.d.events.record(this.target(obj), 'Warning', reason, message);
+    this.d.metrics?.rejected(objectKey(obj));
   }
 
   /** What the plan reads: the CNFs' Deployments, the slice's load, the sites left free by other slices. */
@@ -141,7 +142,7 @@ export class SliceReconciler {
   private async provision(key: string, obj: SliceObj, view: SliceView, slicePath: string, finalizerRemoved: Promise<SliceObj> | undefined, log: Logger): Promise<void> {
     // After a restart the last placement comes from status, so a UPF that cannot be re-placed
     // now stays where it runs instead of being dropped or scheduled anywhere.
-    const mem = this.memory.get(key) ?? { recommendations: {}, lastSites: obj.status?.placement?.upfSites?.length ? obj.status.placement.upfSites : undefined };
+    const mem = this.memory.get(key) ?? seedMemory(obj.status, this.now());
     this.memory.set(key, mem);
     const obs = this.observe(key, view, this.statusWritten.get(key)?.status ?? obj.status);
     const plan = planSlice(view, obs, mem);
@@ -159,7 +160,7 @@ export class SliceReconciler {
     await this.ensurePriorityClass(view);
     // The children do not depend on each other at the API (a pod waits for its ConfigMap by
     // itself): applied together, a new slice costs one round trip to a busy API server, not three.
-    const outcomes = await Promise.allSettled([finalizerRemoved, ...changed.map((o) => this.apply(o, log))]);
+    const outcomes = await Promise.allSettled([finalizerRemoved, ...changed.map((o) => this.apply(o, log, plan))]);
     const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     // The status write goes on from the finalizer patch's answer (if any), the newest version we know.
@@ -167,6 +168,12 @@ export class SliceReconciler {
 
     const result = planOutcome(view, obs, mem, plan, { applied: changed.length, allNew, hasStatus: obj.status !== undefined });
     Object.assign(mem, result.memory);
+    // What the operator's applies left each CNF's Deployment at: a later change is someone else's.
+    for (const [i, o] of changed.entries()) {
+      const cnf = o.kind === 'Deployment' ? view.cnfs.find((c) => this.childName(view, c.name) === o.metadata.name) : undefined;
+      const version = (outcomes[i + 1] as PromiseFulfilledResult<KubeObject>).value.metadata?.resourceVersion;
+      if (cnf && mem.cnfs?.[cnf.name] && version) mem.cnfs[cnf.name]!.appliedVersion = version;
+    }
     const target = this.target(obj);
     for (const e of result.events) this.d.events.record(target, e.type, e.reason, e.message);
     for (const reason of result.scaled) this.d.metrics?.decision(key, reason);
@@ -221,12 +228,24 @@ export class SliceReconciler {
     return matchesApplied(o, this.cached(o));
   }
 
-  /** Server-side apply of one object; a Deployment's answer is counted for placement until the cache has it. */
-  private async apply(o: KubeObj, log: Logger): Promise<void> {
+  /**
+   * Server-side apply of one object; a Deployment's answer is counted for placement until the
+   * cache has it. The log says what changes: a Deployment's replicas, from the cache's count.
+   */
+  private async apply(o: KubeObj, log: Logger, plan: SlicePlan): Promise<KubeObject> {
     const kind = o.kind as Kind;
-    log.info(this.cached(o) ? 'correcting drift / updating' : 'creating', { kind, name: o.metadata.name });
+    const cached = this.cached(o) as { spec?: { replicas?: number } } | undefined;
+    const fields: Record<string, unknown> = { kind, name: o.metadata.name };
+    if (kind === 'Deployment') {
+      const to = (o as { spec?: { replicas?: number } }).spec?.replicas;
+      fields.replicas = cached ? `${cached.spec?.replicas} -> ${to}` : to;
+      const cnf = Object.keys(plan.decisions).find((c) => o.metadata.name.endsWith(`-${c}`));
+      if (cnf && cached?.spec?.replicas !== to) fields.reason = plan.decisions[cnf]!.reason;
+    }
+    log.info(cached ? 'updating' : 'creating', fields);
     const applied = await this.d.client.apply<KubeObject>(objectPath(kind, o.metadata.namespace, o.metadata.name), o, FIELD_MANAGER);
     if (kind === 'Deployment') this.derived.noteApplied(objectKey(o), applied);
+    return applied;
   }
 
   private async writeStatus(obj: SliceObj, slicePath: string, make: (prev: SliceStatus | undefined) => SliceStatus): Promise<void> {

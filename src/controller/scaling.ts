@@ -13,8 +13,10 @@ export interface ScalingPolicy {
   perReplicaCapacity: number;
   /** Extra capacity on top of the need, percent. */
   headroomPercent: number;
-  /** Largest change in replicas per decision. */
+  /** Largest change in replicas within any stepPeriodMs (a rate limit, as an HPA behavior policy). */
   maxStep: number;
+  /** The period maxStep applies to; 0 limits each decision alone. */
+  stepPeriodMs: number;
   /** A scale-down only happens to the highest recommendation of this window (HPA semantics). */
   scaleDownStabilizationMs: number;
 }
@@ -35,6 +37,13 @@ export interface Recommendation {
   replicas: number;
 }
 
+/** A change of replicas the operator made. */
+export interface ScaleEvent {
+  at: number;
+  from: number;
+  to: number;
+}
+
 export type DecisionReason =
   | 'Static'
   | 'ForecastScaleUp'
@@ -46,7 +55,8 @@ export type DecisionReason =
   | 'StepLimited'
   | 'HoldNoTelemetry'
   | 'BoundedByMax'
-  | 'BoundedByMin';
+  | 'BoundedByMin'
+  | 'Paused';
 
 export interface ScalingDecision {
   replicas: number;
@@ -56,10 +66,36 @@ export interface ScalingDecision {
   provisionedLoad: number;
   reason: DecisionReason;
   message: string;
+  /** Replicas the load needs (after headroom), before min/max, step and stabilisation; undefined without load data. */
+  needed?: number;
+  /** Until when a stabilised scale-down holds the current replicas (ms). */
+  heldUntil?: number;
 }
 
 const finite = (x: number | undefined): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
+
+/**
+ * The replicas a period's step limit allows: within [base - step, base + step], where base is the
+ * replicas before the first change of the period (HPA behavior policies count the same way), so
+ * decisions that follow each other quickly cannot chain steps.
+ */
+function stepBounds(policy: ScalingPolicy, cur: number, events: ScaleEvent[], now: number): [number, number] {
+  const step = Math.max(1, Math.floor(policy.maxStep) || 1);
+  const inPeriod = policy.stepPeriodMs > 0 ? events.filter((e) => e.at > now - policy.stepPeriodMs) : [];
+  const base = inPeriod.length ? inPeriod.reduce((a, b) => (b.at < a.at ? b : a)).from : cur;
+  return [Math.min(cur, base - step), Math.max(cur, base + step)];
+}
+
+/** Scale-down stabilisation: the highest recommendation in the window, and until when it holds. */
+function stabilize(recommended: number, cur: number, history: Recommendation[], now: number, windowMs: number): { target: number; until?: number } {
+  const recent = history.filter((h) => h.at >= now - windowMs && h.replicas <= cur);
+  const highest = Math.max(recommended, ...recent.map((h) => h.replicas));
+  const target = Math.min(cur, highest);
+  if (target <= recommended) return { target };
+  const lastAt = Math.max(...recent.filter((h) => h.replicas >= target).map((h) => h.at));
+  return { target, until: lastAt + windowMs };
+}
 
 export function decideReplicas(
   policy: ScalingPolicy,
@@ -67,6 +103,7 @@ export function decideReplicas(
   obs: LoadObservation,
   history: Recommendation[],
   now: number,
+  events: ScaleEvent[] = [],
 ): ScalingDecision {
   const min = Math.max(0, Math.floor(policy.minReplicas));
   const max = Math.max(min, Math.floor(policy.maxReplicas));
@@ -96,29 +133,25 @@ export function decideReplicas(
   const recommended = clamp(raw, min, max);
   const predictive = policy.mode === 'predictive' && finite(obs.forecastPeak);
 
-  // Scale-down stabilisation: never go below the highest recommendation in the window.
-  const windowStart = now - policy.scaleDownStabilizationMs;
-  const recent = history.filter((h) => h.at >= windowStart).map((h) => h.replicas);
   let target = recommended;
+  let heldUntil: number | undefined;
   let reason: DecisionReason;
   if (recommended < cur) {
-    const stabilized = Math.max(recommended, ...recent.filter((r) => r <= cur));
-    target = Math.min(cur, stabilized);
-    reason = target > recommended ? 'ScaleDownStabilized' : predictive ? 'ForecastScaleDown' : 'ReactiveScaleDown';
-  } else if (recommended > cur) {
-    reason = predictive ? 'ForecastScaleUp' : 'ReactiveScaleUp';
+    ({ target, until: heldUntil } = stabilize(recommended, cur, history, now, policy.scaleDownStabilizationMs));
+    reason = heldUntil !== undefined ? 'ScaleDownStabilized' : predictive ? 'ForecastScaleDown' : 'ReactiveScaleDown';
   } else {
-    reason = 'Steady';
+    reason = recommended > cur ? (predictive ? 'ForecastScaleUp' : 'ReactiveScaleUp') : 'Steady';
   }
-  const step = Math.max(1, Math.floor(policy.maxStep) || 1);
-  if (Math.abs(target - cur) > step) {
-    target = cur + Math.sign(target - cur) * step;
+  const [lo, hi] = stepBounds(policy, cur, events, now);
+  if (target < lo || target > hi) {
+    target = clamp(target, lo, hi);
     if (reason !== 'ScaleDownStabilized') reason = 'StepLimited';
   }
   target = clamp(target, min, max);
   if (raw > max && target === max && reason !== 'StepLimited') reason = 'BoundedByMax';
   if (raw < min && target === min && cur === min) reason = 'BoundedByMin';
   const basis = predictive ? `forecast peak ${load.toFixed(1)}` : `observed load ${load.toFixed(1)}`;
-  const message = `${basis} x${calib.toFixed(2)} +${policy.headroomPercent}% headroom needs ${raw} replicas of ${capacity}; ${cur} -> ${target} (${reason})`;
-  return { replicas: target, recommended, provisionedLoad: provisioned, reason, message };
+  const held = heldUntil !== undefined && target > recommended ? `, held until ${new Date(heldUntil).toISOString()}` : '';
+  const message = `${basis} x${calib.toFixed(2)} +${policy.headroomPercent}% headroom needs ${raw} replicas of ${capacity}; ${cur} -> ${target} (${reason}${held})`;
+  return { replicas: target, recommended, provisionedLoad: provisioned, reason, message, needed: raw, ...(held ? { heldUntil } : {}) };
 }

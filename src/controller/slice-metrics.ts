@@ -145,6 +145,12 @@ export class SliceMetrics {
     set(DEGRADED, degraded ? 1 : 0);
   }
 
+  /** A slice that is not provisioned (invalid, or a duplicate S-NSSAI): only its Degraded series, so alerts fire for it. */
+  rejected(key: string): void {
+    const s = this.seriesOf(key);
+    this.rows.set(s.row, DEGRADED, 1);
+  }
+
   decision(_key: string, reason: string): void {
     this.decisions.inc({ reason });
   }

@@ -8,12 +8,17 @@
 import { cpuMillis, parseQuantity } from '../api/quantity.js';
 import type { SliceLoad } from '../telemetry/slice-load.js';
 import { desired, type KubeObj } from './desired.js';
+import { capacityShort, scalingLimited, slaExceedsCapacity } from './capacity-check.js';
+import type { ReasonMessage } from './conditions.js';
 import { metaTime } from './meta-time.js';
+import { rolloutOf, type RolloutStatus } from './rollout.js';
 import { choosePlacement, type PlacementDecision } from './placement.js';
-import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
+import { olderVersion } from '../runtime/resource-version.js';
+import { PAUSED_ANNOTATION } from './names.js';
+import { decideReplicas, type Recommendation, type ScaleEvent, type ScalingDecision } from './scaling.js';
 import type { Site } from './sites.js';
 import type { CnfView, SliceView } from './slice-view.js';
-import type { StatusInput } from './status.js';
+import type { SliceStatus, StatusInput } from './status.js';
 
 export interface LastDecision {
   reason: string;
@@ -23,19 +28,31 @@ export interface LastDecision {
   to: number;
 }
 
-/** What the reconciler keeps of a slice between reconciles (in memory; placement also in status). */
+/** What the reconciler keeps of one CNF's scaling. */
+export interface CnfMemory {
+  /** Replicas the operator decided last: what it applies, whatever the live count is. */
+  replicas?: number;
+  /** Changes the operator made within the step period (for the step rate limit). */
+  events: ScaleEvent[];
+  lastDecision?: LastDecision;
+  /** resourceVersion of the Deployment as the operator's last apply left it. */
+  appliedVersion?: string;
+}
+
+/**
+ * What the reconciler keeps of a slice between reconciles. After a restart it is seeded from the
+ * slice's status (replicas decided, last decision per CNF, UPF sites): see seedMemory.
+ */
 export interface SliceMemory {
   /** Recent recommendations per CNF, for scale-down stabilisation. */
   recommendations: Record<string, Recommendation[]>;
+  cnfs?: Record<string, CnfMemory>;
   lastSites?: string[];
   lastDecision?: LastDecision;
 }
 
 /** A CNF's Deployment as the cache has it. */
-export interface LiveDeployment {
-  spec?: { replicas?: number };
-  status?: { readyReplicas?: number; updatedReplicas?: number; replicas?: number };
-}
+export type LiveDeployment = RolloutStatus;
 
 export interface SliceObservations {
   now: number;
@@ -55,11 +72,6 @@ export interface SliceObservations {
   degradedBefore?: string;
 }
 
-export interface ReasonMessage {
-  reason: string;
-  message: string;
-}
-
 export interface SlicePlan {
   decisions: Record<string, ScalingDecision>;
   replicas: Record<string, number>;
@@ -71,8 +83,14 @@ export interface SlicePlan {
   /** Every object the slice should have; the reconciler applies those the cache differs from. */
   objects: KubeObj[];
   degraded?: ReasonMessage;
-  /** Every CNF has its desired replicas ready and updated (as cached before the apply). */
+  /** Why the replicas are not what the load needs (min, max, step, stabilisation, pause), if they are not. */
+  scalingLimited?: ReasonMessage;
+  /** Every CNF's Deployment has rolled out its desired replicas (as cached before the apply). */
   allReady: boolean;
+  /** What each CNF not rolled out is waiting for. */
+  rollout: string[];
+  /** CNFs whose replicas someone else changed since the operator's last apply (live count). */
+  changedElsewhere: Record<string, number>;
 }
 
 /** What the apply did, as the reconciler saw it. */
@@ -96,47 +114,71 @@ export interface PlanResult {
   /** Reasons of the scaling decisions that changed replicas (for the decisions metric). */
   scaled: string[];
   /** What to remember after a successful apply. */
-  memory: Pick<SliceMemory, 'lastSites' | 'lastDecision'>;
+  memory: Pick<SliceMemory, 'lastSites' | 'lastDecision' | 'cnfs'>;
   /** The status to write; undefined to leave the first status to the reconcile that follows. */
   status?: Omit<StatusInput, 'generation'>;
   /** Ready replicas per CNF (for metrics). */
   readiness: { cnf: string; ready: number }[];
 }
 
+/** Whether someone else changed a CNF's replicas after the operator's last apply: the count it has now, if so. */
+function changedElsewhere(live: LiveDeployment | undefined, cm: CnfMemory | undefined): number | undefined {
+  const n = live?.spec?.replicas;
+  if (n === undefined || cm?.replicas === undefined || n === cm.replicas) return undefined;
+  // A cache that has not caught up with the operator's own apply is not someone else's change.
+  const v = live?.metadata?.resourceVersion;
+  return cm.appliedVersion === undefined || (v !== undefined && olderVersion(cm.appliedVersion, v)) ? n : undefined;
+}
+
+/** A paused slice keeps each CNF's live count. */
+function pausedDecision(live: number): ScalingDecision {
+  return { replicas: live, recommended: live, provisionedLoad: 0, reason: 'Paused', message: `${PAUSED_ANNOTATION}=true: keeping ${live} replicas` };
+}
+
 /** Replicas per CNF, with the recommendation history each decision leaves. */
-function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): Pick<SlicePlan, 'decisions' | 'replicas' | 'recommendations'> {
+function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): Pick<SlicePlan, 'decisions' | 'replicas' | 'recommendations' | 'changedElsewhere'> {
   const { load, now } = obs;
   const decisions: Record<string, ScalingDecision> = {};
   const replicas: Record<string, number> = {};
   const recommendations: Record<string, Recommendation[]> = {};
+  const elsewhere: Record<string, number> = {};
   for (const cnf of view.cnfs) {
     const live = obs.deployments[cnf.name];
+    const cm = mem.cnfs?.[cnf.name];
     const history = mem.recommendations[cnf.name] ?? [];
-    const dec = decideReplicas(
-      {
-        mode: view.scaling.mode,
-        minReplicas: cnf.minReplicas,
-        maxReplicas: cnf.maxReplicas,
-        perReplicaCapacity: cnf.sessionsPerReplica,
-        headroomPercent: view.scaling.headroomPercent,
-        maxStep: view.scaling.maxStep,
-        scaleDownStabilizationMs: view.scaling.scaleDownStabilizationMs,
-      },
-      live ? (live.spec?.replicas ?? cnf.minReplicas) : cnf.minReplicas,
-      {
-        current: load?.current,
-        forecastPeak: load?.forecast ? load.forecastPeak : undefined,
-        calibration: load?.calibration,
-        telemetryDown: !load || load.telemetryError !== undefined || load.current === undefined,
-      },
-      history,
-      now,
-    );
-    recommendations[cnf.name] = remember(history, dec.recommended, now, now - view.scaling.scaleDownStabilizationMs);
+    const other = changedElsewhere(live, cm);
+    if (other !== undefined) elsewhere[cnf.name] = other;
+    // The operator scales from what it decided: a count changed by hand is restored, not built on.
+    const current = cm?.replicas ?? live?.spec?.replicas ?? cnf.minReplicas;
+    const dec = view.paused
+      ? pausedDecision(live?.spec?.replicas ?? current)
+      : decideReplicas(
+          {
+            mode: view.scaling.mode,
+            minReplicas: cnf.minReplicas,
+            maxReplicas: cnf.maxReplicas,
+            perReplicaCapacity: cnf.sessionsPerReplica,
+            headroomPercent: view.scaling.headroomPercent,
+            maxStep: view.scaling.maxStep,
+            stepPeriodMs: view.scaling.stepPeriodMs,
+            scaleDownStabilizationMs: view.scaling.scaleDownStabilizationMs,
+          },
+          current,
+          {
+            current: load?.current,
+            forecastPeak: load?.forecast ? load.forecastPeak : undefined,
+            calibration: load?.calibration,
+            telemetryDown: !load || load.telemetryError !== undefined || load.current === undefined,
+          },
+          history,
+          now,
+          cm?.events ?? [],
+        );
+    recommendations[cnf.name] = view.paused ? history : remember(history, dec.recommended, now, now - view.scaling.scaleDownStabilizationMs);
     decisions[cnf.name] = dec;
     replicas[cnf.name] = dec.replicas;
   }
-  return { decisions, replicas, recommendations };
+  return { decisions, replicas, recommendations, changedElsewhere: elsewhere };
 }
 
 /**
@@ -184,32 +226,56 @@ export function degradedReason(view: SliceView, obs: SliceObservations, placemen
   return undefined;
 }
 
+/** Rollout of every CNF: the messages of those not done, and the first stuck one. */
+function rollouts(view: SliceView, obs: SliceObservations, replicas: Record<string, number>): { pending: string[]; stuck?: ReasonMessage } {
+  const pending: string[] = [];
+  let stuck: ReasonMessage | undefined;
+  for (const c of view.cnfs) {
+    const r = rolloutOf(c.name, obs.deployments[c.name], replicas[c.name] ?? 0);
+    if (r.done) continue;
+    pending.push(r.message);
+    stuck ??= r.stuck;
+  }
+  return { pending, stuck };
+}
+
 /** Decisions and desired objects of a slice. */
 export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMemory): SlicePlan {
   const decided = decideAll(view, obs, mem);
   const upf = view.cnfs.find((c) => c.type === 'upf');
-  const placement = upf ? placeUpf(view, upf, decided.replicas[upf.name] ?? upf.minReplicas, obs, mem) : undefined;
-  const upfSites = placement?.ok ? placement.sites : mem.lastSites;
-  const allReady = view.cnfs.every((c) => {
-    const live = obs.deployments[c.name];
-    const want = decided.replicas[c.name] ?? 0;
-    return (live?.status?.readyReplicas ?? 0) >= want && (live?.status?.updatedReplicas ?? 0) >= want;
-  });
+  // Paused: a UPF that runs stays where it runs; one never placed is placed.
+  const running = obs.upfSites ?? mem.lastSites;
+  const placement = upf && !(view.paused && running) ? placeUpf(view, upf, decided.replicas[upf.name] ?? upf.minReplicas, obs, mem) : undefined;
+  const upfSites = placement?.ok ? placement.sites : view.paused ? running : mem.lastSites;
+  const { pending, stuck } = rollouts(view, obs, decided.replicas);
+  const load = obs.load?.telemetryError ? undefined : obs.load?.current;
   return {
     ...decided,
     placement,
     upfSites,
     objects: desired(view, { replicas: decided.replicas, upfSites }),
-    degraded: degradedReason(view, obs, placement, mem.lastSites),
-    allReady,
+    degraded: degradedReason(view, obs, placement, mem.lastSites) ?? stuck ?? slaExceedsCapacity(view) ?? capacityShort(view, load, decided.replicas, decided.decisions),
+    scalingLimited: scalingLimited(view, decided.decisions),
+    allReady: pending.length === 0,
+    rollout: pending,
   };
+}
+
+/** A CNF's scaling memory after this reconcile's decision. */
+function nextCnfMemory(view: SliceView, now: number, cm: CnfMemory | undefined, from: number | undefined, dec: ScalingDecision, lastDecision: LastDecision | undefined): CnfMemory {
+  const kept = (cm?.events ?? []).filter((e) => e.at > now - view.scaling.stepPeriodMs);
+  const events = from !== undefined && from !== dec.replicas && !view.paused ? kept.concat([{ at: now, from, to: dec.replicas }]) : kept;
+  const out: CnfMemory = { replicas: dec.replicas, events };
+  if (lastDecision) out.lastDecision = lastDecision;
+  if (cm?.appliedVersion !== undefined) out.appliedVersion = cm.appliedVersion;
+  return out;
 }
 
 /** Events for a new or changed UPF placement and for each CNF whose replicas change, and what to remember of them. */
 function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, plan: SlicePlan): Pick<PlanResult, 'events' | 'scaled' | 'memory'> {
   const events: SliceEvent[] = [];
   const scaled: string[] = [];
-  const memory: PlanResult['memory'] = { lastSites: mem.lastSites, lastDecision: mem.lastDecision };
+  const memory: PlanResult['memory'] = { lastSites: mem.lastSites, lastDecision: mem.lastDecision, cnfs: {} };
   const { placement } = plan;
   if (view.cnfs.some((c) => c.type === 'upf') && placement?.ok && JSON.stringify(mem.lastSites) !== JSON.stringify(placement.sites)) {
     const was = mem.lastSites;
@@ -220,14 +286,22 @@ function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, p
   if (plan.degraded && plan.degraded.reason !== obs.degradedBefore) events.push({ type: 'Warning', ...plan.degraded });
   for (const cnf of view.cnfs) {
     const dec = plan.decisions[cnf.name]!;
-    // Replicas in force before this reconcile: after the apply the cache may or may not have
-    // caught up, and the event must not depend on that race.
-    const from = obs.deployments[cnf.name]?.spec?.replicas;
-    if (from === undefined || from === dec.replicas) continue;
-    const message = `${cnf.name}: ${dec.message}`;
-    events.push({ type: 'Normal', reason: dec.reason, message });
-    memory.lastDecision = { reason: dec.reason, message, at: metaTime(obs.now), from, to: dec.replicas };
-    scaled.push(dec.reason);
+    const cm = mem.cnfs?.[cnf.name];
+    // The operator's own last count, else the live one (a Deployment made before this process).
+    const from = cm?.replicas ?? obs.deployments[cnf.name]?.spec?.replicas;
+    const other = plan.changedElsewhere[cnf.name];
+    if (other !== undefined && !view.paused && other !== dec.replicas) {
+      events.push({ type: 'Normal', reason: 'ReplicasRestored', message: `${cnf.name}: replicas were set to ${other} outside the operator; restored to ${dec.replicas} (annotate the slice ${PAUSED_ANNOTATION}=true to scale it by hand)` });
+    }
+    let lastDecision = cm?.lastDecision;
+    if (from !== undefined && from !== dec.replicas && !view.paused) {
+      const message = `${cnf.name}: ${dec.message}`;
+      events.push({ type: 'Normal', reason: dec.reason, message });
+      lastDecision = { reason: dec.reason, message, at: metaTime(obs.now), from, to: dec.replicas };
+      memory.lastDecision = lastDecision;
+      scaled.push(dec.reason);
+    }
+    memory.cnfs![cnf.name] = nextCnfMemory(view, obs.now, cm, from, dec, lastDecision);
   }
   return { events, scaled, memory };
 }
@@ -249,9 +323,10 @@ export function planOutcome(view: SliceView, obs: SliceObservations, mem: SliceM
     now: new Date(obs.now),
     ready: plan.allReady && !plan.degraded,
     degraded: plan.degraded,
-    progressing: plan.allReady ? undefined : { reason: outcome.applied > 0 ? 'Applied' : 'RollingOut', message: 'waiting for CNF replicas to become ready' },
+    progressing: plan.allReady ? undefined : { reason: outcome.applied > 0 ? 'Applied' : 'RollingOut', message: plan.rollout.join('; ') },
+    scalingLimited: plan.scalingLimited,
     view,
-    replicas: Object.fromEntries(readiness.map(({ cnf, ready }) => [cnf, { desired: plan.replicas[cnf] ?? 0, ready }])),
+    replicas: Object.fromEntries(readiness.map(({ cnf, ready }) => [cnf, { desired: plan.replicas[cnf] ?? 0, ready, lastDecision: memory.cnfs?.[cnf]?.lastDecision }])),
     upfSites: plan.upfSites ?? [],
     load,
     sameStep: (observedAt) => load?.observedAt !== undefined && obs.stepOf(Date.parse(observedAt)) === obs.stepOf(load.observedAt),
@@ -260,4 +335,23 @@ export function planOutcome(view: SliceView, obs: SliceObservations, mem: SliceM
     provisionedCapacity: upf && plan.decisions[upf.name] ? plan.replicas[upf.name]! * upf.sessionsPerReplica : undefined,
   };
   return result;
+}
+
+/**
+ * A slice's memory when this process first reconciles it (a new slice, or any slice after a
+ * restart or fail-over), from its status: the replicas the operator decided and its last
+ * decision per CNF, and the UPF's sites. The decided replicas count as recommended now, so no
+ * scale-down happens within one stabilisation window of a restart; the last decision counts
+ * against the step limit of its period.
+ */
+export function seedMemory(status: SliceStatus | undefined, now: number): SliceMemory {
+  const mem: SliceMemory = { recommendations: {}, cnfs: {} };
+  if (status?.placement?.upfSites?.length) mem.lastSites = status.placement.upfSites;
+  for (const c of status?.cnfs ?? []) {
+    mem.recommendations[c.name] = [{ at: now, replicas: c.desiredReplicas }];
+    const d = c.lastDecision;
+    const lastDecision = d ? { reason: d.reason, message: d.message, at: d.time, from: d.fromReplicas, to: d.toReplicas } : undefined;
+    mem.cnfs![c.name] = { replicas: c.desiredReplicas, events: lastDecision ? [{ at: Date.parse(lastDecision.at), from: lastDecision.from, to: lastDecision.to }] : [], ...(lastDecision ? { lastDecision } : {}) };
+  }
+  return mem;
 }

@@ -46,6 +46,8 @@ export interface SliceView {
   plmnId: string;
   latencyBudgetMs?: number;
   trackingAreas: string[];
+  /** The SLA's guaranteed bit rates, Mbps. */
+  guaranteedMbps?: { downlink?: number; uplink?: number };
   qos: {
     defaultFiveQI: number;
     defaultArp: QosFlowView['arp'];
@@ -56,7 +58,9 @@ export interface SliceView {
   scaling: {
     mode: 'predictive' | 'reactive' | 'static';
     headroomPercent: number;
+    /** At most maxStep replicas of change per stepPeriodMs. */
     maxStep: number;
+    stepPeriodMs: number;
     scaleDownStabilizationMs: number;
     horizonSteps: number;
     /** Quantile the capacity is provisioned for. */
@@ -73,6 +77,8 @@ export interface SliceView {
   loadQuery: string;
   /** True when the query is the default one (lets the observer batch all such slices). */
   defaultLoadQuery: boolean;
+  /** The slice carries the pause annotation: replicas and placement are left as they are. */
+  paused: boolean;
 }
 
 /** What parsing a NetworkSlice gives: its view, or the issues that make it invalid (path: message). */

@@ -17,12 +17,24 @@ export interface SliceStatus {
   forecastValue?: number;
   currentLoad?: { sessions: number; observedAt: string };
   forecast?: { value: number; p50: number; p90: number; p99: number; quantile: string; horizonSteps: number; model: string; source: string; fallbackReason?: string; calibration: number; coverage?: number };
-  cnfs?: { name: string; desiredReplicas: number; readyReplicas: number }[];
+  cnfs?: { name: string; desiredReplicas: number; readyReplicas: number; lastDecision?: DecisionStatus }[];
   placement?: { upfSites: string[] };
   qosApplied?: { configMap: string; defaultFiveQI: number; flows: number; priorityClass: string };
   provisionedCapacity?: number;
-  lastDecision?: { time: string; reason: string; message: string; fromReplicas: number; toReplicas: number };
+  lastDecision?: DecisionStatus;
 }
+
+/** A scaling decision that changed replicas, as status shows it. */
+export interface DecisionStatus {
+  time: string;
+  reason: string;
+  message: string;
+  fromReplicas: number;
+  toReplicas: number;
+}
+
+type Decision = { reason: string; message: string; at: string; from: number; to: number };
+const decisionStatus = (d: Decision): DecisionStatus => ({ time: d.at, reason: d.reason, message: d.message, fromReplicas: d.from, toReplicas: d.to });
 
 export interface StatusInput {
   generation: number;
@@ -30,8 +42,10 @@ export interface StatusInput {
   ready: boolean;
   degraded?: { reason: string; message: string };
   progressing?: { reason: string; message: string };
+  /** Why replicas differ from what the load asks for (limits, stabilisation, pause). */
+  scalingLimited?: { reason: string; message: string };
   view?: SliceView;
-  replicas?: Record<string, { desired: number; ready: number }>;
+  replicas?: Record<string, { desired: number; ready: number; lastDecision?: Decision }>;
   upfSites?: string[];
   load?: SliceLoad;
   /**
@@ -40,7 +54,7 @@ export interface StatusInput {
    */
   sameStep?: (observedAt: string) => boolean;
   forecastNote?: string;
-  lastDecision?: { reason: string; message: string; at: string; from: number; to: number };
+  lastDecision?: Decision;
   provisionedCapacity?: number;
 }
 
@@ -80,6 +94,11 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
   conditions = setCondition(conditions, i.progressing
     ? { type: 'Progressing', status: 'True', reason: i.progressing.reason, message: i.progressing.message, observedGeneration: g }
     : { type: 'Progressing', status: 'False', reason: 'Reconciled', message: 'all CNF replicas are ready', observedGeneration: g }, i.now);
+  if (i.view) {
+    conditions = setCondition(conditions, i.scalingLimited
+      ? { type: 'ScalingLimited', status: 'True', reason: i.scalingLimited.reason, message: i.scalingLimited.message, observedGeneration: g }
+      : { type: 'ScalingLimited', status: 'False', reason: 'WithinLimits', message: 'replicas follow the load', observedGeneration: g }, i.now);
+  }
   conditions = setCondition(conditions, i.ready
     ? { type: 'Ready', status: 'True', reason: 'Provisioned', message: 'slice provisioned: CNFs ready, QoS applied, UPF placed', observedGeneration: g }
     : { type: 'Ready', status: 'False', reason: i.degraded?.reason ?? 'Provisioning', message: i.degraded?.message ?? 'waiting for CNF replicas', observedGeneration: g }, i.now);
@@ -89,7 +108,10 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
   const v = i.view;
   if (!v) return { ...prev, ...s };
   const upf = v.cnfs.find((c) => c.type === 'upf');
-  s.cnfs = v.cnfs.map((c) => ({ name: c.name, desiredReplicas: i.replicas?.[c.name]?.desired ?? 0, readyReplicas: i.replicas?.[c.name]?.ready ?? 0 }));
+  s.cnfs = v.cnfs.map((c) => {
+    const r = i.replicas?.[c.name];
+    return { name: c.name, desiredReplicas: r?.desired ?? 0, readyReplicas: r?.ready ?? 0, ...(r?.lastDecision ? { lastDecision: decisionStatus(r.lastDecision) } : {}) };
+  });
   if (upf) s.upfReplicas = i.replicas?.[upf.name]?.desired ?? 0;
   s.placement = { upfSites: i.upfSites ?? [] };
   s.qosApplied = { configMap: childName(v.name, 'qos'), defaultFiveQI: v.qos.defaultFiveQI, flows: v.qos.flows.length, priorityClass: `slice-${v.serviceType.toLowerCase()}` };
@@ -125,7 +147,7 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
     s.forecastValue = prev.forecastValue;
   }
   if (i.provisionedCapacity !== undefined) s.provisionedCapacity = i.provisionedCapacity;
-  const d = i.lastDecision ?? (prev?.lastDecision ? { reason: prev.lastDecision.reason, message: prev.lastDecision.message, at: prev.lastDecision.time, from: prev.lastDecision.fromReplicas, to: prev.lastDecision.toReplicas } : undefined);
-  if (d) s.lastDecision = { time: d.at, reason: d.reason, message: d.message, fromReplicas: d.from, toReplicas: d.to };
+  const last = i.lastDecision ? decisionStatus(i.lastDecision) : prev?.lastDecision;
+  if (last) s.lastDecision = last;
   return s;
 }

@@ -2,7 +2,11 @@ import { resourceTypeOf } from '../api/fiveqi.js';
 import { DEFAULT_LOAD_QUERY } from '../api/limits.js';
 import { parseNetworkSlice, type NetworkSlice } from '../api/networkslice.js';
 import type { KubeObject } from '../runtime/informer.js';
+import { PAUSED_ANNOTATION } from './names.js';
 import type { CnfView, ParseResult, QosFlowView, SliceView } from './slice-view.js';
+
+/** The period a slice's maxStep limits changes over: HPA's default policy period. */
+export const STEP_PERIOD_MS = 15_000;
 
 /** Open5GS label formats: snssai `%d-%06x` (or just `%d` without SD), plmnid MCC+MNC. */
 export const snssaiLabel = (sst: number, sd?: string): string => (sd ? `${sst}-${sd.toLowerCase()}` : String(sst));
@@ -60,7 +64,11 @@ export function viewOf(s: NetworkSlice): SliceView {
     snssaiLabel: snssai,
     plmnId,
     latencyBudgetMs: spec.placement.latencyBudgetMs ?? spec.sla?.latencyBudgetMs,
+    paused: (metadata as { annotations?: Record<string, string> }).annotations?.[PAUSED_ANNOTATION] === 'true',
     trackingAreas: spec.sla?.areaOfService?.trackingAreas ?? [],
+    ...(spec.sla?.downlinkThroughput?.guaranteedMbps !== undefined || spec.sla?.uplinkThroughput?.guaranteedMbps !== undefined
+      ? { guaranteedMbps: { downlink: spec.sla?.downlinkThroughput?.guaranteedMbps, uplink: spec.sla?.uplinkThroughput?.guaranteedMbps } }
+      : {}),
     qos: {
       defaultFiveQI: spec.qos.defaultFiveQI,
       defaultArp: spec.qos.defaultArp,
@@ -72,6 +80,7 @@ export function viewOf(s: NetworkSlice): SliceView {
       mode: spec.scaling.mode,
       headroomPercent: spec.scaling.headroomPercent,
       maxStep: spec.scaling.maxStep,
+      stepPeriodMs: STEP_PERIOD_MS,
       scaleDownStabilizationMs: spec.scaling.scaleDownStabilizationSeconds * 1000,
       horizonSteps: spec.scaling.horizonSteps,
       quantile: spec.scaling.quantile,

@@ -91,9 +91,9 @@ describe('cached children', () => {
     expect(cached).toEqual({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'd', namespace: 'ns', resourceVersion: '9' },
+      metadata: { name: 'd', namespace: 'ns', resourceVersion: '9', generation: 3 },
       spec: { replicas: 2 },
-      status: { readyReplicas: 1, updatedReplicas: 2 },
+      status: { readyReplicas: 1, updatedReplicas: 2, replicas: 2 },
       [OWNED]: ownedFingerprint(live(), FIELD_MANAGER),
       [PLACEMENT]: { cpuMillis: 0, memoryBytes: 0 },
     });
@@ -108,7 +108,7 @@ describe('cached children', () => {
     tpl.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: LABEL_SITE, operator: 'In', values: ['edge-a', 'edge-b'] }] }] } } };
     tpl.containers = [{ name: 'upf', resources: { requests: { cpu: '500m', memory: '1Gi' } } }, { name: 'mesh-sidecar', resources: { requests: { cpu: '0.1' } } }];
     const cached = compactor('Deployment')(pinned as never);
-    expect(cached.metadata).toEqual({ name: 'd', namespace: 'ns', resourceVersion: '9', labels: { [LABEL_SLICE]: 'gold' } });
+    expect(cached.metadata).toEqual({ name: 'd', namespace: 'ns', resourceVersion: '9', generation: 3, labels: { [LABEL_SLICE]: 'gold' } });
     expect(placementOfCached(cached)).toEqual({ sites: ['edge-a', 'edge-b'], cpuMillis: 600, memoryBytes: 2 ** 30 });
     // The summary reads as the whole object does: the cache and a fresh API answer agree.
     expect(placementOfCached(cached)).toEqual(placementOfCached(pinned as never));

@@ -64,8 +64,12 @@ describe('childChanged (cached, compact children)', () => {
       spec: { replicas: 1 },
       status: { observedGeneration: 1, replicas: 1, ...status, conditions: [{ type: 'Progressing', status: 'True', lastUpdateTime: rv }] },
     });
-  it('ignores a rewrite of what the operator does not read (conditions, observedGeneration, replicas)', () => {
-    expect(childChanged('update', dep('2', { availableReplicas: 0 }), dep('1'))).toBe(false);
+  it('ignores a rewrite of what the operator does not read (conditions that did not fail, collisionCount, unavailableReplicas)', () => {
+    expect(childChanged('update', dep('2', { unavailableReplicas: 1, collisionCount: 1 }), dep('1'))).toBe(false);
+  });
+  it('reacts to what the rollout check reads: available replicas and the Deployment controller catching up', () => {
+    expect(childChanged('update', dep('2', { availableReplicas: 1 }), dep('1'))).toBe(true);
+    expect(childChanged('update', dep('2', { observedGeneration: 2 }), dep('1'))).toBe(true);
   });
   it('reacts to replica counts, to a change in what it owns, and to children coming and going; never to resyncs', () => {
     expect(childChanged('update', dep('2', { readyReplicas: 1 }), dep('1'))).toBe(true);

@@ -169,10 +169,10 @@ describe('SliceReconciler', () => {
     await t.reconcile('embb-video');
     const after = (t.api.objects.get(upf)!.spec as { replicas: number }).replicas;
     expect(after).toBeGreaterThan(before);
-    const upfEvent = t.events.find((e) => e.message.startsWith('upf: '));
+    const upfEvent = t.events.find((e) => e.type === 'Normal' && e.message.startsWith('upf: '));
     expect(upfEvent).toMatchObject({ type: 'Normal', reason: expect.stringMatching(/ScaleUp|StepLimited|BoundedByMax/) });
     // The status keeps the last decision of the reconcile (CNFs in spec order).
-    const last = t.events.at(-1)!;
+    const last = t.events.filter((e) => e.type === 'Normal').at(-1)!;
     expect(t.status('embb-video')?.lastDecision).toMatchObject({ reason: last.reason, message: last.message });
     expect(await t.registry.getSingleMetricAsString('slice_operator_scaling_decisions_total')).toContain(`reason="${upfEvent!.reason}"`);
   });
@@ -246,5 +246,131 @@ describe('SliceReconciler', () => {
   it('names the slice that owns a child from its label', () => {
     expect(SliceReconciler.ownerKey({ metadata: { namespace: NS, name: 'x-upf', labels: { 'slicing.telco.dev/slice': 'x' } } as never })).toBe(`${NS}/x`);
     expect(SliceReconciler.ownerKey({ metadata: { namespace: NS, name: 'other' } })).toBeUndefined();
+  });
+});
+
+describe('SliceReconciler: scaling guarantees at their edges', () => {
+  /** A ready embb slice whose UPF the test drives with the observed load; returns its helpers. */
+  async function readySlice(edit?: (m: Manifest) => void) {
+    const t = setup();
+    const m = example('embb.yaml');
+    edit?.(m);
+    t.create(m);
+    await t.reconcile('embb-video');
+    t.rollOutAll('embb-video');
+    await t.reconcile('embb-video');
+    const upfPath = t.deploymentPath('embb-video', 'upf');
+    const replicas = () => (t.api.objects.get(upfPath)!.spec as { replicas: number }).replicas;
+    const load = (current: number) => t.telemetry.loads.set(`${NS}/embb-video`, { current, observedAt: T0, calibration: 1 });
+    const step = async (ms = 20_000) => {
+      t.advance(ms);
+      t.rollOutAll('embb-video');
+      await t.reconcile('embb-video');
+    };
+    return { ...t, upfPath, replicas, load, step };
+  }
+  const reactive = (m: Manifest) => ((m.spec.scaling as Record<string, unknown>).mode = 'reactive');
+
+  it('a manual kubectl scale is restored to the decision, and stabilisation still holds the scale-down', async () => {
+    const t = await readySlice(reactive);
+    t.load(400);
+    for (let i = 0; i < 4; i++) await t.step();
+    const held = t.replicas();
+    expect(held).toBeGreaterThan(3);
+    t.load(10);
+    await t.step();
+    expect(t.replicas()).toBe(held);
+    t.api.scale(t.upfPath, 3);
+    t.api.settle();
+    await t.reconcile('embb-video');
+    expect(t.replicas()).toBe(held);
+    expect(t.events.at(-1)).toMatchObject({ reason: 'ReplicasRestored', message: expect.stringContaining(`set to 3 outside the operator; restored to ${held}`) });
+    expect(t.condition('embb-video', 'ScalingLimited')).toMatchObject({ status: 'True', reason: 'ScaleDownStabilized', message: expect.stringContaining('held until') });
+  });
+
+  it('a paused slice keeps a manual count and its sites, and says why', async () => {
+    const t = await readySlice((m) => {
+      reactive(m);
+      m.metadata.annotations = { 'slicing.telco.dev/paused': 'true' };
+    });
+    t.load(400);
+    await t.step();
+    const before = t.replicas();
+    t.api.scale(t.upfPath, before + 3);
+    t.api.settle();
+    await t.step();
+    expect(t.replicas()).toBe(before + 3);
+    expect(t.events.some((e) => e.reason === 'ReplicasRestored')).toBe(false);
+    expect(t.condition('embb-video', 'ScalingLimited')).toMatchObject({ status: 'True', reason: 'Paused' });
+  });
+
+  it('maxStep is a rate: reconciles in quick succession do not chain steps', async () => {
+    const t = await readySlice(reactive);
+    const start = t.replicas();
+    t.load(2000);
+    await t.step(1000);
+    const first = t.replicas();
+    expect(first).toBeGreaterThan(start);
+    await t.step(1000);
+    await t.step(1000);
+    expect(t.replicas()).toBe(first);
+    await t.step(15_000);
+    expect(t.replicas()).toBeGreaterThan(first);
+  });
+
+  it('is not Ready while the load exceeds what maxReplicas carries, and says by how much', async () => {
+    const t = await readySlice(reactive);
+    t.load(100_000);
+    for (let i = 0; i < 10; i++) await t.step();
+    expect(t.condition('embb-video', 'Ready')).toMatchObject({ status: 'False', reason: 'CapacityShort' });
+    expect(t.condition('embb-video', 'Degraded')?.message).toMatch(/upf: load 100000 exceeds the capacity of \d+ replicas \(\d+\); maxReplicas \d+ carries at most \d+/);
+    expect(t.condition('embb-video', 'ScalingLimited')).toMatchObject({ status: 'True', reason: 'BoundedByMax' });
+  });
+
+  it('is Degraded when the SLA guarantees more throughput than the UPF carries at maxReplicas', async () => {
+    const t = await readySlice((m) => {
+      const sla = m.spec.sla as { downlinkThroughput: { guaranteedMbps: number; maximumMbps: number } };
+      sla.downlinkThroughput = { guaranteedMbps: 50_000, maximumMbps: 60_000 };
+    });
+    await t.step();
+    expect(t.condition('embb-video', 'Degraded')).toMatchObject({ status: 'True', reason: 'SLAExceedsCapacity' });
+  });
+
+  it('a stuck rollout is not Ready: Progressing names old replicas, Degraded the deadline', async () => {
+    const t = await readySlice();
+    const d = t.api.objects.get(t.upfPath)!;
+    const want = (d.spec as { replicas: number }).replicas;
+    d.status = { observedGeneration: 1, replicas: want + 1, updatedReplicas: want, readyReplicas: want, availableReplicas: want, conditions: [{ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' }] };
+    t.api.settle();
+    await t.reconcile('embb-video');
+    expect(t.condition('embb-video', 'Ready')?.status).toBe('False');
+    expect(t.condition('embb-video', 'Progressing')?.message).toContain('upf: 1 old replicas pending termination');
+    d.status = { ...(d.status as object), conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "x" has timed out progressing.' }] };
+    t.api.settle();
+    await t.reconcile('embb-video');
+    expect(t.condition('embb-video', 'Degraded')).toMatchObject({ status: 'True', reason: 'RolloutStuck', message: expect.stringContaining('ProgressDeadlineExceeded') });
+  });
+
+  it('after a restart, the decided replicas hold for a stabilisation window and the last step counts', async () => {
+    const t = await readySlice(reactive);
+    t.load(400);
+    for (let i = 0; i < 4; i++) await t.step();
+    const held = t.replicas();
+    t.load(10);
+    // A new process: no memory but what the slice's status holds.
+    const fresh = new SliceReconciler({ client: t.api, slices: t.api.slices, owned: t.api.owned, nodes: t.api.nodes, observer: t.telemetry, events: { record: () => undefined }, parse: toSliceView, now: () => T0 + 10 * 60_000 });
+    t.api.settle();
+    await fresh.reconcile(`${NS}/embb-video`, log);
+    expect(t.replicas()).toBe(held);
+  });
+
+  it('a duplicate slice has a Degraded metric series, so its alert fires', async () => {
+    const t = setup();
+    t.create(example('embb.yaml'));
+    const twin = example('embb.yaml');
+    twin.metadata.name = 'embb-twin';
+    t.create(twin);
+    await t.reconcile('embb-twin');
+    expect(await t.registry.getSingleMetricAsString('slice_operator_slice_degraded')).toContain(`slice_operator_slice_degraded{namespace="${NS}",slice="embb-twin"} 1`);
   });
 });

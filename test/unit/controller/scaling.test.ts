@@ -7,6 +7,7 @@ const policy: ScalingPolicy = {
   perReplicaCapacity: 100,
   headroomPercent: 20,
   maxStep: 3,
+  stepPeriodMs: 0,
   scaleDownStabilizationMs: 300_000,
 };
 const now = 1_000_000;
@@ -60,5 +61,28 @@ describe('decideReplicas', () => {
   test('static mode keeps replicas within bounds', () => {
     expect(decideReplicas({ ...policy, mode: 'static' }, 12, { current: 1 }, [], now).replicas).toBe(10);
     expect(decideReplicas({ ...policy, mode: 'static', minReplicas: 2 }, 0, {}, [], now).replicas).toBe(2);
+  });
+});
+
+describe('decideReplicas: the step limit is a rate over its period', () => {
+  const periodic = { ...policy, maxStep: 4, stepPeriodMs: 15_000 };
+  test('a second decision within the period cannot chain another step', () => {
+    const first = decideReplicas(periodic, 1, { current: 1000 }, [], now);
+    expect(first).toMatchObject({ replicas: 5, reason: 'StepLimited' });
+    const events = [{ at: now, from: 1, to: 5 }];
+    expect(decideReplicas(periodic, 5, { current: 1000 }, [], now + 1000, events)).toMatchObject({ replicas: 5, reason: 'StepLimited' });
+    // The next period allows the next step.
+    expect(decideReplicas(periodic, 5, { current: 1000 }, [], now + 15_001, events)).toMatchObject({ replicas: 9 });
+  });
+  test('a period of 0 limits each decision alone', () => {
+    expect(decideReplicas({ ...periodic, stepPeriodMs: 0 }, 5, { current: 1000 }, [], now + 1000, [{ at: now, from: 1, to: 5 }]).replicas).toBe(9);
+  });
+});
+
+describe('decideReplicas: stabilisation says until when it holds', () => {
+  test('the hold ends one window after the last recommendation of the held count', () => {
+    const d = decideReplicas(policy, 6, { current: 100 }, [{ at: now - 100_000, replicas: 6 }], now);
+    expect(d).toMatchObject({ replicas: 6, reason: 'ScaleDownStabilized', heldUntil: now - 100_000 + 300_000, needed: 2 });
+    expect(d.message).toContain(`held until ${new Date(now + 200_000).toISOString()}`);
   });
 });

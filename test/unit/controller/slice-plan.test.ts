@@ -139,7 +139,7 @@ describe('planOutcome', () => {
     expect(r.scaled).toContain(plan.decisions[upf.name]!.reason);
     expect(r.memory.lastDecision).toBeDefined();
     expect(r.status?.provisionedCapacity).toBe(to * upf.sessionsPerReplica);
-    expect(r.status?.progressing).toEqual({ reason: 'Applied', message: 'waiting for CNF replicas to become ready' });
+    expect(r.status?.progressing).toEqual({ reason: 'Applied', message: `${upf.name}: 2 of ${to} replicas updated; smf: Deployment not created yet` });
     expect(r.status?.sameStep?.(new Date(T0 + 60_000).toISOString())).toBe(true);
     expect(r.status?.sameStep?.(new Date(T0 + 3_600_000).toISOString())).toBe(false);
   });

@@ -35,7 +35,7 @@ describe('fuzzing NetworkSlice input', () => {
           let current = liveReplicas;
           const history: { at: number; replicas: number }[] = [];
           observations.forEach((obs, k) => {
-            const policy = { mode: view.scaling.mode, minReplicas: cnf.minReplicas, maxReplicas: cnf.maxReplicas, perReplicaCapacity: cnf.sessionsPerReplica, headroomPercent: view.scaling.headroomPercent, maxStep: view.scaling.maxStep, scaleDownStabilizationMs: view.scaling.scaleDownStabilizationMs };
+            const policy = { mode: view.scaling.mode, minReplicas: cnf.minReplicas, maxReplicas: cnf.maxReplicas, perReplicaCapacity: cnf.sessionsPerReplica, headroomPercent: view.scaling.headroomPercent, maxStep: view.scaling.maxStep, stepPeriodMs: view.scaling.stepPeriodMs, scaleDownStabilizationMs: view.scaling.scaleDownStabilizationMs };
             const d = decideReplicas(policy, current, obs, history, k * 60_000);
             if (!Number.isInteger(d.replicas) || d.replicas < cnf.minReplicas || d.replicas > cnf.maxReplicas) throw new Error(`replicas ${d.replicas} outside [${cnf.minReplicas}, ${cnf.maxReplicas}] for ${JSON.stringify({ mutations, obs, current })}`);
             const blind = obs.telemetryDown || !Number.isFinite(obs.current ?? NaN);
@@ -69,7 +69,7 @@ describe('fuzzing NetworkSlice input', () => {
         fc.oneof(fc.integer({ min: -10, max: 200 }), fc.constantFrom(NaN, Infinity)),
         observation,
         (p, current, obs) => {
-          const policy = { mode: p.mode, minReplicas: p.min, maxReplicas: p.min + p.span, perReplicaCapacity: p.cap, headroomPercent: p.headroom, maxStep: p.step, scaleDownStabilizationMs: 0 };
+          const policy = { mode: p.mode, minReplicas: p.min, maxReplicas: p.min + p.span, perReplicaCapacity: p.cap, headroomPercent: p.headroom, maxStep: p.step, stepPeriodMs: 0, scaleDownStabilizationMs: 0 };
           const d = decideReplicas(policy, current, obs, [], 0);
           expect(Number.isInteger(d.replicas)).toBe(true);
           expect(d.replicas).toBeGreaterThanOrEqual(p.min);
