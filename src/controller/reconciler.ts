@@ -9,7 +9,7 @@ import type { LoadObserver } from '../telemetry/load-observer.js';
 import type { SliceMetrics } from './slice-metrics.js';
 import { priorityClass, type KubeObj } from './desired.js';
 import type { EventRecorder } from './events.js';
-import { childName, FIELD_MANAGER, LABEL_SLICE, LEGACY_FINALIZER } from './names.js';
+import { childName, FIELD_MANAGER, LABEL_MANAGED_BY, LABEL_SLICE, LEGACY_FINALIZER, MANAGED_BY } from './names.js';
 import { objectPath, type Kind } from './resources.js';
 import { matchesApplied, type OwnedKind } from './cache-trim.js';
 import { DerivedState } from './derived-state.js';
@@ -19,8 +19,10 @@ import { planOutcome, planSlice, seedMemory, type LiveDeployment, type SliceMemo
 import { buildStatus, type SliceStatus } from './status.js';
 import { canonicalJson, isSubset } from './subset.js';
 
-/** The reads and writes the reconciler makes at the API server. */
+/** The reads and writes the reconciler makes at the API server (deletes go through request). */
 export type ReconcilerClient = Pick<KubeClient, 'get' | 'apply' | 'mergePatch' | 'request'>;
+
+type Owned = KubeObject & { metadata: { uid?: string; labels?: Record<string, string>; ownerReferences?: { uid?: string; kind?: string }[] } };
 
 /** What the reconciler asks of the telemetry loop. */
 export type SliceTelemetry = Pick<LoadObserver, 'upsert' | 'get' | 'remove' | 'stepOf' | 'lastError'>;
@@ -176,6 +178,7 @@ export class SliceReconciler {
     }
     const target = this.target(obj);
     for (const e of result.events) this.d.events.record(target, e.type, e.reason, e.message);
+    await this.prune(view, obj, target, log);
     for (const reason of result.scaled) this.d.metrics?.decision(key, reason);
     const replicas = plan.replicas;
     if (result.status) {
@@ -183,6 +186,32 @@ export class SliceReconciler {
       await this.writeStatus(latest, slicePath, (prev) => buildStatus(prev, input));
     }
     this.d.metrics?.observe(key, view, obs.load, replicas, result.readiness, plan.degraded !== undefined);
+  }
+
+  /**
+   * Deletes the Deployment and Service of each CNF the slice's spec no longer has (known from its
+   * status and from memory). Only an object that carries the operator's label and this slice's
+   * owner reference is deleted, and only that very object (a uid precondition).
+   */
+  private async prune(view: SliceView, obj: SliceObj, target: ReturnType<SliceReconciler['target']>, log: Logger): Promise<void> {
+    const keep = new Set(view.cnfs.map((c) => c.name));
+    const known = new Set([...(obj.status?.cnfs ?? []).map((c) => c.name), ...Object.keys(this.memory.get(objectKey(obj))?.cnfs ?? {})]);
+    for (const cnf of [...known].filter((n) => !keep.has(n))) {
+      for (const kind of ['Deployment', 'Service'] as const) {
+        const name = this.childName(view, cnf);
+        if (!this.d.owned[kind].get(`${view.namespace}/${name}`)) continue;
+        const path = objectPath(kind, view.namespace, name);
+        const live = await this.d.client.get<Owned>(path).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
+        const ours = live?.metadata.labels?.[LABEL_MANAGED_BY] === MANAGED_BY && live.metadata.ownerReferences?.some((r) => r.uid === view.uid);
+        if (!live || !ours) {
+          if (live) log.warn('not deleting an object the slice does not own', { kind, name });
+          continue;
+        }
+        await this.d.client.request(`DELETE`, path, { body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: live.metadata.uid }, propagationPolicy: 'Background' } }).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
+        log.info('deleted', { kind, name, cnf });
+        this.d.events.record(target, 'Normal', 'CNFRemoved', `${kind} ${name} deleted: CNF ${cnf} is no longer in spec.cnfs`);
+      }
+    }
   }
 
   private childName(view: SliceView, cnf: string): string {

@@ -50,7 +50,7 @@ describe('Helm chart', () => {
     expect(t.stderr).toBe('');
     const kinds = parseAllDocuments(t.stdout).map((d) => (d.toJSON() as { kind?: string } | null)?.kind).filter(Boolean).sort();
     expect(kinds).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'CustomResourceDefinition', 'Deployment', 'PodDisruptionBudget', 'PrometheusRule', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor'].sort(),
+      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'CustomResourceDefinition', 'Deployment', 'PodDisruptionBudget', 'PrometheusRule', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].sort(),
     );
     const dep = parseAllDocuments(t.stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'Deployment');
     expect(dep.spec.replicas).toBe(2);
@@ -147,8 +147,23 @@ describe('Helm chart', () => {
       }
     };
     expect(await forbidden('GET', '/api/v1/secrets')).toBe(403);
-    expect(await forbidden('DELETE', `/apis/apps/v1/namespaces/${ns}/deployments/iot-upf`)).toBe(403);
+    expect(await forbidden('DELETE', `/api/v1/namespaces/${ns}/configmaps/iot-qos`)).toBe(403);
     expect(await forbidden('DELETE', '/api/v1/nodes/edge-a-node-0')).toBe(403);
+    // Deployments and Services it may delete only when they are a slice's own (admission policy).
+    const bystander = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bystander', namespace: ns, labels: { app: 'b' } }, spec: { selector: { matchLabels: { app: 'b' } }, template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'c', image: 'c:1' }] } } } };
+    expect((await kubectl(['apply', '-f', '-'], JSON.stringify(bystander))).stderr).toBe('');
+    const refused = await eventually('the admission policy in force', async () => {
+      const code = await forbidden('DELETE', `/apis/apps/v1/namespaces/${ns}/deployments/bystander`);
+      return code === 'allowed' ? Promise.reject(new Error('the operator deleted a Deployment it does not own')) : code === 403 || code === 422 ? code : undefined;
+    }, 30_000, 500);
+    expect([403, 422]).toContain(refused);
+    expect((await kubectl(['get', '-n', ns, 'deployment', 'bystander'])).code).toBe(0);
+    // A CNF removed from the slice's spec: its Deployment is deleted under the same credential.
+    const withSmf = { ...slice, spec: { ...slice.spec, cnfs: [...slice.spec.cnfs, { name: 'smf', type: 'smf', image: 'smf:1', capacity: { sessions: 100 }, minReplicas: 1 }] } };
+    expect((await kubectl(['apply', '-f', '-'], JSON.stringify(withSmf))).stderr).toBe('');
+    await eventually('the smf Deployment', async () => (await kubectl(['get', '-n', ns, 'deployment', 'iot-smf'])).code === 0, 60_000, 500);
+    expect((await kubectl(['apply', '-f', '-'], JSON.stringify(slice))).stderr).toBe('');
+    await eventually('the smf Deployment pruned', async () => (await kubectl(['get', '-n', ns, 'deployment', 'iot-smf'])).code !== 0, 60_000, 500);
     expect(await forbidden('POST', '/api/v1/namespaces', { metadata: { name: 'nope' } })).toBe(403);
     // Nothing is granted by wildcard.
     const list = await kubectl(['auth', 'can-i', '--list', `--as=${sa}`]);

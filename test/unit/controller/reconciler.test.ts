@@ -374,3 +374,43 @@ describe('SliceReconciler: scaling guarantees at their edges', () => {
     expect(await t.registry.getSingleMetricAsString('slice_operator_slice_degraded')).toContain(`slice_operator_slice_degraded{namespace="${NS}",slice="embb-twin"} 1`);
   });
 });
+
+describe('SliceReconciler: pruning CNFs removed from the spec', () => {
+  it("deletes a removed CNF's Deployment and Service it owns, with an event, and nothing it does not own", async () => {
+    const t = setup();
+    t.create(example('embb.yaml'));
+    await t.reconcile('embb-video');
+    t.rollOutAll('embb-video');
+    await t.reconcile('embb-video');
+    const smf = t.deploymentPath('embb-video', 'smf');
+    expect(t.api.objects.has(smf)).toBe(true);
+    t.api.editSlice(t.slicePath('embb-video'), (spec) => (spec.cnfs = (spec.cnfs as { type: string }[]).filter((c) => c.type !== 'smf')));
+    t.api.settle();
+    await t.reconcile('embb-video');
+    expect(t.api.objects.has(smf)).toBe(false);
+    const deleted = t.api.writes().filter((c) => c.verb === 'DELETE');
+    expect(deleted.map((c) => c.path)).toContain(smf);
+    expect(deleted.every((c) => c.path.endsWith('/embb-video-smf'))).toBe(true);
+    expect(deleted[0]!.body).toMatchObject({ preconditions: { uid: expect.any(String) } });
+    expect(t.events.filter((e) => e.reason === 'CNFRemoved').map((e) => e.message)).toContain('Deployment embb-video-smf deleted: CNF smf is no longer in spec.cnfs');
+    expect(t.status('embb-video')?.cnfs?.map((c) => c.name)).toEqual(['upf']);
+  });
+
+  it('leaves an object of the same name that the slice does not own', async () => {
+    const t = setup();
+    t.create(example('embb.yaml'));
+    await t.reconcile('embb-video');
+    t.rollOutAll('embb-video');
+    await t.reconcile('embb-video');
+    const smf = t.deploymentPath('embb-video', 'smf');
+    // Someone replaced it with a Deployment of their own under the operator's label, no owner reference.
+    const theirs = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'embb-video-smf', namespace: NS, labels: { 'slicing.telco.dev/slice': 'embb-video', 'app.kubernetes.io/managed-by': 'slice-operator' } }, spec: { replicas: 1 } };
+    t.api.put(smf, theirs);
+    t.api.settle();
+    t.api.editSlice(t.slicePath('embb-video'), (spec) => (spec.cnfs = (spec.cnfs as { type: string }[]).filter((c) => c.type !== 'smf')));
+    t.api.settle();
+    await t.reconcile('embb-video');
+    expect(t.api.objects.has(smf)).toBe(true);
+    expect(t.api.writes().filter((c) => c.verb === 'DELETE' && c.path === smf)).toEqual([]);
+  });
+});
