@@ -56,8 +56,14 @@ const arp = (description: string): Schema =>
   obj(
     {
       priorityLevel: int(1, 15, d('ARP priority level, 1 (highest) to 15.')),
-      preemptionCapability: enm(PREEMPTION_CAPABILITY, { default: DEFAULTS.arp.preemptionCapability }),
-      preemptionVulnerability: enm(PREEMPTION_VULNERABILITY, { default: DEFAULTS.arp.preemptionVulnerability }),
+      preemptionCapability: enm(PREEMPTION_CAPABILITY, {
+        default: DEFAULTS.arp.preemptionCapability,
+        ...d('Pre-emption capability (TS 23.501 5.7.2.2): MayPreempt lets this flow take resources from flows of lower priority, NotPreempt does not.'),
+      }),
+      preemptionVulnerability: enm(PREEMPTION_VULNERABILITY, {
+        default: DEFAULTS.arp.preemptionVulnerability,
+        ...d('Pre-emption vulnerability (TS 23.501 5.7.2.2): Preemptable flows may lose their resources to flows of higher priority, NotPreemptable ones may not.'),
+      }),
     },
     { required: ['priorityLevel'], ...d(description) },
   );
@@ -66,6 +72,14 @@ const bitRate = (description: string): Schema =>
   obj({ uplinkMbps: mbps('Uplink, Mbps.'), downlinkMbps: mbps('Downlink, Mbps.') }, { required: ['uplinkMbps', 'downlinkMbps'], ...d(description) });
 
 const siteList = (description: string): Schema => arr(pat(PATTERN.site), LIMIT.sitesMax, { 'x-kubernetes-list-type': 'set', ...d(description) });
+const slaPercent = (what: string, example: string): Schema =>
+  num(
+    LIMIT.slaPercentMin,
+    100,
+    d(
+      `${what}, percent, written as nines (e.g. ${example}), from ${LIMIT.slaPercentMin} to 100. The floor of ${LIMIT.slaPercentMin} rejects a fraction typed for a percentage (0.999 meant as 99.9).`,
+    ),
+  );
 
 const specSchema: Schema = obj(
   {
@@ -95,8 +109,8 @@ const specSchema: Schema = obj(
         maxUEs: int(1, LIMIT.ueMax, d('Maximum number of UEs (GST).')),
         maxPDUSessions: int(1, LIMIT.ueMax, d('Maximum number of PDU sessions (GST).')),
         latencyBudgetMs: latency('End-to-end latency budget, ms (GST). Also the RAN-to-UPF bound for placement unless placement.latencyBudgetMs is set. Required for URLLC.'),
-        reliabilityPercent: num(0, 100, d('Packet delivery reliability, percent (e.g. 99.999).')),
-        availabilityPercent: num(0, 100, d('Service availability, percent.')),
+        reliabilityPercent: slaPercent('Packet delivery reliability', '99.999'),
+        availabilityPercent: slaPercent('Service availability', '99.9'),
         areaOfService: obj(
           {
             sites: siteList('Sites the slice must be served from (each must be in placement.sites when that is set).'),
@@ -146,18 +160,37 @@ const specSchema: Schema = obj(
             },
             { required: ['sessions'], ...d('Per-replica capacity.') },
           ),
-          minReplicas: int(0, LIMIT.replicasMax, { default: DEFAULTS.minReplicas }),
-          maxReplicas: int(1, LIMIT.replicasMax, { default: DEFAULTS.maxReplicas }),
-          resources: obj({ requests: resourceList, limits: resourceList }, d('Container resources (as in a pod spec).')),
-          env: arr(
-            obj({ name: pat(PATTERN.envName), value: { type: 'string', maxLength: 4096 } }, { required: ['name'] }),
-            LIMIT.envMax,
-            { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
+          minReplicas: int(0, LIMIT.replicasMax, {
+            default: DEFAULTS.minReplicas,
+            ...d('Fewest replicas whatever the load; static scaling runs exactly this many. At least 1 for the upf CNF (a slice without a UPF carries no traffic); other CNFs may scale to 0.'),
+          }),
+          maxReplicas: int(1, LIMIT.replicasMax, { default: DEFAULTS.maxReplicas, ...d('Most replicas whatever the load; not below minReplicas.') }),
+          resources: obj(
+            {
+              requests: { ...resourceList, ...d('Resources reserved for the container (cpu, memory, ...), as quantities such as 500m or 1Gi; each at most its limit.') },
+              limits: { ...resourceList, ...d('Most the container may use, as quantities such as 2 or 2Gi.') },
+            },
+            d('Container resources (as in a pod spec).'),
           ),
-          args: arr({ type: 'string', maxLength: 4096 }, LIMIT.argsMax),
+          env: arr(
+            obj(
+              {
+                name: pat(PATTERN.envName, d('Variable name.')),
+                value: { type: 'string', maxLength: 4096, ...d('Variable value; empty when omitted.') },
+              },
+              { required: ['name'] },
+            ),
+            LIMIT.envMax,
+            { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], ...d('Environment variables of the CNF container, unique by name, added to the ones the operator sets.') },
+          ),
+          args: arr({ type: 'string', maxLength: 4096 }, LIMIT.argsMax, d("Arguments of the container's entrypoint, e.g. open5gs-upfd.")),
           ports: arr(
             obj(
-              { name: pat(PATTERN.portName, { maxLength: 15 }), containerPort: int(1, 65535), protocol: enm(PROTOCOLS, { default: 'TCP' }) },
+              {
+                name: pat(PATTERN.portName, { maxLength: 15, ...d('Port name (an IANA service name), unique in the CNF; also the Service port name.') }),
+                containerPort: int(1, 65535, d('Port number in the container.')),
+                protocol: enm(PROTOCOLS, { default: 'TCP', ...d('Transport protocol.') }),
+              },
               { required: ['name', 'containerPort'] },
             ),
             LIMIT.portsMax,
@@ -208,46 +241,115 @@ const specSchema: Schema = obj(
 
 const condition: Schema = obj(
   {
-    type: str(),
-    status: enm(['True', 'False', 'Unknown']),
-    reason: str({ maxLength: 1024 }),
-    message: { type: 'string', maxLength: 32768 },
-    lastTransitionTime: { type: 'string', format: 'date-time' },
-    observedGeneration: { type: 'integer', format: 'int64', minimum: 0 },
+    type: str(d('Condition type, such as Ready, Progressing or Degraded.')),
+    status: enm(['True', 'False', 'Unknown'], d('True, False or Unknown.')),
+    reason: str({ maxLength: 1024, ...d('CamelCase reason of the last transition, e.g. Provisioned, InvalidSpec, NoSiteMeetsLatency.') }),
+    message: { type: 'string', maxLength: 32768, ...d('Human-readable detail: what holds, or what is wrong and with which field or site.') },
+    lastTransitionTime: { type: 'string', format: 'date-time', ...d('When status last changed.') },
+    observedGeneration: { type: 'integer', format: 'int64', minimum: 0, ...d('metadata.generation of the spec the condition was computed for.') },
   },
   { required: ['type', 'status', 'lastTransitionTime'] },
 );
 
+/** Status fields: typed and described; the operator writes them, so they carry no bounds. */
+const numberField = (description: string): Schema => ({ type: 'number', ...d(description) });
+const integerField = (description: string): Schema => ({ type: 'integer', ...d(description) });
+const stringField = (description: string): Schema => ({ type: 'string', ...d(description) });
+const timeField = (description: string): Schema => ({ type: 'string', format: 'date-time', ...d(description) });
+
+const decision = (description: string): Schema =>
+  obj(
+    {
+      time: timeField('When the decision was made.'),
+      reason: stringField('CamelCase reason, e.g. ForecastScaleUp, BoundedByMax, HoldNoTelemetry, Static.'),
+      message: stringField('The numbers behind it.'),
+      fromReplicas: integerField('Replicas before.'),
+      toReplicas: integerField('Replicas after.'),
+    },
+    d(description),
+  );
+
 const statusSchema: Schema = obj(
   {
-    observedGeneration: { type: 'integer', format: 'int64' },
-    phase: enm(['Pending', 'Provisioning', 'Ready', 'Degraded', 'Deleting']),
-    conditions: arr(condition, 16, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
-    upfReplicas: { type: 'integer' },
-    load: { type: 'number' },
-    forecastValue: { type: 'number' },
-    currentLoad: obj({ sessions: { type: 'number' }, observedAt: { type: 'string', format: 'date-time' } }),
-    forecast: obj({
-      value: { type: 'number' },
-      p50: { type: 'number' },
-      p90: { type: 'number' },
-      p99: { type: 'number' },
-      quantile: { type: 'string' },
-      horizonSteps: { type: 'integer' },
-      model: { type: 'string' },
-      source: { type: 'string' },
-      fallbackReason: { type: 'string' },
-      calibration: { type: 'number' },
-      coverage: { type: 'number' },
+    observedGeneration: { type: 'integer', format: 'int64', ...d('metadata.generation of the spec this status describes.') },
+    phase: enm(['Pending', 'Provisioning', 'Ready', 'Degraded', 'Deleting'], d('Summary of the conditions: Ready when Ready is True, Degraded when Degraded is True, Provisioning while CNF replicas roll out, Pending otherwise.')),
+    conditions: arr(condition, 16, {
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['type'],
+      ...d('Ready (CNFs ready, QoS applied, UPF placed), Progressing (replicas rolling out) and Degraded (what cannot be served, and why).'),
     }),
-    cnfs: arr(obj({ name: { type: 'string' }, desiredReplicas: { type: 'integer' }, readyReplicas: { type: 'integer' } }), LIMIT.cnfsMax),
-    placement: obj({ upfSites: arr({ type: 'string' }, LIMIT.sitesMax) }),
-    qosApplied: obj({ configMap: { type: 'string' }, defaultFiveQI: { type: 'integer' }, flows: { type: 'integer' }, priorityClass: { type: 'string' } }),
-    provisionedCapacity: { type: 'number' },
-    lastDecision: obj({ time: { type: 'string', format: 'date-time' }, reason: { type: 'string' }, message: { type: 'string' }, fromReplicas: { type: 'integer' }, toReplicas: { type: 'integer' } }),
+    upfReplicas: integerField('Replicas the operator asks of the upf CNF (the UPF REPLICAS column).'),
+    load: numberField('Observed load in sessions as of the current forecast step (the LOAD column); the same as currentLoad.sessions.'),
+    forecastValue: numberField('Load the UPF is provisioned for, in sessions (the FORECAST column); the same as forecast.value.'),
+    currentLoad: obj(
+      {
+        sessions: numberField('Sessions, as returned by telemetry.loadQuery.'),
+        observedAt: timeField('When that value was read.'),
+      },
+      d('The last observed load, rewritten once per forecast step (hourly) or with any other status change; live figures are in the operator metrics.'),
+    ),
+    forecast: obj(
+      {
+        value: numberField("Peak over the horizon at the slice's quantile, in sessions: what scaling provisions for."),
+        p50: numberField('Median forecast of the next step, sessions.'),
+        p90: numberField('90th-percentile forecast of the next step, sessions.'),
+        p99: numberField('99th-percentile forecast of the next step, sessions.'),
+        quantile: stringField('Quantile provisioned for (spec.scaling.quantile).'),
+        horizonSteps: integerField('Steps ahead the forecast covers (spec.scaling.horizonSteps).'),
+        model: stringField('Model that made the forecast: the ONNX model, or the fallback (e.g. same-hour-last-week, ewma-0.3).'),
+        source: stringField('onnx (the embedded model), seasonal-naive or ewma (fallbacks when the model or the history cannot serve).'),
+        fallbackReason: stringField('Why a fallback forecast was used; absent for model forecasts.'),
+        calibration: numberField('Online conformal calibration factor the forecast is multiplied by (1: none yet).'),
+        coverage: numberField('Share of observed hours the calibrated capacity covered (0 to 1).'),
+      },
+      d('The latest forecast, as of the current forecast step.'),
+    ),
+    cnfs: arr(
+      obj({
+        name: stringField('CNF name (spec.cnfs[].name).'),
+        type: enm(CNF_TYPES, d('CNF type (spec.cnfs[].type), so that columns and tools can find the upf.')),
+        desiredReplicas: integerField('Replicas the operator asks for.'),
+        readyReplicas: integerField('Ready replicas of its Deployment.'),
+        lastDecision: decision('The last scaling decision that changed the replicas of this CNF.'),
+      }),
+      LIMIT.cnfsMax,
+      d('Replicas of each CNF, in spec order.'),
+    ),
+    placement: obj({ upfSites: arr(stringField('A site name.'), LIMIT.sitesMax, d('Sites the UPF is placed in.')) }, d('Where the UPF runs.')),
+    qosApplied: obj(
+      {
+        configMap: stringField('ConfigMap holding the QoS profile (5QI, ARP, GFBR/MFBR, AMBR, QFI mapping, UPF pool).'),
+        defaultFiveQI: integerField('5QI of the default QoS flow.'),
+        flows: integerField('QoS flows in the profile besides the default one.'),
+        priorityClass: stringField('PriorityClass of the CNF pods (one per service type).'),
+      },
+      d('The QoS profile handed to the CNFs.'),
+    ),
+    provisionedCapacity: numberField('Sessions the UPF replicas carry: replicas x capacity.sessions.'),
+    lastDecision: decision('The last scaling decision of the slice.'),
   },
   d('Observed state, written by the operator.'),
 );
+
+/**
+ * `kubectl get` columns. The default view stays compact; priority 1 columns are added by
+ * `-o wide`. The API server prints only the first match of a JSONPath, so the UPF's ready
+ * replicas are found by the CNF type recorded in status.cnfs.
+ */
+const printerColumns = [
+  { name: 'SST', type: 'integer', jsonPath: '.spec.snssai.sst', description: 'Slice/Service Type of the S-NSSAI.' },
+  { name: 'SD', type: 'string', jsonPath: '.spec.snssai.sd', description: 'Slice Differentiator of the S-NSSAI.' },
+  { name: 'Type', type: 'string', jsonPath: '.spec.serviceType', description: 'Service type.' },
+  { name: 'Phase', type: 'string', jsonPath: '.status.phase', description: 'Summary of the conditions.' },
+  { name: 'UPF Replicas', type: 'integer', jsonPath: '.status.upfReplicas', description: 'Replicas the operator asks of the UPF.' },
+  { name: 'Load', type: 'number', jsonPath: '.status.load', description: 'Observed load in sessions, as of the current forecast step.' },
+  { name: 'Forecast', type: 'number', jsonPath: '.status.forecastValue', description: 'Load the UPF is provisioned for, in sessions.' },
+  { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since the slice was created.' },
+  { name: 'UPF Ready', type: 'integer', jsonPath: '.status.cnfs[?(@.type=="upf")].readyReplicas', priority: 1, description: 'Ready UPF replicas (UPF Replicas is the desired count).' },
+  { name: 'UPF Sites', type: 'string', jsonPath: '.status.placement.upfSites', priority: 1, description: 'Sites the UPF is placed in.' },
+  { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1, description: 'Reason of the Ready condition.' },
+  { name: 'Forecast Source', type: 'string', jsonPath: '.status.forecast.source', priority: 1, description: 'onnx, or the fallback in use (seasonal-naive, ewma).' },
+];
 
 export function networkSliceCrd(): Record<string, unknown> {
   return {
@@ -264,19 +366,17 @@ export function networkSliceCrd(): Record<string, unknown> {
           served: true,
           storage: true,
           subresources: { status: {} },
-          additionalPrinterColumns: [
-            { name: 'SST', type: 'integer', jsonPath: '.spec.snssai.sst' },
-            { name: 'SD', type: 'string', jsonPath: '.spec.snssai.sd' },
-            { name: 'Type', type: 'string', jsonPath: '.spec.serviceType' },
-            { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
-            { name: 'UPF Replicas', type: 'integer', jsonPath: '.status.upfReplicas' },
-            { name: 'Load', type: 'number', jsonPath: '.status.load' },
-            { name: 'Forecast', type: 'number', jsonPath: '.status.forecastValue' },
-            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-          ],
+          additionalPrinterColumns: printerColumns,
           schema: {
             openAPIV3Schema: obj(
-              { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec: specSchema, status: statusSchema },
+              {
+                apiVersion: stringField('Versioned schema of this object: slicing.telco.dev/v1alpha1.'),
+                kind: stringField('NetworkSlice.'),
+                // The API server allows nothing but the type on metadata; kubectl explain shows ObjectMeta's docs.
+                metadata: { type: 'object' },
+                spec: specSchema,
+                status: statusSchema,
+              },
               { required: ['spec'], ...d('A 5G network slice: S-NSSAI, SLA, QoS, CNFs, scaling and UPF placement.'), ...validations('root') },
             ),
           },

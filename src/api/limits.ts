@@ -63,6 +63,12 @@ export const LIMIT = {
   maxStepMax: 100,
   maxSitesMax: 16,
   maxSkewMax: 10,
+  /**
+   * Floor of sla.reliabilityPercent and sla.availabilityPercent. Slice SLAs are written as
+   * nines (99.9, 99.999); a value below 90 is almost always a fraction typed for a percentage
+   * (0.999 for 99.9 %), which would otherwise be stored as a target of under 1 %.
+   */
+  slaPercentMin: 90,
 } as const;
 
 /** Defaults, written into the CRD (applied by the API server) and into zod (same values). */

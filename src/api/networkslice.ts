@@ -49,7 +49,22 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const mbps = () => z.number().min(0).max(LIMIT.mbpsMax);
 const positiveMbps = () => z.number().gt(0).max(LIMIT.mbpsMax);
 const latencyMs = () => z.number().gt(0).max(LIMIT.latencyMsMax);
-const percent = () => z.number().min(0).max(100);
+/** An SLA percentage written as nines; the floor catches a fraction typed for a percentage. */
+const slaPercent = () =>
+  z
+    .number()
+    .min(LIMIT.slaPercentMin, `must be at least ${LIMIT.slaPercentMin}: a percentage such as 99.9, not a fraction such as 0.999`)
+    .max(100);
+/** A list the CRD declares `x-kubernetes-list-type: set`: the API server rejects a repeated item. */
+const set = (item: z.ZodString, max: number) =>
+  z
+    .array(item)
+    .max(max)
+    .superRefine((xs, ctx) => {
+      xs.forEach((x, i) => {
+        if (xs.indexOf(x) !== i) ctx.addIssue({ code: 'custom', message: `Duplicate value: ${JSON.stringify(x)}`, path: [i] });
+      });
+    });
 const quantity = z.union([z.number().int(), re(PATTERN.quantity, 'a resource quantity such as 500m or 2Gi').max(LIMIT.quantityMax)]);
 const resourceList = z.record(z.string().min(1).max(LIMIT.stringMax), quantity).refine((r) => Object.keys(r).length <= LIMIT.resourcesMax, `at most ${LIMIT.resourcesMax} entries`);
 
@@ -80,12 +95,12 @@ const Sla = withRules(
     maxUEs: int(1, LIMIT.ueMax).optional(),
     maxPDUSessions: int(1, LIMIT.ueMax).optional(),
     latencyBudgetMs: latencyMs().optional(),
-    reliabilityPercent: percent().optional(),
-    availabilityPercent: percent().optional(),
+    reliabilityPercent: slaPercent().optional(),
+    availabilityPercent: slaPercent().optional(),
     areaOfService: z
       .strictObject({
-        sites: z.array(re(PATTERN.site, 'a site name').max(LIMIT.stringMax)).max(LIMIT.sitesMax).optional(),
-        trackingAreas: z.array(re(PATTERN.tac, '24-bit TAC as 6 hex digits')).max(LIMIT.trackingAreasMax).optional(),
+        sites: set(re(PATTERN.site, 'a site name').max(LIMIT.stringMax), LIMIT.sitesMax).optional(),
+        trackingAreas: set(re(PATTERN.tac, '24-bit TAC as 6 hex digits').max(LIMIT.stringMax), LIMIT.trackingAreasMax).optional(),
       })
       .optional(),
   }),
@@ -186,7 +201,7 @@ const Scaling = z.strictObject({
 const Placement = withRules(
   'placement',
   z.strictObject({
-    sites: z.array(re(PATTERN.site, 'a site name').max(LIMIT.stringMax)).max(LIMIT.sitesMax).optional(),
+    sites: set(re(PATTERN.site, 'a site name').max(LIMIT.stringMax), LIMIT.sitesMax).optional(),
     nodeSelector: z
       .record(z.string().min(1).max(LIMIT.stringMax), z.string().max(63))
       .refine((r) => Object.keys(r).length <= LIMIT.nodeSelectorMax, `at most ${LIMIT.nodeSelectorMax} entries`)

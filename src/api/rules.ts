@@ -185,6 +185,13 @@ export const RULES: Rule[] = [
   },
   {
     node: 'cnf',
+    cel: "self.type != 'upf' || !has(self.minReplicas) || self.minReplicas >= 1",
+    message: 'minReplicas must be at least 1 for the upf CNF: a slice without a UPF carries no traffic (other CNF types may scale to 0)',
+    fieldPath: '.minReplicas',
+    check: (c) => c.type !== 'upf' || c.minReplicas === undefined || c.minReplicas >= 1,
+  },
+  {
+    node: 'cnf',
     cel: '!has(self.resources) || !has(self.resources.requests) || !has(self.resources.limits) || self.resources.requests.all(k, !(k in self.resources.limits) || quantity(string(self.resources.requests[k])).compareTo(quantity(string(self.resources.limits[k]))) <= 0)',
     message: 'resources.requests must not exceed resources.limits',
     fieldPath: '.resources.requests',

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { networkSliceCrd } from '../../../src/api/crd.js';
 import { crdFileTargets, renderCrdYaml } from '../../../tools/docs/crd-yaml.js';
-import { renderApiReference } from '../../../tools/docs/reference-doc.js';
+import { crdVersion, renderApiReference, type Schema } from '../../../tools/docs/reference-doc.js';
+import { LIMIT } from '../../../src/api/limits.js';
 import { parseNetworkSlice } from '../../../src/api/networkslice.js';
 import { toSliceView } from '../../../src/controller/view-from-api.js';
 import { examples, INVALID, manifestOf, VALID_VARIANTS } from '../../fixtures/api/corpus.js';
@@ -35,6 +36,44 @@ describe('NetworkSlice zod schema', () => {
   });
 });
 
+describe('SLA percentages and the UPF floor (zod)', () => {
+  const embb = () => structuredClone(examples().find((e) => e.file === 'embb.yaml')!.manifest);
+
+  it.each([
+    ['availabilityPercent', 0.999],
+    ['reliabilityPercent', 0.99999],
+  ])('rejects %s written as a fraction (%s), naming the field and the mistake', (field, value) => {
+    const m = embb();
+    m.spec.sla[field] = value;
+    expect(issuesText(m)).toBe(`spec.sla.${field}: must be at least 90: a percentage such as 99.9, not a fraction such as 0.999`);
+  });
+
+  it('accepts both percentages from 90 to 100', () => {
+    for (const v of [LIMIT.slaPercentMin, 99.9, 99.999, 100]) {
+      const m = embb();
+      m.spec.sla.availabilityPercent = v;
+      m.spec.sla.reliabilityPercent = v;
+      expect(issuesText(m)).toBe('');
+    }
+  });
+
+  it('rejects a static slice whose UPF has minReplicas 0, saying why', () => {
+    const m = embb();
+    m.spec.scaling.mode = 'static';
+    m.spec.cnfs[0].minReplicas = 0;
+    expect(issuesText(m)).toBe('spec.cnfs[0].minReplicas: minReplicas must be at least 1 for the upf CNF: a slice without a UPF carries no traffic (other CNF types may scale to 0)');
+  });
+
+  it('finds the UPF wherever it is in cnfs, and lets other CNFs scale to 0', () => {
+    const m = embb();
+    m.spec.cnfs.reverse();
+    m.spec.cnfs[0].minReplicas = 0; // the SMF
+    expect(issuesText(m)).toBe('');
+    m.spec.cnfs[1].minReplicas = 0; // the UPF
+    expect(issuesText(m)).toContain('spec.cnfs[1].minReplicas: minReplicas must be at least 1 for the upf CNF');
+  });
+});
+
 describe('controller view', () => {
   it('renders Open5GS label formats and defaults', () => {
     const r = toSliceView({ ...examples().find((e) => e.file === 'embb.yaml')!.manifest, metadata: { name: 'embb-video', namespace: 'ns', uid: 'u1', generation: 2 } });
@@ -63,6 +102,62 @@ describe('CRD', () => {
     for (const t of targets) expect(readFileSync(`${root}/${t}`, 'utf8')).toBe(renderCrdYaml());
     expect(parse(renderCrdYaml())).toEqual(networkSliceCrd());
     expect(readFileSync(new URL('../../../docs/api-reference.md', import.meta.url), 'utf8')).toBe(renderApiReference());
+  });
+
+  it('describes every field of spec and status (kubectl explain)', () => {
+    const undescribed: string[] = [];
+    let fields = 0;
+    const walk = (s: Schema, at: string): void => {
+      for (const [k, v] of Object.entries(s.properties ?? {})) {
+        fields++;
+        if (typeof v.description !== 'string' || v.description.trim() === '') undescribed.push(`${at}${k}`);
+        walk(v, `${at}${k}.`);
+        if (v.items) walk(v.items, `${at}${k}[].`);
+        if (v.additionalProperties) walk(v.additionalProperties, `${at}${k}{}.`);
+      }
+    };
+    const root = crdVersion().schema.openAPIV3Schema;
+    walk({ properties: { spec: root.properties!.spec!, status: root.properties!.status! } }, '');
+    expect(undescribed).toEqual([]);
+    expect(fields).toBeGreaterThan(100);
+  });
+
+  it('bounds the SLA percentages and the UPF replicas as zod does', () => {
+    const spec = crdVersion().schema.openAPIV3Schema.properties!.spec!;
+    for (const f of ['availabilityPercent', 'reliabilityPercent']) {
+      expect(spec.properties!.sla!.properties![f]).toMatchObject({ minimum: LIMIT.slaPercentMin, maximum: 100 });
+      expect(spec.properties!.sla!.properties![f]!.description).toContain('0.999');
+    }
+    expect(spec.properties!.cnfs!.items!['x-kubernetes-validations']).toContainEqual({
+      rule: "self.type != 'upf' || !has(self.minReplicas) || self.minReplicas >= 1",
+      message: 'minReplicas must be at least 1 for the upf CNF: a slice without a UPF carries no traffic (other CNF types may scale to 0)',
+      fieldPath: '.minReplicas',
+    });
+  });
+
+  it('keeps the default columns and adds UPF ready, UPF sites, Ready reason and forecast source for -o wide', () => {
+    const cols = crdVersion().additionalPrinterColumns;
+    expect(cols.filter((c) => !c.priority).map((c) => [c.name, c.jsonPath])).toEqual([
+      ['SST', '.spec.snssai.sst'],
+      ['SD', '.spec.snssai.sd'],
+      ['Type', '.spec.serviceType'],
+      ['Phase', '.status.phase'],
+      ['UPF Replicas', '.status.upfReplicas'],
+      ['Load', '.status.load'],
+      ['Forecast', '.status.forecastValue'],
+      ['Age', '.metadata.creationTimestamp'],
+    ]);
+    expect(cols.filter((c) => c.priority === 1).map((c) => [c.name, c.jsonPath])).toEqual([
+      ['UPF Ready', '.status.cnfs[?(@.type=="upf")].readyReplicas'],
+      ['UPF Sites', '.status.placement.upfSites'],
+      ['Reason', '.status.conditions[?(@.type=="Ready")].reason'],
+      ['Forecast Source', '.status.forecast.source'],
+    ]);
+    // Each wide column reads a field the status schema declares (else the API server prunes it).
+    const status = crdVersion().schema.openAPIV3Schema.properties!.status!;
+    expect(status.properties!.cnfs!.items!.properties!.type).toBeDefined();
+    expect(status.properties!.placement!.properties!.upfSites).toBeDefined();
+    expect(status.properties!.forecast!.properties!.source).toBeDefined();
   });
 
   it('bounds every list and string that a CEL rule iterates (API server cost budget)', () => {
