@@ -1,19 +1,25 @@
 /**
  * The operator's entry point (the container runs `node dist/cmd/operator.js`).
- * Flags: see options.ts. In a pod it uses the in-cluster config; elsewhere --kubeconfig or
- * $KUBECONFIG.
+ * Flags: see options.ts (`--help` prints them). In a pod it uses the in-cluster config; elsewhere
+ * --kubeconfig or $KUBECONFIG.
  */
 import { Manager } from '../controller/manager.js';
 import { toSliceView } from '../controller/view-from-api.js';
 import { createForecasting } from '../forecast/wiring.js';
 import { loadKubeConnection } from '../runtime/kube-config.js';
 import { createLogger } from '../runtime/logger.js';
-import { parseFlags } from './options.js';
+import { warnWithoutLeaderElection } from './leader-check.js';
+import { helpText, parseFlags, wantsHelp } from './options.js';
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    process.stdout.write(helpText());
+    return;
+  }
   let flags;
   try {
-    flags = parseFlags(process.argv.slice(2));
+    flags = parseFlags(argv);
   } catch (e) {
     console.error(`error: ${(e as Error).message}`);
     process.exit(2);
@@ -46,6 +52,7 @@ async function main(): Promise<void> {
     clock: flags['replay-clock'],
     maxConcurrentReconciles: flags['max-concurrent-reconciles'],
   });
+  if (!flags['leader-elect']) void warnWithoutLeaderElection(manager.client, { namespace: flags['lease-namespace'], name: flags['lease-name'] }, log);
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;

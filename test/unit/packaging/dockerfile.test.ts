@@ -2,7 +2,8 @@
  * No Docker engine here, so the image is checked by what it is made of: every file the
  * Dockerfile copies from the build context exists and is not excluded by .dockerignore, the
  * build stage's outputs are what `npm run build` produces, and the ENTRYPOINT the image runs
- * loads with all its imports (it rejects a bogus flag the way the operator does).
+ * loads with all its imports (it prints its --help and rejects a bogus flag the way the operator
+ * does).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -66,6 +67,10 @@ describe('Dockerfile', () => {
     const r = spawnSync(process.execPath, [...nodeArgs, path.join(out, entry), '--no-such-flag'], { encoding: 'utf8', cwd: root, timeout: 60_000 });
     expect(r.stderr).toContain('unknown flag(s): --no-such-flag');
     expect(r.status).toBe(2);
+    const help = spawnSync(process.execPath, [...nodeArgs, path.join(out, entry), '--help'], { encoding: 'utf8', cwd: root, timeout: 60_000 });
+    expect([help.status, help.stderr]).toEqual([0, '']);
+    expect(help.stdout).toMatch(/^Usage: node dist\/cmd\/operator\.js/);
+    expect(help.stdout).toContain('--prometheus-url=URL');
     rmSync(out, { recursive: true, force: true });
   }, 120_000);
 });
