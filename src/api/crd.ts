@@ -209,7 +209,8 @@ const specSchema: Schema = obj(
         quantile: enm(QUANTILES, { default: DEFAULTS.scaling.quantile, ...d('Forecast quantile to provision for; 1 - quantile is the target violation probability before calibration.') }),
         headroomPercent: num(0, LIMIT.headroomMax, { default: DEFAULTS.scaling.headroomPercent, ...d('Extra capacity on top of the forecast, percent.') }),
         scaleDownStabilizationSeconds: int(0, LIMIT.stabilizationMax, { default: DEFAULTS.scaling.scaleDownStabilizationSeconds, ...d('Scale down only to the highest recommendation of this window.') }),
-        maxStep: int(1, LIMIT.maxStepMax, { default: DEFAULTS.scaling.maxStep, ...d('Largest replica change per decision.') }),
+        maxStep: int(1, LIMIT.maxStepMax, { default: DEFAULTS.scaling.maxStep, ...d('Largest replica change of a CNF within any stepPeriodSeconds, counted from its replicas before the period\'s first change (a rate limit, as an HPA behavior policy).') }),
+        stepPeriodSeconds: int(0, LIMIT.stepPeriodMax, { default: DEFAULTS.scaling.stepPeriodSeconds, ...d('The period maxStep applies to, seconds; 0 limits each decision alone.') }),
       },
       { default: {}, ...d('How replicas follow load.') },
     ),
@@ -315,7 +316,17 @@ const statusSchema: Schema = obj(
       LIMIT.cnfsMax,
       d('Replicas of each CNF, in spec order.'),
     ),
-    placement: obj({ upfSites: arr(stringField('A site name.'), LIMIT.sitesMax, d('Sites the UPF is placed in.')) }, d('Where the UPF runs.')),
+    placement: obj(
+      {
+        upfSites: arr(stringField('A site name.'), LIMIT.sitesMax, d('Sites the UPF is placed in.')),
+        skipped: arr(
+          obj({ site: stringField('A site name.'), reason: stringField('Why the UPF is not placed there.') }, d('A site the UPF is not placed in.')),
+          LIMIT.sitesMax,
+          d('Each site the UPF is not placed in, and why (outside spec.placement.sites, no Ready node, over the latency budget, full, or not needed).'),
+        ),
+      },
+      d('Where the UPF runs, and why not elsewhere.'),
+    ),
     qosApplied: obj(
       {
         configMap: stringField('ConfigMap holding the QoS profile (5QI, ARP, GFBR/MFBR, AMBR, QFI mapping, UPF pool).'),

@@ -61,6 +61,7 @@ export const LIMIT = {
   headroomMax: 500,
   stabilizationMax: 86_400,
   maxStepMax: 100,
+  stepPeriodMax: 3600,
   maxSitesMax: 16,
   maxSkewMax: 10,
   /**
@@ -75,7 +76,7 @@ export const LIMIT = {
 export const DEFAULTS = {
   minReplicas: 1,
   maxReplicas: 10,
-  scaling: { mode: 'predictive', horizonSteps: 1, quantile: 'p99', headroomPercent: 10, scaleDownStabilizationSeconds: 300, maxStep: 4 },
+  scaling: { mode: 'predictive', horizonSteps: 1, quantile: 'p99', headroomPercent: 10, scaleDownStabilizationSeconds: 300, maxStep: 4, stepPeriodSeconds: 15 },
   placement: { maxSites: 1, maxSkew: 1, antiAffinity: 'preferred' },
   arp: { priorityLevel: 8, preemptionCapability: 'NotPreempt', preemptionVulnerability: 'Preemptable' },
   defaultFiveQI: 9,

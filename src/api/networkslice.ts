@@ -196,6 +196,7 @@ const Scaling = z.strictObject({
   headroomPercent: z.number().min(0).max(LIMIT.headroomMax).default(DEFAULTS.scaling.headroomPercent),
   scaleDownStabilizationSeconds: int(0, LIMIT.stabilizationMax).default(DEFAULTS.scaling.scaleDownStabilizationSeconds),
   maxStep: int(1, LIMIT.maxStepMax).default(DEFAULTS.scaling.maxStep),
+  stepPeriodSeconds: int(0, LIMIT.stepPeriodMax).default(DEFAULTS.scaling.stepPeriodSeconds),
 });
 
 const Placement = withRules(

@@ -6,17 +6,34 @@
 import type { ReasonMessage } from './conditions.js';
 import { PAUSED_ANNOTATION } from './names.js';
 import type { DecisionReason, ScalingDecision } from './scaling.js';
-import type { SliceView } from './slice-view.js';
+import type { CnfView, SliceView } from './slice-view.js';
 
 /** Decisions whose replicas differ from what the policy recommends for the load. */
 const LIMITING: ReadonlySet<DecisionReason> = new Set(['BoundedByMax', 'BoundedByMin', 'StepLimited', 'ScaleDownStabilized']);
 
-/** Why the replicas are not what the load alone asks for: the first limited CNF's reason, every limited CNF's message. */
+/**
+ * What limits a CNF's replicas, in words that change only when the limit does (not with every
+ * load figure), so a slice held at a limit does not rewrite its status every cycle.
+ */
+function limitOf(view: SliceView, c: CnfView, d: ScalingDecision): string {
+  switch (d.reason) {
+    case 'BoundedByMax':
+      return `${c.name}: the load needs ${d.needed} replicas; maxReplicas is ${c.maxReplicas}`;
+    case 'BoundedByMin':
+      return `${c.name}: the load needs ${d.needed} replicas; minReplicas is ${c.minReplicas}`;
+    case 'StepLimited':
+      return `${c.name}: at most ${view.scaling.maxStep} replicas of change per ${view.scaling.stepPeriodMs / 1000} s; ${d.replicas} now, ${d.recommended} recommended`;
+    default:
+      return `${c.name}: scale-down to ${d.recommended} held at ${d.replicas}${d.heldUntil !== undefined ? ` until ${new Date(d.heldUntil).toISOString()}` : ''} (stabilisation window)`;
+  }
+}
+
+/** Why the replicas are not what the load alone asks for: the first limited CNF's reason, every limited CNF's limit. */
 export function scalingLimited(view: SliceView, decisions: Record<string, ScalingDecision>): ReasonMessage | undefined {
   if (view.paused) return { reason: 'Paused', message: `${PAUSED_ANNOTATION}=true: replicas and UPF sites are left as they are` };
   const limited = view.cnfs.filter((c) => LIMITING.has(decisions[c.name]!.reason));
   if (!limited.length) return undefined;
-  return { reason: decisions[limited[0]!.name]!.reason, message: limited.map((c) => `${c.name}: ${decisions[c.name]!.message}`).join('; ') };
+  return { reason: decisions[limited[0]!.name]!.reason, message: limited.map((c) => limitOf(view, c, decisions[c.name]!)).join('; ') };
 }
 
 /** CNFs whose replicas carry less than the observed load, with their numbers. */

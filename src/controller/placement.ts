@@ -1,26 +1,9 @@
+import { explainSkipped, type SkippedSite } from './placement-explain.js';
+import type { PlacementRequest } from './placement-request.js';
 import type { Site } from './sites.js';
 
-export interface PlacementRequest {
-  /** Sites the slice may use; empty or undefined = any site. */
-  allowedSites?: string[];
-  /** Area of service: the chosen sites together must serve these tracking areas / include these sites. */
-  trackingAreas?: string[];
-  /** Maximum RAN-to-UPF latency, ms. */
-  latencyBudgetMs?: number;
-  /** URLLC: edge sites first. */
-  preferEdge: boolean;
-  /** How many sites to spread over when enough qualify (resilience); at least 1. */
-  maxSites: number;
-  /** Total demand of the UPF replicas, to check site capacity. */
-  demand: { replicas: number; cpuMillis: number; memoryBytes: number };
-  /** Required pod anti-affinity allows one replica per node: a site holds at most its Ready nodes. */
-  onePodPerNode?: boolean;
-  /** Sites the UPF runs on now: kept while they still qualify (moving a UPF drops sessions). */
-  current?: string[];
-}
-
 export type PlacementDecision =
-  | { ok: true; sites: string[]; message: string }
+  | { ok: true; sites: string[]; message: string; skipped: SkippedSite[] }
   | { ok: false; reason: 'NoSiteMeetsLatency' | 'NoSiteAvailable' | 'AreaNotCovered' | 'InsufficientCapacity'; message: string };
 
 const tierRank = (t: Site['tier'], preferEdge: boolean): number => (preferEdge ? { edge: 0, regional: 1, core: 2, unknown: 3 }[t] : 0);
@@ -73,7 +56,7 @@ export function choosePlacement(sites: Site[], req: PlacementRequest): Placement
     const servesArea = [...wantTAs].every((ta) => cur.some((s) => s.trackingAreas.includes(ta)));
     if (fits && servesArea) {
       const names = cur.map((s) => s.name).sort();
-      return { ok: true, sites: names, message: `UPF kept on ${names.join(', ')}${budget === undefined ? '' : ` within ${budget} ms`}` };
+      return { ok: true, sites: names, message: `UPF kept on ${names.join(', ')}${budget === undefined ? '' : ` within ${budget} ms`}`, skipped: explainSkipped(sites, req, names) };
     }
   }
   const enough = (): boolean =>
@@ -104,5 +87,5 @@ export function choosePlacement(sites: Site[], req: PlacementRequest): Placement
   }
   const names = chosen.map((s) => s.name).sort();
   const why = budget === undefined ? '' : ` within ${budget} ms`;
-  return { ok: true, sites: names, message: `UPF placed on ${names.join(', ')}${why}${req.preferEdge ? ' (edge preferred)' : ''}` };
+  return { ok: true, sites: names, message: `UPF placed on ${names.join(', ')}${why}${req.preferEdge ? ' (edge preferred)' : ''}`, skipped: explainSkipped(sites, req, names) };
 }

@@ -328,6 +328,7 @@ export function planOutcome(view: SliceView, obs: SliceObservations, mem: SliceM
     view,
     replicas: Object.fromEntries(readiness.map(({ cnf, ready }) => [cnf, { desired: plan.replicas[cnf] ?? 0, ready, lastDecision: memory.cnfs?.[cnf]?.lastDecision }])),
     upfSites: plan.upfSites ?? [],
+    ...(plan.placement?.ok ? { skippedSites: plan.placement.skipped } : {}),
     load,
     sameStep: (observedAt) => load?.observedAt !== undefined && obs.stepOf(Date.parse(observedAt)) === obs.stepOf(load.observedAt),
     forecastNote: load?.forecast?.fallbackReason,

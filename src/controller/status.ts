@@ -1,3 +1,4 @@
+import { LIMIT } from '../api/limits.js';
 import type { SliceLoad } from '../telemetry/slice-load.js';
 import { findCondition, setCondition, type Condition } from './conditions.js';
 import { metaTime } from './meta-time.js';
@@ -17,8 +18,8 @@ export interface SliceStatus {
   forecastValue?: number;
   currentLoad?: { sessions: number; observedAt: string };
   forecast?: { value: number; p50: number; p90: number; p99: number; quantile: string; horizonSteps: number; model: string; source: string; fallbackReason?: string; calibration: number; coverage?: number };
-  cnfs?: { name: string; desiredReplicas: number; readyReplicas: number; lastDecision?: DecisionStatus }[];
-  placement?: { upfSites: string[] };
+  cnfs?: { name: string; type: string; desiredReplicas: number; readyReplicas: number; lastDecision?: DecisionStatus }[];
+  placement?: { upfSites: string[]; skipped?: { site: string; reason: string }[] };
   qosApplied?: { configMap: string; defaultFiveQI: number; flows: number; priorityClass: string };
   provisionedCapacity?: number;
   lastDecision?: DecisionStatus;
@@ -47,6 +48,8 @@ export interface StatusInput {
   view?: SliceView;
   replicas?: Record<string, { desired: number; ready: number; lastDecision?: Decision }>;
   upfSites?: string[];
+  /** Sites not chosen for the UPF, and why (from this reconcile's placement). */
+  skippedSites?: { site: string; reason: string }[];
   load?: SliceLoad;
   /**
    * Whether an observation time in the previous status lies in the same forecast step as the
@@ -110,10 +113,12 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
   const upf = v.cnfs.find((c) => c.type === 'upf');
   s.cnfs = v.cnfs.map((c) => {
     const r = i.replicas?.[c.name];
-    return { name: c.name, desiredReplicas: r?.desired ?? 0, readyReplicas: r?.ready ?? 0, ...(r?.lastDecision ? { lastDecision: decisionStatus(r.lastDecision) } : {}) };
+    return { name: c.name, type: c.type, desiredReplicas: r?.desired ?? 0, readyReplicas: r?.ready ?? 0, ...(r?.lastDecision ? { lastDecision: decisionStatus(r.lastDecision) } : {}) };
   });
   if (upf) s.upfReplicas = i.replicas?.[upf.name]?.desired ?? 0;
   s.placement = { upfSites: i.upfSites ?? [] };
+  const skipped = i.skippedSites ?? prev?.placement?.skipped;
+  if (skipped?.length) s.placement.skipped = skipped.slice(0, LIMIT.sitesMax);
   s.qosApplied = { configMap: childName(v.name, 'qos'), defaultFiveQI: v.qos.defaultFiveQI, flows: v.qos.flows.length, priorityClass: `slice-${v.serviceType.toLowerCase()}` };
   const l = i.load;
   if (l?.current !== undefined && l.observedAt !== undefined) {

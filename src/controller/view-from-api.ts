@@ -5,9 +5,6 @@ import type { KubeObject } from '../runtime/informer.js';
 import { PAUSED_ANNOTATION } from './names.js';
 import type { CnfView, ParseResult, QosFlowView, SliceView } from './slice-view.js';
 
-/** The period a slice's maxStep limits changes over: HPA's default policy period. */
-export const STEP_PERIOD_MS = 15_000;
-
 /** Open5GS label formats: snssai `%d-%06x` (or just `%d` without SD), plmnid MCC+MNC. */
 export const snssaiLabel = (sst: number, sd?: string): string => (sd ? `${sst}-${sd.toLowerCase()}` : String(sst));
 
@@ -80,7 +77,7 @@ export function viewOf(s: NetworkSlice): SliceView {
       mode: spec.scaling.mode,
       headroomPercent: spec.scaling.headroomPercent,
       maxStep: spec.scaling.maxStep,
-      stepPeriodMs: STEP_PERIOD_MS,
+      stepPeriodMs: spec.scaling.stepPeriodSeconds * 1000,
       scaleDownStabilizationMs: spec.scaling.scaleDownStabilizationSeconds * 1000,
       horizonSteps: spec.scaling.horizonSteps,
       quantile: spec.scaling.quantile,

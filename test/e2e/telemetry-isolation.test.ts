@@ -24,7 +24,7 @@ const manifest = (name: string, sd: string, loadQuery?: string) => ({
   spec: {
     snssai: { sst: 1, sd },
     plmn: { mcc: '001', mnc: '01' },
-    serviceType: 'URLLC',
+    serviceType: 'eMBB',
     cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: PER_REPLICA }, minReplicas: 1, maxReplicas: 10, resources: { requests: { cpu: '100m' } } }],
     scaling: { mode: 'reactive', headroomPercent: 0, scaleDownStabilizationSeconds: 0, maxStep: 10 },
     ...(loadQuery ? { telemetry: { loadQuery } } : {}),

@@ -114,8 +114,9 @@ async function main(): Promise<void> {
       const series = aggregate(rows, s.squares);
       const window = series.slice(START_HOUR - BACKFILL_HOURS, START_HOUR + HOURS + WARMUP_HOURS).filter(Number.isFinite);
       const scale = (s.peakOfMax * upf.capacity.sessions * upf.maxReplicas) / Math.max(...window);
-      // Time runs STEP_SECONDS per hour: a scale-down stabilisation of one replayed hour.
-      m.spec.scaling = { ...m.spec.scaling, scaleDownStabilizationSeconds: STEP_SECONDS };
+      // Time runs STEP_SECONDS per hour: a scale-down stabilisation of one replayed hour, and
+      // maxStep per second (a third of a replayed hour at the default pace).
+      m.spec.scaling = { ...m.spec.scaling, scaleDownStabilizationSeconds: STEP_SECONDS, stepPeriodSeconds: 1 };
       m.metadata.namespace = NS;
       const twin = structuredClone(m);
       twin.metadata.name = `${m.metadata.name}-reactive`;

@@ -86,3 +86,27 @@ describe('sites and placement', () => {
     expect(d).toMatchObject({ ok: false, reason: 'InsufficientCapacity' });
   });
 });
+
+describe('placement explains the sites it did not choose', () => {
+  test('over the latency budget and not needed, the same when the UPF is kept where it runs', () => {
+    const sites = discoverSites(nodes());
+    const d = choosePlacement(sites, { latencyBudgetMs: 5, preferEdge: true, maxSites: 1, demand });
+    expect(d).toMatchObject({ ok: true, sites: ['edge-a'] });
+    if (!d.ok) throw new Error('placement failed');
+    expect(d.skipped).toEqual([
+      { site: 'edge-b', reason: 'eligible, but not needed: edge-a cover the area of service and the demand (maxSites 1)' },
+      { site: 'regional-1', reason: 'RAN latency 15 ms exceeds the budget of 5 ms' },
+    ]);
+    const kept = choosePlacement(sites, { latencyBudgetMs: 5, preferEdge: true, maxSites: 1, demand, current: ['edge-a'] });
+    expect(kept.ok && kept.skipped).toEqual(d.skipped);
+  });
+
+  test('outside the allowed sites and without a Ready node', () => {
+    const sites = discoverSites(nodes().map((n) => (n.metadata?.labels?.['slicing.telco.dev/site'] === 'edge-b' ? ready(n as Record<string, unknown>, false) : n)));
+    const d = choosePlacement(sites, { allowedSites: ['edge-a', 'edge-b'], preferEdge: false, maxSites: 2, demand });
+    expect(d.ok && d.skipped).toEqual([
+      { site: 'edge-b', reason: 'no Ready node' },
+      { site: 'regional-1', reason: 'not in spec.placement.sites' },
+    ]);
+  });
+});

@@ -285,7 +285,7 @@ describe('SliceReconciler: scaling guarantees at their edges', () => {
     await t.reconcile('embb-video');
     expect(t.replicas()).toBe(held);
     expect(t.events.at(-1)).toMatchObject({ reason: 'ReplicasRestored', message: expect.stringContaining(`set to 3 outside the operator; restored to ${held}`) });
-    expect(t.condition('embb-video', 'ScalingLimited')).toMatchObject({ status: 'True', reason: 'ScaleDownStabilized', message: expect.stringContaining('held until') });
+    expect(t.condition('embb-video', 'ScalingLimited')).toMatchObject({ status: 'True', reason: 'ScaleDownStabilized', message: expect.stringMatching(/upf: scale-down to 1 held at \d+ until 2026-12-01T\S+Z/) });
   });
 
   it('a paused slice keeps a manual count and its sites, and says why', async () => {
