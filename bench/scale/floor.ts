@@ -10,7 +10,7 @@ import { applyNamespace, CREATE_CONCURRENCY, pool, range, slice, slicesPath } fr
 
 /** Creates slice `i` and applies its children, one after the other, as the operator would. */
 async function createWithChildren(client: KubeClient, ns: string, i: number, planner: FloorPlanner): Promise<void> {
-  const created = await client.request<KubeObject>('POST', slicesPath(ns), { body: slice(ns, i, 1) });
+  const created = await client.request<KubeObject>('POST', slicesPath(ns), { body: slice(ns, i) });
   for (const o of planner.plan(created)) await applyAsOperator(client, o);
 }
 

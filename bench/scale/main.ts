@@ -4,8 +4,8 @@
  *   1. time for N slices (default 1,000; one UPF pod each, on kwok nodes) to reach Ready;
  *   2. API writes during no-op resyncs of all of them (target 0);
  *   3. reconcile latency percentiles (controller_runtime_reconcile_time_seconds);
- *   4. operator RSS with M slices (default 10,000; the extra ones at minReplicas 0, so the
- *      benchmark measures the operator, not kwok running 10,000 pods).
+ *   4. operator RSS with M slices (default 10,000; the extra ones parked on a site no node has,
+ *      so the benchmark measures the operator, not kwok running 10,000 pods).
  * --floor and --telemetry measure instead the control plane alone (floor.ts) and the operator's
  * memory with telemetry (telemetry.ts). --write-docs replaces the mode's block between the bench
  * markers in docs/benchmarks.md.

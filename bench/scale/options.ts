@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 export interface ScaleOptions {
   /** N: slices created and timed to Ready (one UPF pod each). */
   slices: number;
-  /** M: slices in total for the operator's RSS (the extra ones at minReplicas 0). */
+  /** M: slices in total for the operator's RSS (the extra ones parked: no site, no pod). */
   rssSlices: number;
   writeDocs: boolean;
   floor: boolean;
@@ -25,7 +25,7 @@ export interface ScaleOptions {
 export const USAGE = `usage: npx tsx bench/scale.ts [flags]   (npm run bench:scale adds --write-docs)
 
   --slices N              slices created and timed to Ready, one UPF pod each (default 1000)
-  --rss-slices M          slices in total for the operator's RSS, the extra ones at minReplicas 0 (default 10000)
+  --rss-slices M          slices in total for the operator's RSS, the extra ones parked: no site, no pod (default 10000)
   --workers N             the operator's --max-concurrent-reconciles (default 8)
   --write-docs            replace the mode's block between the bench markers in docs/benchmarks.md
   --floor                 the control plane alone: the bench applies what the operator would, no operator

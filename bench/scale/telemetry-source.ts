@@ -28,7 +28,7 @@ function replayedSlices(ns: string, n: number, liveSteps: number): ReplayedSlice
   // Squares with data over the whole replay (some rows of the file are shorter).
   const rows = loadHourlySquares(milanCsvPath(packageRoot())).filter((r) => r.length >= START_STEP + liveSteps + 24);
   return Array.from({ length: n }, (_, i) => {
-    const spec = slice(ns, i, 0).spec;
+    const spec = slice(ns, i, true).spec;
     return {
       snssai: snssaiLabel(spec.snssai.sst, spec.snssai.sd),
       plmnid: `${spec.plmn.mcc}${spec.plmn.mnc}`,

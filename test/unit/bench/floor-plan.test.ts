@@ -13,7 +13,7 @@ const nodes = (pods: number) =>
 
 /** A bench slice as the API server returns it on create. */
 const created = (i: number): KubeObject => {
-  const s = slice('bench-a', i, 1);
+  const s = slice('bench-a', i);
   return { ...s, metadata: { ...s.metadata, uid: `uid-${i}`, generation: 1 } } as KubeObject;
 };
 

@@ -87,7 +87,7 @@ describe('scale bench report', () => {
 | reconcile latency p50 / p90 / p99 (all 4487 reconciles of the run) | 55.3 / 215.4 / 348.9 ms | |
 | operator RSS with 1000 slices | 129 MB | |
 | operator RSS with 10000 slices, sampled every 5 s over one 60 s cycle: min / median / max | 155 / 162 / 167 MB (V8 heap used 50 / 54 / 59, committed 54 / 63 / 65 MB; last sample 98 MB anonymous + 73 MB file pages) | < 200 MB |
-| 9000 more slices (minReplicas 0) created -> Ready | 283.745 s | |
+| 9000 more slices (parked: no site, no pod) created -> Degraded | 283.745 s | |
 
 Where the 47.694 s to Ready go: when each step of the 1000 slices' pipeline was done, in seconds after the first create (from the objects' own timestamps):
 
