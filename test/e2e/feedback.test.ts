@@ -16,7 +16,7 @@ import { PrometheusClient } from '../../src/telemetry/prometheus-client.js';
 import { aggregate, loadHourlySquares, milanCsvPath } from '../../tools/replayer/milan.js';
 import { stepAt, type ReplayClock, type ReplayedSlice } from '../../tools/replayer/replayer.js';
 import { hourlyTrace } from '../../tools/replayer/trace.js';
-import { createNamespace, eventually, installCrd, kubeConfig, kubectl, repoRoot } from './support.js';
+import { createNamespace, eventually, installCrd, kubeConfig, kubectl, repoRoot, upfSlice } from './support.js';
 import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
 
 const STEP_SECONDS = 4; // one trace hour every 4 s (900x)
@@ -29,18 +29,8 @@ const card = JSON.parse(readFileSync(defaultCardPath(), 'utf8')) as { training: 
 const heldOut = card.training.split.heldOutSquares.filter((i) => (rows[i]?.length ?? 0) >= 1100);
 const trace = hourlyTrace(aggregate(rows, heldOut), 0.1);
 
-const sliceManifest = (name: string, sd: string, mode: 'predictive' | 'reactive') => ({
-  apiVersion: 'slicing.telco.dev/v1alpha1',
-  kind: 'NetworkSlice',
-  metadata: { name },
-  spec: {
-    snssai: { sst: 1, sd },
-    plmn: { mcc: '001', mnc: '01' },
-    serviceType: 'eMBB',
-    cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: PER_REPLICA }, minReplicas: 1, maxReplicas: 30, resources: { requests: { cpu: '100m' } } }],
-    scaling: { mode, quantile: 'p90', headroomPercent: 10, scaleDownStabilizationSeconds: 0, maxStep: 6 },
-  },
-});
+const sliceManifest = (name: string, sd: string, mode: 'predictive' | 'reactive') =>
+  upfSlice(name, sd, { perReplica: PER_REPLICA, maxReplicas: 30, scaling: { mode, quantile: 'p90', headroomPercent: 10, scaleDownStabilizationSeconds: 0, maxStep: 6 } });
 
 describe('Prometheus feedback loop (real Prometheus, real Milan traffic)', () => {
   const slices: ReplayedSlice[] = ['1-0000a1', '1-0000a2'].map((snssai) => ({ snssai, plmnid: '00101', trace }));

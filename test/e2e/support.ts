@@ -71,3 +71,20 @@ export async function installCrd(kubeconfig = e2eEnv().kubeconfig): Promise<void
   // kubectl caches discovery: wait until the short name resolves.
   await eventually('nsl served', async () => (await kubectl(['get', 'nsl', '-A'], undefined, kubeconfig)).code === 0);
 }
+
+/** An eMBB NetworkSlice with one UPF of `perReplica` sessions, scaled on its load as `scaling` says. */
+export function upfSlice(name: string, sd: string, o: { perReplica: number; maxReplicas: number; scaling: Record<string, unknown>; loadQuery?: string; cpu?: string }) {
+  return {
+    apiVersion: 'slicing.telco.dev/v1alpha1',
+    kind: 'NetworkSlice',
+    metadata: { name },
+    spec: {
+      snssai: { sst: 1, sd },
+      plmn: { mcc: '001', mnc: '01' },
+      serviceType: 'eMBB',
+      cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: o.perReplica }, minReplicas: 1, maxReplicas: o.maxReplicas, resources: { requests: { cpu: o.cpu ?? '100m' } } }],
+      scaling: o.scaling,
+      ...(o.loadQuery ? { telemetry: { loadQuery: o.loadQuery } } : {}),
+    },
+  };
+}

@@ -6,7 +6,7 @@
  */
 import type { ReplayedSlice } from '../../tools/replayer/replayer.js';
 import { rampTrace } from '../../tools/replayer/trace.js';
-import { createNamespace, eventually, installCrd, kubectl } from './support.js';
+import { createNamespace, eventually, installCrd, kubectl, upfSlice } from './support.js';
 import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
 
 const STEP_SECONDS = 3;
@@ -17,19 +17,8 @@ const trace = rampTrace(10, 60, START_HOUR + 3, 1);
 const BAD = 'sum(rate(fivegs_smffunction_sm_sessionnbr{snssai="1-0000b2"}[5m]';
 const FAILING = 'fivegs_smffunction_sm_sessionnbr{snssai="1-0000b1"} + on() group_left fivegs_smffunction_sm_sessionnbr';
 
-const manifest = (name: string, sd: string, loadQuery?: string) => ({
-  apiVersion: 'slicing.telco.dev/v1alpha1',
-  kind: 'NetworkSlice',
-  metadata: { name },
-  spec: {
-    snssai: { sst: 1, sd },
-    plmn: { mcc: '001', mnc: '01' },
-    serviceType: 'eMBB',
-    cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: PER_REPLICA }, minReplicas: 1, maxReplicas: 10, resources: { requests: { cpu: '100m' } } }],
-    scaling: { mode: 'reactive', headroomPercent: 0, scaleDownStabilizationSeconds: 0, maxStep: 10 },
-    ...(loadQuery ? { telemetry: { loadQuery } } : {}),
-  },
-});
+const manifest = (name: string, sd: string, loadQuery?: string) =>
+  upfSlice(name, sd, { perReplica: PER_REPLICA, maxReplicas: 10, scaling: { mode: 'reactive', headroomPercent: 0, scaleDownStabilizationSeconds: 0, maxStep: 10 }, loadQuery });
 
 type Slice = { status?: { upfReplicas?: number; conditions?: { type: string; status: string; reason: string; message: string }[] } };
 

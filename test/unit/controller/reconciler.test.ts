@@ -85,6 +85,26 @@ function setup(sites = DEFAULT_SITES) {
   return { api, telemetry, events, registry, reconciler, slicePath, deploymentPath, create, status, condition, reconcile, rollOutAll, advance: (ms: number) => (now += ms) };
 }
 
+/** A ready embb slice whose UPF the test drives with the observed load; returns its helpers. */
+async function readySlice(edit?: (m: Manifest) => void) {
+  const t = setup();
+  const m = example('embb.yaml');
+  edit?.(m);
+  t.create(m);
+  await t.reconcile('embb-video');
+  t.rollOutAll('embb-video');
+  await t.reconcile('embb-video');
+  const upfPath = t.deploymentPath('embb-video', 'upf');
+  const replicas = () => (t.api.objects.get(upfPath)!.spec as { replicas: number }).replicas;
+  const load = (current: number) => t.telemetry.loads.set(`${NS}/embb-video`, { current, observedAt: T0, calibration: 1 });
+  const step = async (ms = 20_000) => {
+    t.advance(ms);
+    t.rollOutAll('embb-video');
+    await t.reconcile('embb-video');
+  };
+  return { ...t, upfPath, replicas, load, step };
+}
+
 describe('SliceReconciler', () => {
   it('creates the children of a new slice in one round of applies and leaves its first status to the next reconcile', async () => {
     const t = setup();
@@ -148,14 +168,12 @@ describe('SliceReconciler', () => {
     expect(t.condition('embb-twin', 'Degraded')).toMatchObject({ status: 'True', reason: 'DuplicateSNSSAI' });
     expect(t.condition('embb-twin', 'Degraded')?.message).toContain(`${NS}/embb-video`);
     expect(t.api.writes().filter((c) => c.verb === 'APPLY')).toEqual([]);
+    // It has a Degraded metric series, so the NetworkSliceDegraded alert fires for it.
+    expect(await t.registry.getSingleMetricAsString('slice_operator_slice_degraded')).toContain(`slice_operator_slice_degraded{namespace="${NS}",slice="embb-twin"} 1`);
   });
 
   it('scales the UPF up to the forecast, with an event and the decision in status', async () => {
-    const t = setup();
-    t.create(example('embb.yaml'));
-    await t.reconcile('embb-video');
-    t.rollOutAll('embb-video');
-    await t.reconcile('embb-video');
+    const t = await readySlice();
     const upf = t.deploymentPath('embb-video', 'upf');
     const before = (t.api.objects.get(upf)!.spec as { replicas: number }).replicas;
     t.telemetry.loads.set(`${NS}/embb-video`, {
@@ -250,25 +268,6 @@ describe('SliceReconciler', () => {
 });
 
 describe('SliceReconciler: scaling guarantees at their edges', () => {
-  /** A ready embb slice whose UPF the test drives with the observed load; returns its helpers. */
-  async function readySlice(edit?: (m: Manifest) => void) {
-    const t = setup();
-    const m = example('embb.yaml');
-    edit?.(m);
-    t.create(m);
-    await t.reconcile('embb-video');
-    t.rollOutAll('embb-video');
-    await t.reconcile('embb-video');
-    const upfPath = t.deploymentPath('embb-video', 'upf');
-    const replicas = () => (t.api.objects.get(upfPath)!.spec as { replicas: number }).replicas;
-    const load = (current: number) => t.telemetry.loads.set(`${NS}/embb-video`, { current, observedAt: T0, calibration: 1 });
-    const step = async (ms = 20_000) => {
-      t.advance(ms);
-      t.rollOutAll('embb-video');
-      await t.reconcile('embb-video');
-    };
-    return { ...t, upfPath, replicas, load, step };
-  }
   const reactive = (m: Manifest) => ((m.spec.scaling as Record<string, unknown>).mode = 'reactive');
 
   it('a manual kubectl scale is restored to the decision, and stabilisation still holds the scale-down', async () => {
@@ -364,24 +363,11 @@ describe('SliceReconciler: scaling guarantees at their edges', () => {
     expect(t.replicas()).toBe(held);
   });
 
-  it('a duplicate slice has a Degraded metric series, so its alert fires', async () => {
-    const t = setup();
-    t.create(example('embb.yaml'));
-    const twin = example('embb.yaml');
-    twin.metadata.name = 'embb-twin';
-    t.create(twin);
-    await t.reconcile('embb-twin');
-    expect(await t.registry.getSingleMetricAsString('slice_operator_slice_degraded')).toContain(`slice_operator_slice_degraded{namespace="${NS}",slice="embb-twin"} 1`);
-  });
 });
 
 describe('SliceReconciler: pruning CNFs removed from the spec', () => {
   it("deletes a removed CNF's Deployment and Service it owns, with an event, and nothing it does not own", async () => {
-    const t = setup();
-    t.create(example('embb.yaml'));
-    await t.reconcile('embb-video');
-    t.rollOutAll('embb-video');
-    await t.reconcile('embb-video');
+    const t = await readySlice();
     const smf = t.deploymentPath('embb-video', 'smf');
     expect(t.api.objects.has(smf)).toBe(true);
     t.api.editSlice(t.slicePath('embb-video'), (spec) => (spec.cnfs = (spec.cnfs as { type: string }[]).filter((c) => c.type !== 'smf')));
@@ -397,11 +383,7 @@ describe('SliceReconciler: pruning CNFs removed from the spec', () => {
   });
 
   it('leaves an object of the same name that the slice does not own', async () => {
-    const t = setup();
-    t.create(example('embb.yaml'));
-    await t.reconcile('embb-video');
-    t.rollOutAll('embb-video');
-    await t.reconcile('embb-video');
+    const t = await readySlice();
     const smf = t.deploymentPath('embb-video', 'smf');
     // Someone replaced it with a Deployment of their own under the operator's label, no owner reference.
     const theirs = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'embb-video-smf', namespace: NS, labels: { 'slicing.telco.dev/slice': 'embb-video', 'app.kubernetes.io/managed-by': 'slice-operator' } }, spec: { replicas: 1 } };
