@@ -353,13 +353,14 @@ const printerColumns = [
   { name: 'Type', type: 'string', jsonPath: '.spec.serviceType', description: 'Service type.' },
   { name: 'Phase', type: 'string', jsonPath: '.status.phase', description: 'Summary of the conditions.' },
   { name: 'UPF Replicas', type: 'integer', jsonPath: '.status.upfReplicas', description: 'Replicas the operator asks of the UPF.' },
-  { name: 'Load', type: 'number', jsonPath: '.status.load', description: 'Observed load in sessions, as of the current forecast step.' },
+  { name: 'Load', type: 'number', jsonPath: '.status.load', description: 'Observed load in sessions, as of the current forecast step (its age: Load Age, in -o wide).' },
   { name: 'Forecast', type: 'number', jsonPath: '.status.forecastValue', description: 'Load the UPF is provisioned for, in sessions.' },
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since the slice was created.' },
   { name: 'UPF Ready', type: 'integer', jsonPath: '.status.cnfs[?(@.type=="upf")].readyReplicas', priority: 1, description: 'Ready UPF replicas (UPF Replicas is the desired count).' },
   { name: 'UPF Sites', type: 'string', jsonPath: '.status.placement.upfSites', priority: 1, description: 'Sites the UPF is placed in.' },
   { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1, description: 'Reason of the Ready condition.' },
   { name: 'Forecast Source', type: 'string', jsonPath: '.status.forecast.source', priority: 1, description: 'onnx, or the fallback in use (seasonal-naive, ewma).' },
+  { name: 'Load Age', type: 'date', jsonPath: '.status.currentLoad.observedAt', priority: 1, description: 'Time since the load in Load was observed: status figures are refreshed once per forecast step (live ones are in the metrics).' },
 ];
 
 export function networkSliceCrd(): Record<string, unknown> {

@@ -15,7 +15,8 @@ import { matchesApplied, type OwnedKind } from './cache-trim.js';
 import { DerivedState } from './derived-state.js';
 import { withOccupancy } from './sites.js';
 import type { ParseResult, SliceView } from './slice-view.js';
-import { planOutcome, planSlice, seedMemory, type LiveDeployment, type SliceMemory, type SliceObservations, type SlicePlan } from './slice-plan.js';
+import { seedMemory, type SliceMemory } from './slice-memory.js';
+import { planOutcome, planSlice, type LiveDeployment, type SliceObservations, type SlicePlan } from './slice-plan.js';
 import { buildStatus, type SliceStatus } from './status.js';
 import { canonicalJson, isSubset } from './subset.js';
 

@@ -178,7 +178,7 @@ describe('what kubectl shows of a NetworkSlice', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('-o wide adds UPF ready, UPF sites, the Ready reason and the forecast source to the default columns', async () => {
+  it('-o wide adds UPF ready, UPF sites, the Ready reason, the forecast source and the load age to the default columns', async () => {
     const m = structuredClone(examples().find((e) => e.file === 'embb.yaml')!.manifest);
     m.metadata = { name: 'wide-columns' };
     // The SMF first: the UPF READY column must find the UPF by type, not by position.
@@ -193,6 +193,7 @@ describe('what kubectl shows of a NetworkSlice', () => {
       ],
       upfReplicas: 6,
       load: 64,
+      currentLoad: { sessions: 64, observedAt: '2026-12-01T00:00:00Z' },
       forecastValue: 89,
       forecast: { value: 89, p50: 60, p90: 75, p99: 89, quantile: 'p99', horizonSteps: 1, model: 'same-hour-last-week', source: 'seasonal-naive', calibration: 1 },
       cnfs: [
@@ -209,7 +210,7 @@ describe('what kubectl shows of a NetworkSlice', () => {
     expect(plain[1]).toMatch(/^wide-columns\s+1\s+000001\s+eMBB\s+Degraded\s+6\s+64\s+89\s+\S+\s*$/);
 
     const wide = (await kubectl(['get', '-n', ns, 'nsl', 'wide-columns', '-o', 'wide'])).stdout.split('\n');
-    expect(wide[0]).toMatch(/^NAME\s+SST\s+SD\s+TYPE\s+PHASE\s+UPF REPLICAS\s+LOAD\s+FORECAST\s+AGE\s+UPF READY\s+UPF SITES\s+REASON\s+FORECAST SOURCE\s*$/);
-    expect(wide[1]).toMatch(/^wide-columns\s+1\s+000001\s+eMBB\s+Degraded\s+6\s+64\s+89\s+\S+\s+4\s+\["edge-a","edge-b"\]\s+NoSiteMeetsLatency\s+seasonal-naive\s*$/);
+    expect(wide[0]).toMatch(/^NAME\s+SST\s+SD\s+TYPE\s+PHASE\s+UPF REPLICAS\s+LOAD\s+FORECAST\s+AGE\s+UPF READY\s+UPF SITES\s+REASON\s+FORECAST SOURCE\s+LOAD AGE\s*$/);
+    expect(wide[1]).toMatch(/^wide-columns\s+1\s+000001\s+eMBB\s+Degraded\s+6\s+64\s+89\s+\S+\s+4\s+\["edge-a","edge-b"\]\s+NoSiteMeetsLatency\s+seasonal-naive\s+\S+\s*$/);
   });
 });

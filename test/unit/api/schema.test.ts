@@ -135,7 +135,7 @@ describe('CRD', () => {
     });
   });
 
-  it('keeps the default columns and adds UPF ready, UPF sites, Ready reason and forecast source for -o wide', () => {
+  it('keeps the default columns and adds UPF ready, UPF sites, Ready reason, forecast source and load age for -o wide', () => {
     const cols = crdVersion().additionalPrinterColumns;
     expect(cols.filter((c) => !c.priority).map((c) => [c.name, c.jsonPath])).toEqual([
       ['SST', '.spec.snssai.sst'],
@@ -152,12 +152,14 @@ describe('CRD', () => {
       ['UPF Sites', '.status.placement.upfSites'],
       ['Reason', '.status.conditions[?(@.type=="Ready")].reason'],
       ['Forecast Source', '.status.forecast.source'],
+      ['Load Age', '.status.currentLoad.observedAt'],
     ]);
     // Each wide column reads a field the status schema declares (else the API server prunes it).
     const status = crdVersion().schema.openAPIV3Schema.properties!.status!;
     expect(status.properties!.cnfs!.items!.properties!.type).toBeDefined();
     expect(status.properties!.placement!.properties!.upfSites).toBeDefined();
     expect(status.properties!.forecast!.properties!.source).toBeDefined();
+    expect(status.properties!.currentLoad!.properties!.observedAt).toBeDefined();
   });
 
   it('bounds every list and string that a CEL rule iterates (API server cost budget)', () => {

@@ -2,7 +2,8 @@
  * The pure slice plan: decisions, placement, Degraded precedence, readiness, the deferred first
  * status, events and memory, from a slice's view and observations, with no I/O.
  */
-import { degradedReason, planOutcome, planSlice, remember, type SliceMemory, type SliceObservations } from '../../../src/controller/slice-plan.js';
+import type { SliceMemory } from '../../../src/controller/slice-memory.js';
+import { degradedReason, planOutcome, planSlice, type SliceObservations } from '../../../src/controller/slice-plan.js';
 import { discoverSites, type NodeLike } from '../../../src/controller/sites.js';
 import type { SliceView } from '../../../src/controller/slice-view.js';
 import { toSliceView } from '../../../src/controller/view-from-api.js';
@@ -41,16 +42,6 @@ const load = (current: number, forecastPeak: number) => ({
   calibration: 1,
   forecastPeak,
   forecast: { source: 'onnx', model: 'm', p50: forecastPeak, p90: forecastPeak, p99: forecastPeak },
-});
-
-describe('remember', () => {
-  it('keeps one entry per run of equal recommendations, at its latest time', () => {
-    const h = remember([{ at: 1, replicas: 3 }], 3, 5, 0);
-    expect(h).toEqual([{ at: 5, replicas: 3 }]);
-  });
-  it('appends a new value and drops entries older than the window', () => {
-    expect(remember([{ at: 1, replicas: 3 }, { at: 4, replicas: 5 }], 2, 10, 3)).toEqual([{ at: 4, replicas: 5 }, { at: 10, replicas: 2 }]);
-  });
 });
 
 describe('planSlice', () => {

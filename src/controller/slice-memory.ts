@@ -1,0 +1,74 @@
+/**
+ * What the reconciler remembers of a slice between reconciles: recent recommendations (scale-down
+ * stabilisation), per CNF the replicas it decided, its recent changes (the step rate) and last
+ * decision, and the UPF's last sites. Kept in memory, seeded from the slice's status after a
+ * restart (seedMemory). Pure.
+ */
+import type { Recommendation, ScaleEvent } from './scaling.js';
+import type { SliceStatus } from './status.js';
+
+export interface LastDecision {
+  reason: string;
+  message: string;
+  at: string;
+  from: number;
+  to: number;
+}
+
+/** What the reconciler keeps of one CNF's scaling. */
+export interface CnfMemory {
+  /** Replicas the operator decided last: what it applies, whatever the live count is. */
+  replicas?: number;
+  /** Changes the operator made within the step period (for the step rate limit). */
+  events: ScaleEvent[];
+  lastDecision?: LastDecision;
+  /** resourceVersion of the Deployment as the operator's last apply left it. */
+  appliedVersion?: string;
+}
+
+/**
+ * What the reconciler keeps of a slice between reconciles. After a restart it is seeded from the
+ * slice's status (replicas decided, last decision per CNF, UPF sites): see seedMemory.
+ */
+export interface SliceMemory {
+  /** Recent recommendations per CNF, for scale-down stabilisation. */
+  recommendations: Record<string, Recommendation[]>;
+  cnfs?: Record<string, CnfMemory>;
+  lastSites?: string[];
+  lastDecision?: LastDecision;
+}
+
+/**
+ * The recommendation history with `replicas` recommended at `now`, without entries older than
+ * `cutoff`. Stabilisation asks whether a value was recommended within the window, so a run of
+ * equal recommendations needs only its latest time: one entry per CNF in steady state. New arrays
+ * come from concat and slice, which size them exactly (push grows an array to 17 slots or more).
+ * The latest entry's time is updated in place when the recommendation repeats.
+ */
+export function remember(history: Recommendation[], replicas: number, now: number, cutoff: number): Recommendation[] {
+  const last = history.at(-1);
+  if (last?.replicas === replicas) last.at = now;
+  const next = last?.replicas === replicas ? history : history.concat([{ at: now, replicas }]);
+  let expired = 0;
+  while (expired < next.length && next[expired]!.at < cutoff) expired++;
+  return expired ? next.slice(expired) : next;
+}
+
+/**
+ * A slice's memory when this process first reconciles it (a new slice, or any slice after a
+ * restart or fail-over), from its status: the replicas the operator decided and its last
+ * decision per CNF, and the UPF's sites. The decided replicas count as recommended now, so no
+ * scale-down happens within one stabilisation window of a restart; the last decision counts
+ * against the step limit of its period.
+ */
+export function seedMemory(status: SliceStatus | undefined, now: number): SliceMemory {
+  const mem: SliceMemory = { recommendations: {}, cnfs: {} };
+  if (status?.placement?.upfSites?.length) mem.lastSites = status.placement.upfSites;
+  for (const c of status?.cnfs ?? []) {
+    mem.recommendations[c.name] = [{ at: now, replicas: c.desiredReplicas }];
+    const d = c.lastDecision;
+    const lastDecision = d ? { reason: d.reason, message: d.message, at: d.time, from: d.fromReplicas, to: d.toReplicas } : undefined;
+    mem.cnfs![c.name] = { replicas: c.desiredReplicas, events: lastDecision ? [{ at: Date.parse(lastDecision.at), from: lastDecision.from, to: lastDecision.to }] : [], ...(lastDecision ? { lastDecision } : {}) };
+  }
+  return mem;
+}
