@@ -3,7 +3,8 @@
  * existing cluster with --existing-cluster and $KUBECONFIG), a real Prometheus, the traffic
  * replayer (real Milan traffic, accelerated) and the operator process; applies the example slices
  * and a reactive twin of each; replays a day while printing a live table; writes
- * demo-output/report.md with one SVG per slice. Ctrl-C stops everything cleanly.
+ * demo-output/report.md with one SVG per slice. Ctrl-C, SIGTERM of the command (npm's or tsx's
+ * PID) or the end of the command's processes stops everything cleanly.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { replaceDocBlock } from '../docs/doc-block.js';
@@ -18,7 +19,7 @@ import { snssaiLabel } from '../../src/controller/view-from-api.js';
 import { LocalCluster } from '../devcluster/cluster.js';
 import { LocalPrometheus } from '../devcluster/prometheus.js';
 import { freePort } from '../devcluster/ports.js';
-import { startSupervised, type SupervisedProcess } from '../devcluster/process.js';
+import { startSupervised, stopWithCommand, type SupervisedProcess } from '../devcluster/process.js';
 import { renderReport, type SliceResult, type Tick } from '../demo/report.js';
 import { DEFAULT_HISTORY_STEPS } from '../../src/telemetry/load-history.js';
 import { packageRoot } from '../../src/forecast/forecaster.js';
@@ -75,11 +76,11 @@ async function main(): Promise<void> {
     }
     process.exit(code);
   };
-  process.on('SIGINT', () => {
-    console.error('\ninterrupted: stopping the operator, Prometheus, the replayer and the cluster...');
-    void shutdown(130);
+  // Ctrl-C, SIGTERM of npm's or tsx's PID, or the end of the command's processes.
+  stopWithCommand((why) => {
+    console.error(`\ninterrupted (${why}): stopping the operator, Prometheus, the replayer and the cluster...`);
+    void shutdown(why === 'SIGINT' ? 130 : 143);
   });
-  process.on('SIGTERM', () => void shutdown(143));
 
   try {
     // 1. Cluster.
