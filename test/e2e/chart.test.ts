@@ -45,6 +45,11 @@ describe('Helm chart', () => {
     const bad = await helm(['lint', chart, '--set', 'operator.logLevel=loud']);
     expect(bad.code).not.toBe(0);
     expect(bad.stdout + bad.stderr).toContain('logLevel');
+    // The embedded model is hourly: any other step is refused at install, not in a crash loop.
+    const step = await helm(['lint', chart, '--set', 'operator.stepSeconds=900']);
+    expect(step.code).not.toBe(0);
+    expect(step.stdout + step.stderr).toContain('stepSeconds');
+    expect((await helm(['lint', chart, '--strict', '--set', 'operator.logLevel=warn'])).code).toBe(0);
 
     const t = await helm(['template', release, chart, '-n', releaseNs, '--include-crds', '--set', 'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true']);
     expect(t.stderr).toBe('');
