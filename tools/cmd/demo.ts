@@ -116,8 +116,10 @@ async function main(): Promise<void> {
       const window = series.slice(START_HOUR - BACKFILL_HOURS, START_HOUR + HOURS + WARMUP_HOURS).filter(Number.isFinite);
       const scale = (s.peakOfMax * upf.capacity.sessions * upf.maxReplicas) / Math.max(...window);
       // Time runs STEP_SECONDS per hour: a scale-down stabilisation of one replayed hour, and
-      // maxStep per second (a third of a replayed hour at the default pace).
-      m.spec.scaling = { ...m.spec.scaling, scaleDownStabilizationSeconds: STEP_SECONDS, stepPeriodSeconds: 1 };
+      // maxStep per decision (stepPeriodSeconds 0): the default 15 s period is a hundredth of a
+      // replayed second, so any period the API takes (whole seconds) would slow scaling against
+      // the load hundreds of times more than it does in real time.
+      m.spec.scaling = { ...m.spec.scaling, scaleDownStabilizationSeconds: STEP_SECONDS, stepPeriodSeconds: 0 };
       m.metadata.namespace = NS;
       const twin = structuredClone(m);
       twin.metadata.name = `${m.metadata.name}-reactive`;
