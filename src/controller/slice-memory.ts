@@ -5,15 +5,7 @@
  * restart (seedMemory). Pure.
  */
 import type { Recommendation, ScaleEvent } from './scaling.js';
-import type { SliceStatus } from './status.js';
-
-export interface LastDecision {
-  reason: string;
-  message: string;
-  at: string;
-  from: number;
-  to: number;
-}
+import type { DecisionStatus, SliceStatus } from './status.js';
 
 /** What the reconciler keeps of one CNF's scaling. */
 export interface CnfMemory {
@@ -21,7 +13,7 @@ export interface CnfMemory {
   replicas?: number;
   /** Changes the operator made within the step period (for the step rate limit). */
   events: ScaleEvent[];
-  lastDecision?: LastDecision;
+  lastDecision?: DecisionStatus;
   /** resourceVersion of the Deployment as the operator's last apply left it. */
   appliedVersion?: string;
 }
@@ -35,7 +27,7 @@ export interface SliceMemory {
   recommendations: Record<string, Recommendation[]>;
   cnfs?: Record<string, CnfMemory>;
   lastSites?: string[];
-  lastDecision?: LastDecision;
+  lastDecision?: DecisionStatus;
 }
 
 /**
@@ -67,8 +59,7 @@ export function seedMemory(status: SliceStatus | undefined, now: number): SliceM
   for (const c of status?.cnfs ?? []) {
     mem.recommendations[c.name] = [{ at: now, replicas: c.desiredReplicas }];
     const d = c.lastDecision;
-    const lastDecision = d ? { reason: d.reason, message: d.message, at: d.time, from: d.fromReplicas, to: d.toReplicas } : undefined;
-    mem.cnfs![c.name] = { replicas: c.desiredReplicas, events: lastDecision ? [{ at: Date.parse(lastDecision.at), from: lastDecision.from, to: lastDecision.to }] : [], ...(lastDecision ? { lastDecision } : {}) };
+    mem.cnfs![c.name] = { replicas: c.desiredReplicas, events: d ? [{ at: Date.parse(d.time), from: d.fromReplicas, to: d.toReplicas }] : [], ...(d ? { lastDecision: d } : {}) };
   }
   return mem;
 }

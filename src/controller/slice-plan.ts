@@ -18,8 +18,8 @@ import { PAUSED_ANNOTATION } from './names.js';
 import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
 import type { Site } from './sites.js';
 import type { CnfView, SliceView } from './slice-view.js';
-import type { StatusInput } from './status.js';
-import { remember, type CnfMemory, type LastDecision, type SliceMemory } from './slice-memory.js';
+import type { DecisionStatus, StatusInput } from './status.js';
+import { remember, type CnfMemory, type SliceMemory } from './slice-memory.js';
 
 /** A CNF's Deployment as the cache has it. */
 export type LiveDeployment = RolloutStatus;
@@ -216,7 +216,7 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
 }
 
 /** A CNF's scaling memory after this reconcile's decision. */
-function nextCnfMemory(view: SliceView, now: number, cm: CnfMemory | undefined, from: number | undefined, dec: ScalingDecision, lastDecision: LastDecision | undefined): CnfMemory {
+function nextCnfMemory(view: SliceView, now: number, cm: CnfMemory | undefined, from: number | undefined, dec: ScalingDecision, lastDecision: DecisionStatus | undefined): CnfMemory {
   const kept = (cm?.events ?? []).filter((e) => e.at > now - view.scaling.stepPeriodMs);
   const events = from !== undefined && from !== dec.replicas && !view.paused ? kept.concat([{ at: now, from, to: dec.replicas }]) : kept;
   const out: CnfMemory = { replicas: dec.replicas, events };
@@ -251,7 +251,7 @@ function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, p
     if (from !== undefined && from !== dec.replicas && !view.paused) {
       const message = `${cnf.name}: ${dec.message}`;
       events.push({ type: 'Normal', reason: dec.reason, message });
-      lastDecision = { reason: dec.reason, message, at: metaTime(obs.now), from, to: dec.replicas };
+      lastDecision = { time: metaTime(obs.now), reason: dec.reason, message, fromReplicas: from, toReplicas: dec.replicas };
       memory.lastDecision = lastDecision;
       scaled.push(dec.reason);
     }

@@ -34,8 +34,6 @@ export interface DecisionStatus {
   toReplicas: number;
 }
 
-type Decision = { reason: string; message: string; at: string; from: number; to: number };
-const decisionStatus = (d: Decision): DecisionStatus => ({ time: d.at, reason: d.reason, message: d.message, fromReplicas: d.from, toReplicas: d.to });
 
 export interface StatusInput {
   generation: number;
@@ -46,7 +44,7 @@ export interface StatusInput {
   /** Why replicas differ from what the load asks for (limits, stabilisation, pause). */
   scalingLimited?: { reason: string; message: string };
   view?: SliceView;
-  replicas?: Record<string, { desired: number; ready: number; lastDecision?: Decision }>;
+  replicas?: Record<string, { desired: number; ready: number; lastDecision?: DecisionStatus }>;
   upfSites?: string[];
   /** Sites not chosen for the UPF, and why (from this reconcile's placement). */
   skippedSites?: { site: string; reason: string }[];
@@ -57,7 +55,7 @@ export interface StatusInput {
    */
   sameStep?: (observedAt: string) => boolean;
   forecastNote?: string;
-  lastDecision?: Decision;
+  lastDecision?: DecisionStatus;
   provisionedCapacity?: number;
 }
 
@@ -113,7 +111,7 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
   const upf = v.cnfs.find((c) => c.type === 'upf');
   s.cnfs = v.cnfs.map((c) => {
     const r = i.replicas?.[c.name];
-    return { name: c.name, type: c.type, desiredReplicas: r?.desired ?? 0, readyReplicas: r?.ready ?? 0, ...(r?.lastDecision ? { lastDecision: decisionStatus(r.lastDecision) } : {}) };
+    return { name: c.name, type: c.type, desiredReplicas: r?.desired ?? 0, readyReplicas: r?.ready ?? 0, ...(r?.lastDecision ? { lastDecision: r.lastDecision } : {}) };
   });
   if (upf) s.upfReplicas = i.replicas?.[upf.name]?.desired ?? 0;
   s.placement = { upfSites: i.upfSites ?? [] };
@@ -152,7 +150,7 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
     s.forecastValue = prev.forecastValue;
   }
   if (i.provisionedCapacity !== undefined) s.provisionedCapacity = i.provisionedCapacity;
-  const last = i.lastDecision ? decisionStatus(i.lastDecision) : prev?.lastDecision;
+  const last = i.lastDecision ?? prev?.lastDecision;
   if (last) s.lastDecision = last;
   return s;
 }
