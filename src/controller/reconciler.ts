@@ -163,23 +163,24 @@ export class SliceReconciler {
     await this.ensurePriorityClass(view);
     // The children do not depend on each other at the API (a pod waits for its ConfigMap by
     // itself): applied together, a new slice costs one round trip to a busy API server, not three.
-    const outcomes = await Promise.allSettled([finalizerRemoved, ...changed.map((o) => this.apply(o, log, plan))]);
+    const outcomes = await Promise.allSettled([finalizerRemoved, ...changed.map((o) => this.apply(o, view, plan, log))]);
     const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     // The status write goes on from the finalizer patch's answer (if any), the newest version we know.
     const latest = (outcomes[0] as PromiseFulfilledResult<SliceObj | undefined>).value ?? obj;
 
     const result = planOutcome(view, obs, mem, plan, { applied: changed.length, allNew, hasStatus: obj.status !== undefined });
+    const remembered = Object.keys(mem.cnfs ?? {});
     Object.assign(mem, result.memory);
     // What the operator's applies left each CNF's Deployment at: a later change is someone else's.
     for (const [i, o] of changed.entries()) {
-      const cnf = o.kind === 'Deployment' ? view.cnfs.find((c) => this.childName(view, c.name) === o.metadata.name) : undefined;
+      const cnf = o.kind === 'Deployment' ? this.cnfOf(view, o) : undefined;
       const version = (outcomes[i + 1] as PromiseFulfilledResult<KubeObject>).value.metadata?.resourceVersion;
-      if (cnf && mem.cnfs?.[cnf.name] && version) mem.cnfs[cnf.name]!.appliedVersion = version;
+      if (cnf && mem.cnfs?.[cnf] && version) mem.cnfs[cnf]!.appliedVersion = version;
     }
     const target = this.target(obj);
     for (const e of result.events) this.d.events.record(target, e.type, e.reason, e.message);
-    await this.prune(view, obj, target, log);
+    await this.prune(view, [...(obj.status?.cnfs ?? []).map((c) => c.name), ...remembered], target, log);
     for (const reason of result.scaled) this.d.metrics?.decision(key, reason);
     const replicas = plan.replicas;
     if (result.status) {
@@ -190,14 +191,14 @@ export class SliceReconciler {
   }
 
   /**
-   * Deletes the Deployment and Service of each CNF the slice's spec no longer has (known from its
-   * status and from memory). Only an object that carries the operator's label and this slice's
-   * owner reference is deleted, and only that very object (a uid precondition).
+   * Deletes the Deployment and Service of each CNF the slice had (`known`: from its status and
+   * from memory before this reconcile) and its spec no longer has. Only an object that carries
+   * the operator's label and this slice's owner reference is deleted, and only that very object
+   * (a uid precondition).
    */
-  private async prune(view: SliceView, obj: SliceObj, target: ReturnType<SliceReconciler['target']>, log: Logger): Promise<void> {
+  private async prune(view: SliceView, known: string[], target: ReturnType<SliceReconciler['target']>, log: Logger): Promise<void> {
     const keep = new Set(view.cnfs.map((c) => c.name));
-    const known = new Set([...(obj.status?.cnfs ?? []).map((c) => c.name), ...Object.keys(this.memory.get(objectKey(obj))?.cnfs ?? {})]);
-    for (const cnf of [...known].filter((n) => !keep.has(n))) {
+    for (const cnf of new Set(known.filter((n) => !keep.has(n)))) {
       for (const kind of ['Deployment', 'Service'] as const) {
         const name = this.childName(view, cnf);
         if (!this.d.owned[kind].get(`${view.namespace}/${name}`)) continue;
@@ -217,6 +218,11 @@ export class SliceReconciler {
 
   private childName(view: SliceView, cnf: string): string {
     return childName(view.name, cnf);
+  }
+
+  /** The CNF a child object of the slice belongs to, by its name. */
+  private cnfOf(view: SliceView, o: KubeObj): string | undefined {
+    return view.cnfs.find((c) => this.childName(view, c.name) === o.metadata.name)?.name;
   }
 
   private target(obj: SliceObj) {
@@ -262,14 +268,14 @@ export class SliceReconciler {
    * Server-side apply of one object; a Deployment's answer is counted for placement until the
    * cache has it. The log says what changes: a Deployment's replicas, from the cache's count.
    */
-  private async apply(o: KubeObj, log: Logger, plan: SlicePlan): Promise<KubeObject> {
+  private async apply(o: KubeObj, view: SliceView, plan: SlicePlan, log: Logger): Promise<KubeObject> {
     const kind = o.kind as Kind;
     const cached = this.cached(o) as { spec?: { replicas?: number } } | undefined;
     const fields: Record<string, unknown> = { kind, name: o.metadata.name };
     if (kind === 'Deployment') {
       const to = (o as { spec?: { replicas?: number } }).spec?.replicas;
       fields.replicas = cached ? `${cached.spec?.replicas} -> ${to}` : to;
-      const cnf = Object.keys(plan.decisions).find((c) => o.metadata.name.endsWith(`-${c}`));
+      const cnf = this.cnfOf(view, o);
       if (cnf && cached?.spec?.replicas !== to) fields.reason = plan.decisions[cnf]!.reason;
     }
     log.info(cached ? 'updating' : 'creating', fields);
