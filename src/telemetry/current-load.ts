@@ -1,8 +1,8 @@
 // The current load of every slice: one instant query for all slices on the default query, one
 // per slice with its own query.
-import { PrometheusError, type PrometheusClient } from './prometheus-client.js';
+import type { PrometheusClient } from './prometheus-client.js';
 import type { ObservedSlice } from './slice-load.js';
-import { runSliceQuery, type SliceFault } from './slice-queries.js';
+import { runSliceQuery, tryQuery, type SliceFault } from './slice-queries.js';
 
 export interface CurrentLoad {
   /** Load per slice key; a slice without a sample is absent. */
@@ -17,16 +17,13 @@ export interface CurrentLoad {
 const total = (samples: { value: number }[]): number | undefined => (samples.length ? samples.reduce((a, b) => a + b.value, 0) : undefined);
 
 async function readBatch(prom: PrometheusClient, batchQuery: string, now: number, slices: ObservedSlice[], out: CurrentLoad): Promise<void> {
-  let samples;
-  try {
-    samples = await prom.query(batchQuery, new Date(now));
-  } catch (e) {
-    if (!(e instanceof PrometheusError) || (e.kind === 'unreachable' && !(await prom.reachable()))) throw e;
-    out.batchError = e.message;
-    for (const s of slices) out.faults.set(s.key, { reason: 'TelemetryUnavailable', message: e.message });
+  const r = await tryQuery(prom, () => prom.query(batchQuery, new Date(now)));
+  if (r.error) {
+    out.batchError = r.error.message;
+    for (const s of slices) out.faults.set(s.key, { reason: 'TelemetryUnavailable', message: r.error.message });
     return;
   }
-  const byLabel = new Map(samples.map((s) => [`${s.labels.snssai}|${s.labels.plmnid}`, s.value]));
+  const byLabel = new Map(r.value!.map((s) => [`${s.labels.snssai}|${s.labels.plmnid}`, s.value]));
   for (const s of slices) {
     const v = byLabel.get(`${s.snssai}|${s.plmnid}`);
     if (v !== undefined) out.values.set(s.key, v);

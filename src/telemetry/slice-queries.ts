@@ -11,17 +11,23 @@ export interface SliceFault {
 }
 
 /**
- * Runs one slice's query. A failure of the query is returned as the slice's fault; a failure
- * that is Prometheus's (it does not answer even a trivial query) is thrown, as an outage.
+ * Runs one query. Its own failure is returned; a failure that is Prometheus's (it does not
+ * answer even a trivial query) is thrown, as an outage.
  */
-export async function runSliceQuery<T>(prom: PrometheusClient, s: ObservedSlice, run: () => Promise<T>): Promise<{ value?: T; fault?: SliceFault }> {
+export async function tryQuery<T>(prom: PrometheusClient, run: () => Promise<T>): Promise<{ value?: T; error?: PrometheusError }> {
   try {
     return { value: await run() };
   } catch (e) {
     if (!(e instanceof PrometheusError)) throw e;
     if (e.kind === 'unreachable' && !(await prom.reachable())) throw e;
-    return { fault: { reason: 'TelemetryQueryFailed', message: `${e.message} (query: ${s.query})` } };
+    return { error: e };
   }
+}
+
+/** Runs one slice's query: its failure is the slice's fault, naming the query. */
+export async function runSliceQuery<T>(prom: PrometheusClient, s: ObservedSlice, run: () => Promise<T>): Promise<{ value?: T; fault?: SliceFault }> {
+  const r = await tryQuery(prom, run);
+  return r.error ? { fault: { reason: 'TelemetryQueryFailed', message: `${r.error.message} (query: ${s.query})` } } : { value: r.value };
 }
 
 /**
