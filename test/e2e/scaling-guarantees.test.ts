@@ -6,7 +6,7 @@
  */
 import type { ReplayedSlice } from '../../tools/replayer/replayer.js';
 import { rampTrace } from '../../tools/replayer/trace.js';
-import { createNamespace, eventually, installCrd, kubectl, upfSlice } from './support.js';
+import { conditionOf, createNamespace, eventually, installCrd, kubectl, sliceWithReason, upfSlice } from './support.js';
 import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
 
 const STEP_SECONDS = 2;
@@ -16,7 +16,6 @@ const sd = (i: number) => (0xd0 + i).toString(16).padStart(6, '0');
 const falling = rampTrace(64, 10, START_HOUR + 6, 0.5);
 const constant = (v: number) => rampTrace(v, v, 0, 1);
 
-type Slice = { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } };
 
 describe('scaling guarantees (real control plane, real Prometheus)', () => {
   const traces = [falling, falling, constant(1000), constant(150)];
@@ -42,14 +41,12 @@ describe('scaling guarantees (real control plane, real Prometheus)', () => {
     await rig?.stop();
   });
 
-  const slice = async (name: string): Promise<Slice> => JSON.parse((await kubectl(['get', '-n', ns, 'nsl', name, '-o', 'json'])).stdout);
-  const condition = (s: Slice, type: string) => s.status?.conditions?.find((c) => c.type === type);
   const replicas = async (name: string) => Number((await kubectl(['get', '-n', ns, 'deploy', `${name}-upf`, '-o', 'jsonpath={.spec.replicas}'])).stdout || 0);
 
   test('a manual kubectl scale is restored to the decision, and the held scale-down stays held', async () => {
     await eventually('manual at 8 replicas', async () => (await replicas('manual')) === 8, 60_000, 250);
     // The load falls to 10 (2 replicas): stabilisation holds 8 for 300 s.
-    await eventually('the scale-down held', async () => condition(await slice('manual'), 'ScalingLimited')?.reason === 'ScaleDownStabilized', 60_000, 250);
+    await sliceWithReason(ns, 'manual', 'ScalingLimited', 'ScaleDownStabilized');
     expect((await kubectl(['scale', '-n', ns, 'deploy', 'manual-upf', '--replicas=3'])).code).toBe(0);
     await eventually('restored to 8', async () => (await replicas('manual')) === 8, 30_000, 250);
     // It stays at the decision, not scaled down from the hand-set 3.
@@ -62,7 +59,7 @@ describe('scaling guarantees (real control plane, real Prometheus)', () => {
   test('a paused slice keeps a manual count', async () => {
     await eventually('paused at 8 replicas', async () => (await replicas('paused')) === 8, 60_000, 250);
     expect((await kubectl(['annotate', '-n', ns, 'nsl', 'paused', 'slicing.telco.dev/paused=true'])).code).toBe(0);
-    await eventually('Paused in status', async () => condition(await slice('paused'), 'ScalingLimited')?.reason === 'Paused', 30_000, 250);
+    await sliceWithReason(ns, 'paused', 'ScalingLimited', 'Paused', 30_000);
     expect((await kubectl(['scale', '-n', ns, 'deploy', 'paused-upf', '--replicas=3'])).code).toBe(0);
     await new Promise((r) => setTimeout(r, 4000));
     expect(await replicas('paused')).toBe(3);
@@ -86,12 +83,9 @@ describe('scaling guarantees (real control plane, real Prometheus)', () => {
   });
 
   test('a slice short of capacity at maxReplicas is not Ready, and says by how much', async () => {
-    const s = await eventually('capped CapacityShort', async () => {
-      const x = await slice('capped');
-      return condition(x, 'Degraded')?.reason === 'CapacityShort' ? x : undefined;
-    }, 60_000, 250);
-    expect(condition(s, 'Ready')).toMatchObject({ status: 'False', reason: 'CapacityShort' });
-    expect(condition(s, 'Degraded')!.message).toBe('upf: load 150 exceeds the capacity of 5 replicas (100); maxReplicas 5 carries at most 100');
-    expect(condition(s, 'ScalingLimited')).toMatchObject({ status: 'True', reason: 'BoundedByMax', message: 'upf: the load needs 8 replicas; maxReplicas is 5' });
+    const s = await sliceWithReason(ns, 'capped', 'Degraded', 'CapacityShort');
+    expect(conditionOf(s, 'Ready')).toMatchObject({ status: 'False', reason: 'CapacityShort' });
+    expect(conditionOf(s, 'Degraded')!.message).toBe('upf: load 150 exceeds the capacity of 5 replicas (100); maxReplicas 5 carries at most 100');
+    expect(conditionOf(s, 'ScalingLimited')).toMatchObject({ status: 'True', reason: 'BoundedByMax', message: 'upf: the load needs 8 replicas; maxReplicas is 5' });
   });
 });

@@ -11,7 +11,7 @@ import { defaultCardPath } from '../../src/forecast/forecaster.js';
 import { loadHourlySquares, milanCsvPath } from '../../tools/replayer/milan.js';
 import { stepAt, type ReplayedSlice } from '../../tools/replayer/replayer.js';
 import { hourlyTrace } from '../../tools/replayer/trace.js';
-import { createNamespace, eventually, installCrd, kubeConfig, kubectl, repoRoot, upfSlice } from './support.js';
+import { conditionOf, createNamespace, getSlice, installCrd, kubeConfig, kubectl, repoRoot, upfSlice } from './support.js';
 import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
 
 const STEP_SECONDS = 3;
@@ -99,11 +99,7 @@ describe('soak: one broken slice among ten (real Prometheus, real Milan traffic)
       expect(r.maxReplicas).toBeGreaterThan(2);
       expect(r.longestShortMs).toBeLessThan(STEP_SECONDS * 1000);
     }
-    const broken = JSON.parse((await kubectl(['get', '-n', ns, 'nsl', `soak-${HEALTHY}`, '-o', 'json'])).stdout);
-    expect(broken.status.conditions.find((c: { type: string }) => c.type === 'Degraded')).toMatchObject({ status: 'True', reason: 'TelemetryQueryInvalid' });
-    for (let i = 0; i < HEALTHY; i++) {
-      const s = await eventually(`soak-${i} not Degraded for telemetry`, async () => JSON.parse((await kubectl(['get', '-n', ns, 'nsl', `soak-${i}`, '-o', 'json'])).stdout), 10_000, 500);
-      expect(s.status.conditions.find((c: { type: string }) => c.type === 'Degraded')?.reason).not.toMatch(/^Telemetry/);
-    }
+    expect(conditionOf(await getSlice(ns, `soak-${HEALTHY}`), 'Degraded')).toMatchObject({ status: 'True', reason: 'TelemetryQueryInvalid' });
+    for (let i = 0; i < HEALTHY; i++) expect(conditionOf(await getSlice(ns, `soak-${i}`), 'Degraded')?.reason).not.toMatch(/^Telemetry/);
   }, 240_000);
 });

@@ -88,3 +88,19 @@ export function upfSlice(name: string, sd: string, o: { perReplica: number; maxR
     },
   };
 }
+
+export interface SliceConditions {
+  status?: { upfReplicas?: number; conditions?: { type: string; status: string; reason: string; message: string }[] };
+}
+
+/** A NetworkSlice as kubectl gets it. */
+export const getSlice = async (ns: string, name: string): Promise<SliceConditions> => JSON.parse((await kubectl(['get', '-n', ns, 'nsl', name, '-o', 'json'])).stdout);
+
+export const conditionOf = (s: SliceConditions, type: string) => s.status?.conditions?.find((c) => c.type === type);
+
+/** Waits until the slice's condition `type` has `reason`; returns the slice as it was then. */
+export const sliceWithReason = (ns: string, name: string, type: string, reason: string, timeoutMs = 60_000): Promise<SliceConditions> =>
+  eventually(`${name} ${type} ${reason}`, async () => {
+    const s = await getSlice(ns, name);
+    return conditionOf(s, type)?.reason === reason ? s : undefined;
+  }, timeoutMs, 250);

@@ -6,7 +6,7 @@
  */
 import type { ReplayedSlice } from '../../tools/replayer/replayer.js';
 import { rampTrace } from '../../tools/replayer/trace.js';
-import { createNamespace, eventually, installCrd, kubectl, upfSlice } from './support.js';
+import { conditionOf, createNamespace, eventually, getSlice, installCrd, kubectl, sliceWithReason, upfSlice, type SliceConditions } from './support.js';
 import { startTelemetryRig, type TelemetryRig } from './telemetry-rig.js';
 
 const STEP_SECONDS = 3;
@@ -20,7 +20,6 @@ const FAILING = 'fivegs_smffunction_sm_sessionnbr{snssai="1-0000b1"} + on() grou
 const manifest = (name: string, sd: string, loadQuery?: string) =>
   upfSlice(name, sd, { perReplica: PER_REPLICA, maxReplicas: 10, scaling: { mode: 'reactive', headroomPercent: 0, scaleDownStabilizationSeconds: 0, maxStep: 10 }, loadQuery });
 
-type Slice = { status?: { upfReplicas?: number; conditions?: { type: string; status: string; reason: string; message: string }[] } };
 
 describe('telemetry faults stay with their slice (real Prometheus)', () => {
   const slices: ReplayedSlice[] = ['1-0000b1', '1-0000b2', '1-0000b3'].map((snssai) => ({ snssai, plmnid: '00101', trace }));
@@ -41,14 +40,10 @@ describe('telemetry faults stay with their slice (real Prometheus)', () => {
     await rig?.stop();
   });
 
-  const slice = async (name: string): Promise<Slice> => JSON.parse((await kubectl(['get', '-n', ns, 'nsl', name, '-o', 'json'])).stdout);
-  const degraded = (s: Slice) => s.status?.conditions?.find((c) => c.type === 'Degraded');
+  const degraded = (s: SliceConditions) => conditionOf(s, 'Degraded');
 
   test('the slice whose query does not parse is Degraded alone, with the query and a Warning event', async () => {
-    const s = await eventually('bad-query Degraded', async () => {
-      const x = await slice('bad-query');
-      return degraded(x)?.reason === 'TelemetryQueryInvalid' ? x : undefined;
-    }, 60_000, 500);
+    const s = await sliceWithReason(ns, 'bad-query', 'Degraded', 'TelemetryQueryInvalid');
     expect(degraded(s)!.message).toContain('spec.telemetry.loadQuery is not valid PromQL');
     expect(degraded(s)!.message).toContain(BAD);
     const events = await eventually('a Warning event', async () => {
@@ -60,16 +55,13 @@ describe('telemetry faults stay with their slice (real Prometheus)', () => {
   });
 
   test('the slice whose query fails at Prometheus is Degraded TelemetryQueryFailed', async () => {
-    const s = await eventually('failing-query Degraded', async () => {
-      const x = await slice('failing-query');
-      return degraded(x)?.reason === 'TelemetryQueryFailed' ? x : undefined;
-    }, 60_000, 500);
+    const s = await sliceWithReason(ns, 'failing-query', 'Degraded', 'TelemetryQueryFailed');
     expect(degraded(s)!.message).toContain('(query: ');
   });
 
   test('the slice beside them is served: not Degraded, and scaled to its risen load', async () => {
     const s = await eventually('good scaled to 60 sessions', async () => {
-      const x = await slice('good');
+      const x = await getSlice(ns, 'good');
       return (x.status?.upfReplicas ?? 0) >= 60 / PER_REPLICA ? x : undefined;
     }, 90_000, 500);
     expect(degraded(s)?.status).toBe('False');

@@ -8,11 +8,12 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveBinaries } from '../../../../tools/devcluster/binaries.js';
+import { Leftovers } from '../../../fixtures/tools/leftovers.js';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
 
@@ -24,19 +25,8 @@ interface Proc {
   cmdline: string;
 }
 
-const started: ChildProcess[] = [];
-const dirs: string[] = [];
-afterEach(() => {
-  // Whatever a failed test left of the command: its process group, started here (detached).
-  for (const c of started.splice(0)) {
-    try {
-      process.kill(-c.pid!, 'SIGKILL');
-    } catch {
-      // nothing left
-    }
-  }
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const leftovers = new Leftovers();
+afterEach(() => leftovers.cleanup());
 
 beforeAll(() => {
   // Fails with what is missing and how to get it; never skipped.
@@ -99,7 +89,7 @@ interface Command {
 /** `cmd args...` from the repository, in a process group of its own, as a shell with job control runs it. */
 function run(cmd: string, args: string[]): Command {
   const child = spawn(cmd, args, { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child);
+  leftovers.group(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -149,7 +139,7 @@ describe('dev tools stop everything they started', () => {
 
   it('SIGTERM to the PID of `npm run demo`, with Prometheus and the operator running', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'demo-signals-'));
-    dirs.push(out);
+    leftovers.dir(out);
     // 200 replayed hours: ten minutes, so the demo is still running when the signal comes.
     const c = run('npm', ['run', 'demo', '--', '--hours', '200', '--out', out]);
     const before = await signalAndCheck(c, /operator running/, 'SIGTERM', [...CONTROL_PLANE, 'prometheus'], 300_000);

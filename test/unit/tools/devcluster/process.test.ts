@@ -8,28 +8,18 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { commandAncestors, procEntry } from '../../../../tools/devcluster/process.js';
+import { Leftovers } from '../../../fixtures/tools/leftovers.js';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const processTs = pathToFileURL(path.join(root, 'tools/devcluster/process.ts')).href;
 
-const started: ChildProcess[] = [];
-const dirs: string[] = [];
-afterEach(() => {
-  // Each tree was started in a process group of its own (detached): end what is left of it.
-  for (const c of started.splice(0)) {
-    try {
-      process.kill(-c.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const leftovers = new Leftovers();
+afterEach(() => leftovers.cleanup());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,7 +44,7 @@ function underShell(script: string): { shell: ChildProcess; output: () => string
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  started.push(shell);
+  leftovers.group(shell);
   let out = '';
   shell.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   shell.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -63,7 +53,7 @@ function underShell(script: string): { shell: ChildProcess; output: () => string
 
 function entryScript(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'stop-with-command-'));
-  dirs.push(dir);
+  leftovers.dir(dir);
   const file = path.join(dir, 'entry.mts');
   writeFileSync(
     file,
@@ -83,7 +73,7 @@ setTimeout(() => console.log('ready ' + process.pid + ' ' + held.child.pid), 200
 describe('commandAncestors', () => {
   it('lists the parent, then the ancestors in the same process group up to its leader', async () => {
     const outer = spawn('sh', ['-c', 'sh -c "sleep 30; true"; true'], { detached: true, stdio: 'ignore' });
-    started.push(outer);
+    leftovers.group(outer);
     const inner = await until('the inner shell', () => childrenOf(outer.pid!)[0]);
     const leaf = await until('sleep', () => childrenOf(inner)[0]);
     expect(commandAncestors(leaf).map((e) => e.pid)).toEqual([inner, outer.pid]);
