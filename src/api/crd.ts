@@ -319,6 +319,11 @@ const statusSchema: Schema = obj(
     placement: obj(
       {
         upfSites: arr(stringField('A site name.'), LIMIT.sitesMax, d('Sites the UPF is placed in.')),
+        runningSites: arr(
+          obj({ site: stringField('A site name, or "(no site label)" for a node without one.'), pods: integerField('UPF pods scheduled there.') }, d('A site UPF pods run on.')),
+          LIMIT.sitesMax,
+          d('Where the UPF pods actually run, from their nodes; during a rollout this can include sites outside upfSites.'),
+        ),
         skipped: arr(
           obj({ site: stringField('A site name.'), reason: stringField('Why the UPF is not placed there.') }, d('A site the UPF is not placed in.')),
           LIMIT.sitesMax,

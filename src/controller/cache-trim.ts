@@ -42,9 +42,9 @@ function rolloutStatus(status: Obj | undefined): Obj | undefined {
 /**
  * What the cache keeps of each child. Drift is judged on the fingerprint, so of the rest only
  * what something reads stays: the name, namespace, resource version and deletion mark; the
- * slice label (the owner's key for events); of a Deployment its generation, replicas, the
- * rollout's counts and a failed Progressing condition (the slice's status) and a summary of its pod template for placement (sites and
- * requests). A child was about 2 KB as the API server sends it, and 1.1 KB (Deployment) or
+ * slice label (the owner's key for events); of a Deployment its generation, replicas, whether its
+ * rollout makes room (maxSurge 0), the rollout's counts and a failed Progressing condition (the
+ * slice's status) and a summary of its pod template for placement (sites and requests). A child was about 2 KB as the API server sends it, and 1.1 KB (Deployment) or
  * 0.4 KB (Service, ConfigMap) with the template, uid, generation and all labels kept; three per
  * slice add up at 10,000 slices.
  */
@@ -55,7 +55,10 @@ function compact(kind: OwnedKind, obj: KubeObject): CachedChild {
   if (slice !== undefined) meta.labels = { [LABEL_SLICE]: slice };
   const out: Obj = { apiVersion: obj.apiVersion, kind: obj.kind ?? kind, metadata: meta, [OWNED]: ownedFingerprint(obj, FIELD_MANAGER) };
   if (kind === 'Deployment') {
-    out.spec = { replicas: (obj.spec as { replicas?: number } | undefined)?.replicas };
+    const spec = obj.spec as { replicas?: number; strategy?: { rollingUpdate?: { maxSurge?: number | string } } } | undefined;
+    out.spec = { replicas: spec?.replicas };
+    // Whether the rollout makes room (maxSurge 0, see desired.ts): kept until the rollout is done.
+    if (spec?.strategy?.rollingUpdate?.maxSurge === 0) (out.spec as Obj).makingRoom = true;
     out.status = rolloutStatus(obj.status as Obj | undefined);
     out[PLACEMENT] = placementOf(obj as PlacedDeploymentLike);
   }

@@ -21,7 +21,16 @@ export interface Decisions {
    * service. A UPF placed before keeps its last sites (the reconciler passes them).
    */
   upfSites?: string[];
+  /**
+   * CNFs whose rollout cannot surge: their new pods cannot be scheduled beside the old ones (for
+   * example required anti-affinity on a site with no spare node). Their Deployments roll with
+   * maxSurge 0 and maxUnavailable 1, so the Deployment controller removes an old pod first.
+   */
+  makeRoom?: string[];
 }
+
+/** The rolling update that frees a node before it starts a new pod. */
+export const MAKE_ROOM_STRATEGY = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } } as const;
 
 const ownerRef = (v: SliceView) => ({
   apiVersion: API_VERSION,
@@ -98,6 +107,7 @@ function deployment(v: SliceView, cnf: CnfView, d: Decisions, qosConfigMap: stri
   const spec: Record<string, unknown> = {
     replicas: d.replicas[cnf.name] ?? cnf.minReplicas,
     selector: { matchLabels: sel },
+    ...(d.makeRoom?.includes(cnf.name) ? { strategy: MAKE_ROOM_STRATEGY } : {}),
     template: {
       metadata: { labels: { ...labels(v, cnf), ...sel }, annotations },
       spec: {

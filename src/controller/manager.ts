@@ -5,6 +5,8 @@ import { Informer, objectKey, type KubeObject } from '../runtime/informer.js';
 import { UNIQUE_KEYS, ValueTable } from '../runtime/intern.js';
 import type { KubeConnection } from '../runtime/kube-config.js';
 import { compactor, OWNED, trimSlice } from './cache-trim.js';
+import { compactPod, podChanged, podSliceKey } from './pod-facts.js';
+import { Indexer } from '../runtime/indexer.js';
 import { childChanged, placementChanged, specOrMetaChanged } from './predicates.js';
 import { KubeClient } from '../runtime/kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
@@ -51,7 +53,7 @@ export interface ManagerOptions {
 }
 
 /**
- * Wires the operator together: informers on slices, owned objects and nodes; the slice
+ * Wires the operator together: informers on slices, owned objects, their pods and nodes; the slice
  * controller; the telemetry/forecast cycle; Lease leader election; /healthz, /readyz, /metrics.
  * Only the leader runs informers, cycles and reconciles; a standby only campaigns.
  */
@@ -62,7 +64,9 @@ export class Manager {
   readonly sliceMetrics: SliceMetrics;
   readonly controller: Controller;
   readonly observer: LoadObserver;
-  readonly informers: { slices: Informer; Deployment: Informer; Service: Informer; ConfigMap: Informer; nodes: Informer };
+  readonly informers: { slices: Informer; Deployment: Informer; Service: Informer; ConfigMap: Informer; nodes: Informer; pods: Informer };
+  /** The cached pods of each slice. */
+  readonly pods: Indexer;
   readonly health: HealthServer;
   readonly elector?: LeaderElector;
   private readonly reconciler: SliceReconciler;
@@ -79,6 +83,7 @@ export class Manager {
     this.sliceMetrics = new SliceMetrics(this.registry);
     this.client.onWrite = (verb, resource) => this.runtimeMetrics.apiWrites.inc({ verb, resource });
     this.informers = this.createInformers();
+    this.pods = new Indexer(this.informers.pods, podSliceKey);
     this.observer = new LoadObserver({
       prometheus: o.prometheusUrl
         ? new PrometheusClient({ url: o.prometheusUrl, timeoutMs: o.prometheusTimeoutMs ?? 20_000, retries: 1 })
@@ -97,6 +102,7 @@ export class Manager {
       slices: this.informers.slices,
       owned: { Deployment: this.informers.Deployment, Service: this.informers.Service, ConfigMap: this.informers.ConfigMap },
       nodes: this.informers.nodes,
+      pods: this.pods,
       observer: this.observer,
       events,
       parse: o.parse,
@@ -143,6 +149,8 @@ export class Manager {
       Service: inf(collectionPath('Service'), owned, compactor('Service')),
       ConfigMap: inf(collectionPath('ConfigMap'), owned, compactor('ConfigMap')),
       nodes: inf(collectionPath('Node')),
+      // The CNFs' pods, as a few facts each (pod-facts.ts): why they are Pending, where they run.
+      pods: inf('/api/v1/pods', owned, compactPod),
     };
   }
 
@@ -158,6 +166,10 @@ export class Manager {
         if (owner && childChanged(ev, obj, old)) this.controller.enqueue(owner);
       });
     }
+    this.informers.pods.on((ev, obj, old) => {
+      const owner = podSliceKey(obj);
+      if (owner && ev !== 'resync' && podChanged(obj, ev === 'delete' ? undefined : old)) this.controller.enqueue(owner);
+    });
     // A change of what placement reads on a node can change any slice's placement; heartbeats and
     // resyncs of nodes are ignored (slices resync on their own).
     this.informers.nodes.on((ev, obj, old) => {

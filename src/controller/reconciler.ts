@@ -1,4 +1,6 @@
 import type { ObjectCache } from '../runtime/cache.js';
+import type { Indexer } from '../runtime/indexer.js';
+import { LABEL_SITE } from '../api/well-known-labels.js';
 import { objectKey, type KubeObject } from '../runtime/informer.js';
 import { isConflict, isNotFound } from '../runtime/errors.js';
 import { olderVersion } from '../runtime/resource-version.js';
@@ -9,7 +11,8 @@ import type { LoadObserver } from '../telemetry/load-observer.js';
 import type { SliceMetrics } from './slice-metrics.js';
 import { priorityClass, type KubeObj } from './desired.js';
 import type { EventRecorder } from './events.js';
-import { childName, FIELD_MANAGER, LABEL_MANAGED_BY, LABEL_SLICE, LEGACY_FINALIZER, MANAGED_BY } from './names.js';
+import { childName, FIELD_MANAGER, LABEL_CNF, LABEL_MANAGED_BY, LABEL_SLICE, LEGACY_FINALIZER, MANAGED_BY } from './names.js';
+import { FACTS, type CachedPod, type PodFacts } from './pod-facts.js';
 import { objectPath, type Kind } from './resources.js';
 import { matchesApplied, type OwnedKind } from './cache-trim.js';
 import { DerivedState } from './derived-state.js';
@@ -33,6 +36,8 @@ export interface ReconcilerDeps {
   slices: ObjectCache;
   owned: Record<OwnedKind, ObjectCache>;
   nodes: ObjectCache;
+  /** The pods of each slice (by `namespace/name`), when pods are watched. */
+  pods?: Pick<Indexer, 'get'>;
   observer: SliceTelemetry;
   events: Pick<EventRecorder, 'record'>;
   parse: (obj: KubeObject) => ParseResult;
@@ -138,7 +143,18 @@ export class SliceReconciler {
       upfSites: upfKey ? this.derived.sitesOf(upfKey) : undefined,
       stepOf: (ms) => this.d.observer.stepOf(ms),
       degradedBefore: status?.conditions?.find((c) => c.type === 'Degraded' && c.status === 'True')?.reason,
+      ...(this.d.pods ? { pods: this.podsOf(key, view), siteOf: (node: string) => (this.d.nodes.get(node)?.metadata?.labels as Record<string, string> | undefined)?.[LABEL_SITE] } : {}),
     };
+  }
+
+  /** The facts of each CNF's pods, from the pod index. */
+  private podsOf(key: string, view: SliceView): Record<string, PodFacts[]> {
+    const out: Record<string, PodFacts[]> = Object.fromEntries(view.cnfs.map((c) => [c.name, []]));
+    for (const p of this.d.pods!.get(key) as CachedPod[]) {
+      const cnf = p.metadata.labels?.[LABEL_CNF];
+      if (cnf !== undefined && out[cnf]) out[cnf]!.push(p[FACTS]);
+    }
+    return out;
   }
 
   /** Plans the slice, applies what differs from the cache, then events, memory and status. */

@@ -9,7 +9,8 @@ import type { ReasonMessage } from './conditions.js';
 /** What the cache keeps of a Deployment's rollout (see cache-trim.ts). */
 export interface RolloutStatus {
   metadata?: { generation?: number; resourceVersion?: string };
-  spec?: { replicas?: number };
+  /** makingRoom: the Deployment rolls with maxSurge 0 (desired.ts, MAKE_ROOM_STRATEGY). */
+  spec?: { replicas?: number; makingRoom?: boolean };
   status?: {
     observedGeneration?: number;
     replicas?: number;

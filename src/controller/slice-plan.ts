@@ -20,6 +20,8 @@ import type { Site } from './sites.js';
 import type { CnfView, SliceView } from './slice-view.js';
 import type { DecisionStatus, StatusInput } from './status.js';
 import { remember, type CnfMemory, type SliceMemory } from './slice-memory.js';
+import type { PodFacts } from './pod-facts.js';
+import { cnfPods, podTrouble, sitesOutside, unschedulableStuck, type CnfPods } from './pod-health.js';
 
 /** A CNF's Deployment as the cache has it. */
 export type LiveDeployment = RolloutStatus;
@@ -40,7 +42,14 @@ export interface SliceObservations {
   stepOf: (wallMs: number) => number;
   /** The reason of the Degraded condition the slice's status has now, if it is Degraded. */
   degradedBefore?: string;
+  /** Each CNF's pods by CNF name, when pods are watched. */
+  pods?: Record<string, PodFacts[]>;
+  /** The site of a node (where a pod runs). */
+  siteOf?: (node: string) => string | undefined;
 }
+
+/** Pods that wait this long for the scheduler while old pods hold the nodes: the rollout makes room. */
+export const MAKE_ROOM_AFTER_MS = 30_000;
 
 export interface SlicePlan {
   decisions: Record<string, ScalingDecision>;
@@ -61,6 +70,12 @@ export interface SlicePlan {
   rollout: string[];
   /** CNFs whose replicas someone else changed since the operator's last apply (live count). */
   changedElsewhere: Record<string, number>;
+  /** How each CNF's pods are doing, when pods are watched. */
+  pods: Record<string, CnfPods>;
+  /** CNFs whose rollout removes an old pod before it adds a new one (desired.ts, makeRoom). */
+  makeRoom: string[];
+  /** Where the UPF's pods run now, by site, when pods are watched. */
+  runningSites?: { site: string; pods: number }[];
 }
 
 /** What the apply did, as the reconciler saw it. */
@@ -180,17 +195,49 @@ export function degradedReason(view: SliceView, obs: SliceObservations, placemen
   return undefined;
 }
 
-/** Rollout of every CNF: the messages of those not done, and the first stuck one. */
-function rollouts(view: SliceView, obs: SliceObservations, replicas: Record<string, number>): { pending: string[]; stuck?: ReasonMessage } {
+/** Whether a CNF's rollout should make room: new pods wait for nodes that old pods hold. */
+function needsRoom(live: LiveDeployment | undefined, h: CnfPods | undefined, now: number): boolean {
+  if (live?.spec?.makingRoom) return true;
+  const st = live?.status;
+  const oldPods = (st?.replicas ?? 0) > (st?.updatedReplicas ?? 0);
+  return oldPods && h?.unschedulable !== undefined && now - h.unschedulable.sinceMs >= MAKE_ROOM_AFTER_MS;
+}
+
+/**
+ * Rollout of every CNF, judged from its Deployment and its pods: the messages of those not done
+ * (with why pods are Pending or failing, and UPF pods running outside the placement), the first
+ * stuck one, and the CNFs whose rollout must make room.
+ */
+function rollouts(view: SliceView, obs: SliceObservations, replicas: Record<string, number>, pods: Record<string, CnfPods>, upfSites: string[] | undefined): { pending: string[]; stuck?: ReasonMessage; makeRoom: string[] } {
   const pending: string[] = [];
+  const makeRoom: string[] = [];
   let stuck: ReasonMessage | undefined;
   for (const c of view.cnfs) {
-    const r = rolloutOf(c.name, obs.deployments[c.name], replicas[c.name] ?? 0);
-    if (r.done) continue;
-    pending.push(r.message);
-    stuck ??= r.stuck;
+    const live = obs.deployments[c.name];
+    const r = rolloutOf(c.name, live, replicas[c.name] ?? 0);
+    const outside = c.type === 'upf' ? Object.entries(sitesOutside(pods[c.name], upfSites)) : [];
+    if (r.done && outside.length === 0) continue;
+    const parts = r.done ? [] : [r.message];
+    const trouble = r.done ? undefined : podTrouble(c.name, pods[c.name]);
+    if (trouble) parts.push(trouble);
+    if (outside.length) {
+      const where = outside.map(([s, n]) => `${n} on ${s || 'a node with no site label'}`).join(', ');
+      parts.push(`${c.name}: pods run outside the placement (${upfSites!.join(', ')}): ${where}`);
+    }
+    pending.push(parts.join('; '));
+    if (!r.done) {
+      stuck ??= r.stuck ?? unschedulableStuck(c.name, pods[c.name], obs.now);
+      if (needsRoom(live, pods[c.name], obs.now)) makeRoom.push(c.name);
+    }
   }
-  return { pending, stuck };
+  return { pending, stuck, makeRoom };
+}
+
+/** Each CNF's pod summary, when pods are watched. */
+function podsByCnf(view: SliceView, obs: SliceObservations): Record<string, CnfPods> {
+  if (!obs.pods) return {};
+  const siteOf = obs.siteOf ?? (() => undefined);
+  return Object.fromEntries(view.cnfs.map((c) => [c.name, cnfPods(obs.pods![c.name] ?? [], siteOf)]));
 }
 
 /** Decisions and desired objects of a slice. */
@@ -201,13 +248,18 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
   const running = obs.upfSites ?? mem.lastSites;
   const placement = upf && !(view.paused && running) ? placeUpf(view, upf, decided.replicas[upf.name] ?? upf.minReplicas, obs, mem) : undefined;
   const upfSites = placement?.ok ? placement.sites : view.paused ? running : mem.lastSites;
-  const { pending, stuck } = rollouts(view, obs, decided.replicas);
+  const pods = podsByCnf(view, obs);
+  const { pending, stuck, makeRoom } = rollouts(view, obs, decided.replicas, pods, upfSites);
   const load = obs.load?.telemetryError ? undefined : obs.load?.current;
+  const upfPods = upf ? pods[upf.name] : undefined;
   return {
     ...decided,
     placement,
     upfSites,
-    objects: desired(view, { replicas: decided.replicas, upfSites }),
+    pods,
+    makeRoom,
+    ...(upfPods ? { runningSites: Object.entries(upfPods.sites).sort(([a], [b]) => a.localeCompare(b)).map(([site, n]) => ({ site: site || '(no site label)', pods: n })) } : {}),
+    objects: desired(view, { replicas: decided.replicas, upfSites, makeRoom }),
     degraded: degradedReason(view, obs, placement, mem.lastSites) ?? stuck ?? slaExceedsCapacity(view) ?? capacityShort(view, load, decided.replicas, decided.decisions),
     scalingLimited: scalingLimited(view, decided.decisions),
     allReady: pending.length === 0,
@@ -235,6 +287,11 @@ function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, p
     const was = mem.lastSites;
     memory.lastSites = placement.sites;
     events.push({ type: 'Normal', reason: was ? 'UPFReplaced' : 'UPFPlaced', message: placement.message + (was ? ` (was ${was.join(', ')})` : '') });
+  }
+  for (const cnf of plan.makeRoom) {
+    if (obs.deployments[cnf]?.spec?.makingRoom) continue;
+    const msg = plan.pods[cnf]?.unschedulable?.message.trim() ?? 'no node fits';
+    events.push({ type: 'Warning', reason: 'RolloutMakingRoom', message: `${cnf}: new pods cannot be scheduled while old pods hold the nodes (${msg}); rolling with maxSurge 0, maxUnavailable 1, so one replica is replaced at a time` });
   }
   // A slice that turns Degraded, or Degraded for another reason, says so once as a Warning.
   if (plan.degraded && plan.degraded.reason !== obs.degradedBefore) events.push({ type: 'Warning', ...plan.degraded });
@@ -282,6 +339,7 @@ export function planOutcome(view: SliceView, obs: SliceObservations, mem: SliceM
     view,
     replicas: Object.fromEntries(readiness.map(({ cnf, ready }) => [cnf, { desired: plan.replicas[cnf] ?? 0, ready, lastDecision: memory.cnfs?.[cnf]?.lastDecision }])),
     upfSites: plan.upfSites ?? [],
+    ...(plan.runningSites ? { runningSites: plan.runningSites } : {}),
     ...(plan.placement?.ok ? { skippedSites: plan.placement.skipped } : {}),
     load,
     sameStep: (observedAt) => load?.observedAt !== undefined && obs.stepOf(Date.parse(observedAt)) === obs.stepOf(load.observedAt),

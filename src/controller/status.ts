@@ -19,7 +19,7 @@ export interface SliceStatus {
   currentLoad?: { sessions: number; observedAt: string };
   forecast?: { value: number; p50: number; p90: number; p99: number; quantile: string; horizonSteps: number; model: string; source: string; fallbackReason?: string; calibration: number; coverage?: number };
   cnfs?: { name: string; type: string; desiredReplicas: number; readyReplicas: number; lastDecision?: DecisionStatus }[];
-  placement?: { upfSites: string[]; skipped?: { site: string; reason: string }[] };
+  placement?: { upfSites: string[]; runningSites?: { site: string; pods: number }[]; skipped?: { site: string; reason: string }[] };
   qosApplied?: { configMap: string; defaultFiveQI: number; flows: number; priorityClass: string };
   provisionedCapacity?: number;
   lastDecision?: DecisionStatus;
@@ -46,6 +46,8 @@ export interface StatusInput {
   view?: SliceView;
   replicas?: Record<string, { desired: number; ready: number; lastDecision?: DecisionStatus }>;
   upfSites?: string[];
+  /** Where the UPF's pods run, by site (from the pods; absent when pods are not watched). */
+  runningSites?: { site: string; pods: number }[];
   /** Sites not chosen for the UPF, and why (from this reconcile's placement). */
   skippedSites?: { site: string; reason: string }[];
   load?: SliceLoad;
@@ -115,6 +117,7 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
   });
   if (upf) s.upfReplicas = i.replicas?.[upf.name]?.desired ?? 0;
   s.placement = { upfSites: i.upfSites ?? [] };
+  if (i.runningSites) s.placement.runningSites = i.runningSites.slice(0, LIMIT.sitesMax);
   const skipped = i.skippedSites ?? prev?.placement?.skipped;
   if (skipped?.length) s.placement.skipped = skipped.slice(0, LIMIT.sitesMax);
   s.qosApplied = { configMap: childName(v.name, 'qos'), defaultFiveQI: v.qos.defaultFiveQI, flows: v.qos.flows.length, priorityClass: `slice-${v.serviceType.toLowerCase()}` };

@@ -2,6 +2,7 @@
  * The pure slice plan: decisions, placement, Degraded precedence, readiness, the deferred first
  * status, events and memory, from a slice's view and observations, with no I/O.
  */
+import type { PodFacts } from '../../../src/controller/pod-facts.js';
 import type { SliceMemory } from '../../../src/controller/slice-memory.js';
 import { degradedReason, planOutcome, planSlice, type SliceObservations } from '../../../src/controller/slice-plan.js';
 import { discoverSites, type NodeLike } from '../../../src/controller/sites.js';
@@ -158,5 +159,75 @@ describe('telemetry faults and Degraded events', () => {
     expect(first.events).toContainEqual({ type: 'Warning', reason: 'TelemetryQueryInvalid', message: plan.degraded!.message });
     const again = planOutcome(embb, { ...obs, degradedBefore: 'TelemetryQueryInvalid' }, empty(), plan, { applied: 0, allNew: false, hasStatus: true });
     expect(again.events.filter((e) => e.type === 'Warning')).toEqual([]);
+  });
+});
+
+describe('planSlice with the CNFs\' pods', () => {
+  const embb = viewOf('embb.yaml');
+  const siteOf = (node: string) => node.replace(/-node-\d+$/, '');
+  const pod = (node: string | undefined, o: Partial<PodFacts> = {}): PodFacts => ({ phase: node ? 'Running' : 'Pending', ready: !!node, createdMs: T0 - 300_000, restarts: 0, ...(node ? { node } : {}), ...o });
+  const unschedulable = (since: number) => pod(undefined, { createdMs: since, unschedulable: "0/7 nodes are available: 2 node(s) didn't match pod anti-affinity rules." });
+  const placed = (mem = empty()) => {
+    const first = planSlice(embb, observations(), mem);
+    return { ...mem, lastSites: first.upfSites } as SliceMemory;
+  };
+
+  it('reports where UPF pods run, and a slice whose pods all run in place is ready', () => {
+    const mem = placed();
+    const site = mem.lastSites![0]!;
+    const plan = planSlice(embb, observations({ deployments: { upf: ready(2), smf: ready(1) }, pods: { upf: [pod(`${site}-node-0`), pod(`${site}-node-1`)], smf: [pod('regional-1-node-0')] }, siteOf }), { ...mem, cnfs: { upf: { replicas: 2, events: [] }, smf: { replicas: 1, events: [] } } });
+    expect(plan.runningSites).toEqual([{ site, pods: 2 }]);
+    expect(plan.allReady).toBe(true);
+    expect(plan.makeRoom).toEqual([]);
+  });
+
+  it('a rollout blocked by unschedulable pods says why, makes room after a while, and degrades after longer', () => {
+    const mem = { ...placed(), cnfs: { upf: { replicas: 2, events: [] }, smf: { replicas: 1, events: [] } } };
+    const site = mem.lastSites![0]!;
+    // Two old pods on the site's two nodes, one new pod that required anti-affinity keeps Pending.
+    const blocked = { spec: { replicas: 2 }, status: { replicas: 3, updatedReplicas: 1, readyReplicas: 2, availableReplicas: 2 } };
+    const obs = (since: number) => observations({ deployments: { upf: blocked, smf: ready(1) }, pods: { upf: [pod(`${site}-node-0`), pod(`${site}-node-1`), unschedulable(since)], smf: [pod('regional-1-node-0')] }, siteOf });
+    const early = planSlice(embb, obs(T0 - 10_000), mem);
+    expect(early.allReady).toBe(false);
+    expect(early.rollout[0]).toBe("upf: 1 of 2 replicas updated; upf: 1 pod Pending: 0/7 nodes are available: 2 node(s) didn't match pod anti-affinity rules.");
+    expect(early.makeRoom).toEqual([]);
+    expect(early.degraded).toBeUndefined();
+
+    const later = planSlice(embb, obs(T0 - 40_000), mem);
+    expect(later.makeRoom).toEqual(['upf']);
+    const upfDeployment = later.objects.find((o) => o.kind === 'Deployment' && o.metadata.name.endsWith('-upf')) as unknown as { spec: { strategy?: unknown } };
+    expect(upfDeployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+    const outcome = planOutcome(embb, obs(T0 - 40_000), mem, later, { applied: 1, allNew: false, hasStatus: true });
+    expect(outcome.events.map((e) => e.reason)).toContain('RolloutMakingRoom');
+    // Once the Deployment makes room, the event is not repeated and the strategy stays until the rollout is done.
+    const making = { ...blocked, spec: { replicas: 2, makingRoom: true } };
+    const obsMaking = observations({ deployments: { upf: making, smf: ready(1) }, pods: { upf: [pod(`${site}-node-0`), unschedulable(T0 - 40_000)] }, siteOf });
+    const again = planSlice(embb, obsMaking, mem);
+    expect(again.makeRoom).toEqual(['upf']);
+    expect(planOutcome(embb, obsMaking, mem, again, { applied: 0, allNew: false, hasStatus: true }).events.map((e) => e.reason)).not.toContain('RolloutMakingRoom');
+    const done = planSlice(embb, observations({ deployments: { upf: { ...ready(2), spec: { replicas: 2, makingRoom: true } }, smf: ready(1) }, pods: { upf: [pod(`${site}-node-0`), pod(`${site}-node-1`)] }, siteOf }), mem);
+    expect(done.makeRoom).toEqual([]);
+
+    const stuck = planSlice(embb, obs(T0 - 130_000), mem);
+    expect(stuck.degraded).toEqual({ reason: 'PodsUnschedulable', message: expect.stringMatching(/^upf: 1 pod Pending for 130 s: 0\/7 nodes/) });
+  });
+
+  it('a new pod Pending without old pods beside it (a scale-up) never changes the rollout strategy', () => {
+    const mem = { ...placed(), cnfs: { upf: { replicas: 3, events: [] }, smf: { replicas: 1, events: [] } } };
+    const site = mem.lastSites![0]!;
+    const scaling = { spec: { replicas: 3 }, status: { replicas: 3, updatedReplicas: 3, readyReplicas: 2, availableReplicas: 2 } };
+    const plan = planSlice(embb, observations({ deployments: { upf: scaling, smf: ready(1) }, pods: { upf: [pod(`${site}-node-0`), pod(`${site}-node-1`), unschedulable(T0 - 60_000)] }, siteOf }), mem);
+    expect(plan.makeRoom).toEqual([]);
+    expect(plan.rollout[0]).toMatch(/^upf: 2 of 3 replicas available; upf: 1 pod Pending: /);
+  });
+
+  it('UPF pods on a site outside the placement keep the slice from Ready, and say where', () => {
+    const mem = { ...placed(), cnfs: { upf: { replicas: 2, events: [] }, smf: { replicas: 1, events: [] } } };
+    const site = mem.lastSites![0]!;
+    const other = ['edge-a', 'edge-b', 'regional-1'].find((x) => !mem.lastSites!.includes(x))!;
+    const plan = planSlice(embb, observations({ deployments: { upf: ready(2), smf: ready(1) }, pods: { upf: [pod(`${site}-node-0`), pod(`${other}-node-1`)] }, siteOf }), mem);
+    expect(plan.allReady).toBe(false);
+    expect(plan.rollout).toEqual([`upf: pods run outside the placement (${plan.upfSites!.join(', ')}): 1 on ${other}`]);
+    expect(plan.runningSites).toEqual([{ site, pods: 1 }, { site: other, pods: 1 }].sort((a, b) => a.site.localeCompare(b.site)));
   });
 });

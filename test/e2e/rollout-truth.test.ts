@@ -1,0 +1,83 @@
+/**
+ * A rollout judged from the pods, on the real control plane (kube-scheduler, Deployment
+ * controller, kwok nodes): a UPF with required anti-affinity on a site with no spare node cannot
+ * surge, so a template change leaves its new pod Pending beside the old ones. The slice says
+ * why (the scheduler's message), makes room (maxSurge 0) instead of waiting forever, and reports
+ * where its UPF pods actually run.
+ */
+import { Manager } from '../../src/controller/manager.js';
+import { toSliceView } from '../../src/controller/view-from-api.js';
+import { silentLogger } from '../../src/runtime/logger.js';
+import { conditionOf, createNamespace, eventually, getSlice, installCrd, kubeConfig, kubectl } from './support.js';
+
+type SliceStatus = { status?: { placement?: { upfSites: string[]; runningSites?: { site: string; pods: number }[] } } };
+
+describe('rollout truth (real control plane)', () => {
+  let manager: Manager;
+  let ns: string;
+
+  beforeAll(async () => {
+    await installCrd();
+    ns = await createNamespace('rollout');
+    manager = new Manager({ kubeConfig: kubeConfig(), log: silentLogger, parse: toSliceView, leaderElect: false, leaseNamespace: 'default', stepSeconds: 3600, resyncMs: 5_000 });
+    await manager.start();
+  });
+
+  afterAll(async () => {
+    await manager?.stop();
+    await kubectl(['delete', 'namespace', ns, '--timeout=30s']);
+  });
+
+  const slice = {
+    apiVersion: 'slicing.telco.dev/v1alpha1',
+    kind: 'NetworkSlice',
+    metadata: { name: 'tight' },
+    spec: {
+      snssai: { sst: 1, sd: '0000e1' },
+      plmn: { mcc: '001', mnc: '01' },
+      serviceType: 'eMBB',
+      cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: 10 }, minReplicas: 2, maxReplicas: 2, resources: { requests: { cpu: '100m' } } }],
+      scaling: { mode: 'static' },
+      // edge-a has two nodes: two UPF replicas, one per node, leave no node to surge onto.
+      placement: { sites: ['edge-a'], maxSites: 1, antiAffinity: 'required' },
+    },
+  };
+  const deployment = async () => JSON.parse((await kubectl(['get', '-n', ns, 'deploy', 'tight-upf', '-o', 'json'])).stdout) as {
+    spec: { strategy?: { rollingUpdate?: { maxSurge?: number | string } } };
+    status: { updatedReplicas?: number; replicas?: number; availableReplicas?: number };
+  };
+
+  test('a blocked rollout says why, makes room, completes, and reports the sites its pods run on', async () => {
+    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(slice))).stderr).toBe('');
+    await eventually('tight Ready', async () => conditionOf(await getSlice(ns, 'tight'), 'Ready')?.status === 'True', 60_000, 250);
+    const placed = (await getSlice(ns, 'tight')) as SliceStatus;
+    expect(placed.status?.placement?.runningSites).toEqual([{ site: 'edge-a', pods: 2 }]);
+
+    // A new template: its first pod has no node to go to while the old pods hold both.
+    const edited = structuredClone(slice);
+    edited.spec.cnfs[0]!.image = 'upf:2';
+    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(edited))).stderr).toBe('');
+    const pending = await eventually('Progressing names the Pending pod', async () => {
+      const c = conditionOf(await getSlice(ns, 'tight'), 'Progressing');
+      return c?.status === 'True' && c.message.includes('Pending: 0/') ? c : undefined;
+    }, 30_000, 250);
+    expect(pending.message).toMatch(/anti-affinity/);
+    expect(conditionOf(await getSlice(ns, 'tight'), 'Ready')?.status).toBe('False');
+
+    // After 30 s of that, the rollout makes room and completes.
+    await eventually('RolloutMakingRoom event', async () => {
+      const ev = JSON.parse((await kubectl(['get', 'events', '-n', ns, '--field-selector', 'involvedObject.name=tight,reason=RolloutMakingRoom', '-o', 'json'])).stdout) as { items: { message: string }[] };
+      return ev.items[0]?.message.includes('maxSurge 0') ? true : undefined;
+    }, 60_000, 500);
+    await eventually('rolled out', async () => {
+      const d = await deployment();
+      return d.status.updatedReplicas === 2 && d.status.replicas === 2 && d.status.availableReplicas === 2;
+    }, 90_000, 500);
+    await eventually('tight Ready again', async () => conditionOf(await getSlice(ns, 'tight'), 'Ready')?.status === 'True', 30_000, 250);
+    const images = (await kubectl(['get', '-n', ns, 'pods', '-l', 'slicing.telco.dev/slice=tight', '-o', 'jsonpath={.items[*].spec.containers[0].image}'])).stdout.split(' ');
+    expect(images).toEqual(['upf:2', 'upf:2']);
+    expect(((await getSlice(ns, 'tight')) as SliceStatus).status?.placement?.runningSites).toEqual([{ site: 'edge-a', pods: 2 }]);
+    // Done: the Deployment surges again on the next rollout.
+    await eventually('default strategy restored', async () => (await deployment()).spec.strategy?.rollingUpdate?.maxSurge !== 0, 30_000, 500);
+  });
+});
