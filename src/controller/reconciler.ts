@@ -41,7 +41,7 @@ export interface ReconcilerDeps {
   observer: SliceTelemetry;
   events: Pick<EventRecorder, 'record'>;
   parse: (obj: KubeObject) => ParseResult;
-  metrics?: Pick<SliceMetrics, 'decision' | 'observe' | 'forget' | 'rejected'>;
+  metrics?: Pick<SliceMetrics, 'decision' | 'observe' | 'forget' | 'rejected' | 'anomaly'>;
   now?: () => number;
 }
 
@@ -143,6 +143,7 @@ export class SliceReconciler {
       upfSites: upfKey ? this.derived.sitesOf(upfKey) : undefined,
       stepOf: (ms) => this.d.observer.stepOf(ms),
       degradedBefore: status?.conditions?.find((c) => c.type === 'Degraded' && c.status === 'True')?.reason,
+      anomalousBefore: status?.conditions?.find((c) => c.type === 'Anomalous' && c.status === 'True')?.reason,
       ...(this.d.pods ? { pods: this.podsOf(key, view), siteOf: (node: string) => (this.d.nodes.get(node)?.metadata?.labels as Record<string, string> | undefined)?.[LABEL_SITE] } : {}),
     };
   }
@@ -204,6 +205,7 @@ export class SliceReconciler {
       await this.writeStatus(latest, slicePath, (prev) => buildStatus(prev, input));
     }
     this.d.metrics?.observe(key, view, obs.load, replicas, result.readiness, plan.degraded !== undefined);
+    this.d.metrics?.anomaly(key, plan.anomalous?.reason);
   }
 
   /**

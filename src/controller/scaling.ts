@@ -30,6 +30,12 @@ export interface LoadObservation {
   calibration?: number;
   /** Telemetry is missing or invalid: hold capacity. */
   telemetryDown?: boolean;
+  /**
+   * A load anomaly the telemetry loop detected (telemetry/load-anomaly.ts). An outage holds
+   * capacity (traffic that vanishes suddenly looks like idle); a surge scales up to the observed
+   * load past the step limit, within maxReplicas.
+   */
+  anomaly?: 'Surge' | 'Drop' | 'Outage' | 'LevelShift';
 }
 
 export interface Recommendation {
@@ -54,6 +60,8 @@ export type DecisionReason =
   | 'ScaleDownStabilized'
   | 'StepLimited'
   | 'HoldNoTelemetry'
+  | 'HoldOutage'
+  | 'SurgeScaleUp'
   | 'BoundedByMax'
   | 'BoundedByMin'
   | 'Paused';
@@ -127,6 +135,15 @@ export function decideReplicas(
       message: `no valid load data: holding ${hold} replicas (never scaling down blind)`,
     };
   }
+  if (obs.anomaly === 'Outage') {
+    return {
+      replicas: hold,
+      recommended: hold,
+      provisionedLoad: hold * capacity,
+      reason: 'HoldOutage',
+      message: `load ${obs.current.toFixed(1)} dropped to near zero against its forecast (suspected outage): holding ${hold} replicas`,
+    };
+  }
   const calib = finite(obs.calibration) && obs.calibration > 0 ? obs.calibration : 1;
   const provisioned = load * calib * (1 + Math.max(0, policy.headroomPercent) / 100);
   const raw = Math.ceil(provisioned / capacity - 1e-9);
@@ -142,7 +159,11 @@ export function decideReplicas(
   } else {
     reason = recommended > cur ? (predictive ? 'ForecastScaleUp' : 'ReactiveScaleUp') : 'Steady';
   }
-  const [lo, hi] = stepBounds(policy, cur, events, now);
+  const [lo, stepHi] = stepBounds(policy, cur, events, now);
+  // A surge is repaired at once: the step limit does not hold a scale-up back.
+  const surge = obs.anomaly === 'Surge' && recommended > cur;
+  const hi = surge ? max : stepHi;
+  if (surge) reason = 'SurgeScaleUp';
   if (target < lo || target > hi) {
     target = clamp(target, lo, hi);
     if (reason !== 'ScaleDownStabilized') reason = 'StepLimited';

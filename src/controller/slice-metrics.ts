@@ -17,7 +17,13 @@ const CAPACITY = 7;
 const DEGRADED = 8;
 /** The last p50 forecast, for the next forecast error; not exported. */
 const LAST_FORECAST = 9;
-const CNF0 = 10;
+/** 1 + the index in ANOMALY_KINDS of the slice's active anomaly; 0 when none. */
+const ANOMALY = 10;
+const CNF0 = 11;
+
+/** Kinds of the Anomalous condition (the anomaly label's closed set of values). */
+export const ANOMALY_KINDS = ['Surge', 'Drop', 'Outage', 'LevelShift', 'TelemetryMissing', 'CNFFailing'] as const;
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 interface SliceSeries {
   labels: SliceLabels;
@@ -55,6 +61,7 @@ class RowGauge<L extends string> extends Gauge<L> {
  */
 export class SliceMetrics {
   private readonly decisions: Counter<'reason'>;
+  private readonly anomalies: Counter<'kind'>;
   private readonly series = new Map<string, SliceSeries>();
   private readonly rows = new Rows(CNF0 + 2 * LIMIT.cnfsMax, Float64Array);
 
@@ -92,6 +99,14 @@ export class SliceMetrics {
     gauge('slice_operator_forecast_coverage', 'Share of intervals the provisioned quantile covered the actual load', sl, column(COVERAGE));
     gauge('slice_operator_calibration_factor', 'Multiplicative headroom from online calibration', sl, column(CALIBRATION));
     gauge('slice_operator_slice_degraded', '1 when the slice has Degraded=True', sl, column(DEGRADED));
+    // One series per anomalous slice, with its kind; none for a slice without an anomaly.
+    gauge('slice_operator_slice_anomalous', '1 while the slice has Anomalous=True, with the kind', [...sl, 'kind'], (out) => {
+      for (const s of this.series.values()) {
+        const k = this.rows.get(s.row, ANOMALY);
+        if (k >= 1) out.push({ value: 1, labels: { ...s.labels, kind: ANOMALY_KINDS[k - 1]! } });
+      }
+    });
+    this.anomalies = new Counter({ name: 'slice_operator_anomalies_total', help: 'Anomalies detected, by kind', labelNames: ['kind'], registers });
     this.decisions = new Counter({ name: 'slice_operator_scaling_decisions_total', help: 'Scaling decisions that changed replicas, by reason', labelNames: ['reason'], registers });
   }
 
@@ -149,6 +164,15 @@ export class SliceMetrics {
   rejected(key: string): void {
     const s = this.seriesOf(key);
     this.rows.set(s.row, DEGRADED, 1);
+  }
+
+  /** The slice's active anomaly (undefined: none); a new one, or a new kind, is counted. */
+  anomaly(key: string, kind: AnomalyKind | undefined): void {
+    const s = this.seriesOf(key);
+    const code = kind ? ANOMALY_KINDS.indexOf(kind) + 1 : 0;
+    const before = this.rows.get(s.row, ANOMALY);
+    if (kind && before !== code) this.anomalies.inc({ kind });
+    this.rows.set(s.row, ANOMALY, code);
   }
 
   decision(_key: string, reason: string): void {

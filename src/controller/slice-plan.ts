@@ -21,6 +21,7 @@ import type { CnfView, SliceView } from './slice-view.js';
 import type { DecisionStatus, StatusInput } from './status.js';
 import { remember, type CnfMemory, type SliceMemory } from './slice-memory.js';
 import type { PodFacts } from './pod-facts.js';
+import { anomalyOf, type Anomaly } from './anomalies.js';
 import { cnfPods, podTrouble, sitesOutside, unschedulableStuck, type CnfPods } from './pod-health.js';
 
 /** A CNF's Deployment as the cache has it. */
@@ -42,6 +43,8 @@ export interface SliceObservations {
   stepOf: (wallMs: number) => number;
   /** The reason of the Degraded condition the slice's status has now, if it is Degraded. */
   degradedBefore?: string;
+  /** The reason of the Anomalous condition the slice's status has now, if it is Anomalous. */
+  anomalousBefore?: string;
   /** Each CNF's pods by CNF name, when pods are watched. */
   pods?: Record<string, PodFacts[]>;
   /** The site of a node (where a pod runs). */
@@ -76,6 +79,8 @@ export interface SlicePlan {
   makeRoom: string[];
   /** Where the UPF's pods run now, by site, when pods are watched. */
   runningSites?: { site: string; pods: number }[];
+  /** What is wrong with the slice's health, if anything (anomalies.ts). */
+  anomalous?: Anomaly;
 }
 
 /** What the apply did, as the reconciler saw it. */
@@ -154,6 +159,7 @@ function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): P
             forecastPeak: load?.forecast ? load.forecastPeak : undefined,
             calibration: load?.calibration,
             telemetryDown: !load || load.telemetryError !== undefined || load.current === undefined,
+            ...(load?.anomaly ? { anomaly: load.anomaly.kind } : {}),
           },
           history,
           now,
@@ -260,6 +266,7 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
     makeRoom,
     ...(upfPods ? { runningSites: Object.entries(upfPods.sites).sort(([a], [b]) => a.localeCompare(b)).map(([site, n]) => ({ site: site || '(no site label)', pods: n })) } : {}),
     objects: desired(view, { replicas: decided.replicas, upfSites, makeRoom }),
+    anomalous: anomalyOf(view, obs.load, obs.telemetryError, pods),
     degraded: degradedReason(view, obs, placement, mem.lastSites) ?? stuck ?? slaExceedsCapacity(view) ?? capacityShort(view, load, decided.replicas, decided.decisions),
     scalingLimited: scalingLimited(view, decided.decisions),
     allReady: pending.length === 0,
@@ -293,6 +300,8 @@ function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, p
     const msg = plan.pods[cnf]?.unschedulable?.message.trim() ?? 'no node fits';
     events.push({ type: 'Warning', reason: 'RolloutMakingRoom', message: `${cnf}: new pods cannot be scheduled while old pods hold the nodes (${msg}); rolling with maxSurge 0, maxUnavailable 1, so one replica is replaced at a time` });
   }
+  if (plan.anomalous && plan.anomalous.reason !== obs.anomalousBefore) events.push({ type: 'Warning', reason: 'AnomalyDetected', message: `${plan.anomalous.reason}: ${plan.anomalous.message}` });
+  if (!plan.anomalous && obs.anomalousBefore) events.push({ type: 'Normal', reason: 'AnomalyCleared', message: `${obs.anomalousBefore} is over` });
   // A slice that turns Degraded, or Degraded for another reason, says so once as a Warning.
   if (plan.degraded && plan.degraded.reason !== obs.degradedBefore) events.push({ type: 'Warning', ...plan.degraded });
   for (const cnf of view.cnfs) {
@@ -336,6 +345,7 @@ export function planOutcome(view: SliceView, obs: SliceObservations, mem: SliceM
     degraded: plan.degraded,
     progressing: plan.allReady ? undefined : { reason: outcome.applied > 0 ? 'Applied' : 'RollingOut', message: plan.rollout.join('; ') },
     scalingLimited: plan.scalingLimited,
+    anomalous: plan.anomalous,
     view,
     replicas: Object.fromEntries(readiness.map(({ cnf, ready }) => [cnf, { desired: plan.replicas[cnf] ?? 0, ready, lastDecision: memory.cnfs?.[cnf]?.lastDecision }])),
     upfSites: plan.upfSites ?? [],

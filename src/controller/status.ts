@@ -43,6 +43,8 @@ export interface StatusInput {
   progressing?: { reason: string; message: string };
   /** Why replicas differ from what the load asks for (limits, stabilisation, pause). */
   scalingLimited?: { reason: string; message: string };
+  /** What is wrong with the slice's health (anomalies.ts), if anything. */
+  anomalous?: { reason: string; message: string };
   view?: SliceView;
   replicas?: Record<string, { desired: number; ready: number; lastDecision?: DecisionStatus }>;
   upfSites?: string[];
@@ -101,6 +103,9 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
     conditions = setCondition(conditions, i.scalingLimited
       ? { type: 'ScalingLimited', status: 'True', reason: i.scalingLimited.reason, message: i.scalingLimited.message, observedGeneration: g }
       : { type: 'ScalingLimited', status: 'False', reason: 'WithinLimits', message: 'replicas follow the load', observedGeneration: g }, i.now);
+    conditions = setCondition(conditions, i.anomalous
+      ? { type: 'Anomalous', status: 'True', reason: i.anomalous.reason, message: i.anomalous.message, observedGeneration: g }
+      : { type: 'Anomalous', status: 'False', reason: 'AsExpected', message: 'load within its forecast band, CNF pods healthy', observedGeneration: g }, i.now);
   }
   conditions = setCondition(conditions, i.ready
     ? { type: 'Ready', status: 'True', reason: 'Provisioned', message: 'slice provisioned: CNFs ready, QoS applied, UPF placed', observedGeneration: g }

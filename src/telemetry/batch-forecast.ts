@@ -41,5 +41,9 @@ export async function forecastSlices(ctx: CycleContext, forecaster: BatchForecas
     }
     l.calibration = calibrator?.factor(s.key) ?? 1;
     l.coverage = calibrator?.coverage(s.key);
+    // The band the next step's load is judged against for anomalies.
+    const p50 = f.p50[0];
+    const p99 = f.p99[0];
+    if (p50 !== undefined && p99 !== undefined && Number.isFinite(p50) && Number.isFinite(p99)) l.nextBand = { step: step + 1, p50, upper: p99 * l.calibration };
   }
 }

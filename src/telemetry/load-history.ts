@@ -1,5 +1,6 @@
 // Per-slice load history and the state the telemetry loop keeps beside it.
 import { Rows } from '../runtime/rows.js';
+import type { DetectorState, LoadBand } from './load-anomaly.js';
 import type { SliceLoad } from './slice-load.js';
 
 /** Steps of history the embedded model reads (its card's contract), when the forecaster does not say. */
@@ -25,6 +26,10 @@ export interface SliceState extends SliceLoad {
   /** Forecast made at a step for the next one, to score against the actual (calibration). */
   pendingStep?: number;
   pendingValue?: number;
+  /** The band forecast for the next step, and the one for the current step (load-anomaly.ts). */
+  nextBand?: LoadBand & { step: number };
+  band?: LoadBand & { step: number };
+  detector?: DetectorState;
 }
 
 /**

@@ -13,6 +13,8 @@ import type { ObservedSlice, SliceLoad } from './slice-load.js';
 import { QueryChecks, type SliceFault } from './slice-queries.js';
 import { StepClock, type StepClockOptions } from './step-clock.js';
 import { warmUpCalibration } from './warm-up.js';
+import { detectLoad, initialDetector, isTransient, TRANSIENT_STEPS, type LoadAnomaly } from './load-anomaly.js';
+import type { SliceState } from './load-history.js';
 
 export const DEFAULT_BATCH_QUERY = 'sum by (snssai, plmnid) (fivegs_smffunction_sm_sessionnbr)';
 
@@ -172,10 +174,29 @@ export class LoadObserver {
     // rewrite its status every cycle (a no-op resync performs zero writes).
     if (l.current !== v || l.observedAt === undefined || this.clock.stepOf(l.observedAt) !== step) l.observedAt = now;
     l.current = v;
-    this.history.record(l, step, v);
+    const anomaly = this.detect(l, step, now, v);
+    // A young surge or outage enters the history as the forecast's p50, and no anomaly is a
+    // calibration score: the model and its band do not chase a transient (docs/anomalies.md).
+    const transient = anomaly && isTransient(anomaly.kind) && step - this.clock.stepOf(anomaly.sinceMs) < TRANSIENT_STEPS;
+    this.history.record(l, step, transient && l.band ? l.band.p50 : v);
     if (l.pendingStep === step && l.pendingValue !== undefined && this.o.calibrator) {
-      this.o.calibrator.observe(s.key, l.pendingValue, v);
+      if (!anomaly) this.o.calibrator.observe(s.key, l.pendingValue, v);
       l.pendingStep = l.pendingValue = undefined;
     }
+  }
+
+  /** Scores this cycle's load against the band forecast for this step; the anomaly active now, if any. */
+  private detect(l: SliceState, step: number, now: number, v: number): LoadAnomaly | undefined {
+    if (l.nextBand && l.nextBand.step <= step) {
+      if (l.nextBand.step === step) l.band = l.nextBand;
+      l.nextBand = undefined;
+    }
+    if (l.band?.step === step) {
+      l.detector ??= initialDetector();
+      detectLoad(l.detector, l.band, v, now);
+    }
+    // Without a band for this step (no forecast yet, or the forecaster failing) nothing is judged.
+    l.anomaly = l.band?.step === step ? l.detector?.active : undefined;
+    return l.anomaly;
   }
 }

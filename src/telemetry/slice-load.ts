@@ -1,6 +1,7 @@
 // What the telemetry loop is asked to watch (ObservedSlice) and what it publishes per slice
 // (SliceLoad), which status, metrics and the scaling decision read.
 import type { Forecast } from '../forecast/contract.js';
+import type { LoadAnomaly } from './load-anomaly.js';
 
 export type Quantile = 'p50' | 'p90' | 'p99';
 
@@ -41,6 +42,8 @@ export interface SliceLoad {
   coverage?: number;
   /** Set when telemetry failed this cycle: the controller holds capacity. */
   telemetryError?: string;
+  /** A load anomaly active now (the load against this step's forecast band), if any. */
+  anomaly?: LoadAnomaly;
   /** The Degraded reason for telemetryError: the slice's query is invalid, failed, or there is no data. */
   telemetryReason?: 'TelemetryQueryInvalid' | 'TelemetryQueryFailed' | 'TelemetryUnavailable';
 }

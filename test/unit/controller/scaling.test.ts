@@ -86,3 +86,18 @@ describe('decideReplicas: stabilisation says until when it holds', () => {
     expect(d.message).toContain(`held until ${new Date(now + 200_000).toISOString()}`);
   });
 });
+
+describe('decideReplicas under a load anomaly', () => {
+  test('a surge scales to the observed load past the step limit, within maxReplicas', () => {
+    expect(decideReplicas(policy, 1, { current: 700 }, [], now)).toMatchObject({ replicas: 4, reason: 'StepLimited' });
+    expect(decideReplicas(policy, 1, { current: 700, anomaly: 'Surge' }, [], now)).toMatchObject({ replicas: 9, reason: 'SurgeScaleUp' });
+    expect(decideReplicas(policy, 1, { current: 5000, anomaly: 'Surge' }, [], now)).toMatchObject({ replicas: 10, reason: 'BoundedByMax' });
+  });
+
+  test('an outage holds capacity instead of scaling to the floor', () => {
+    expect(decideReplicas({ ...policy, scaleDownStabilizationMs: 0 }, 6, { current: 0 }, [], now)).toMatchObject({ replicas: 3, reason: 'StepLimited' });
+    const d = decideReplicas({ ...policy, scaleDownStabilizationMs: 0 }, 6, { current: 0, anomaly: 'Outage' }, [], now);
+    expect(d).toMatchObject({ replicas: 6, reason: 'HoldOutage' });
+    expect(d.message).toContain('suspected outage');
+  });
+});

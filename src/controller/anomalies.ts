@@ -1,0 +1,40 @@
+/**
+ * The slice's Anomalous condition: what is wrong with its health beyond its replica count, first
+ * match wins: CNF pods that cannot start (crash loop, image pull), the load off its forecast band
+ * (telemetry/load-anomaly.ts), or the slice's own series missing while others report. Pure; the
+ * repairs are in the scaling decision (scaling.ts: an outage holds capacity, a surge scales past
+ * the step limit).
+ */
+import type { ReasonMessage } from './conditions.js';
+import { metaTime } from './meta-time.js';
+import type { CnfPods } from './pod-health.js';
+import { podTrouble } from './pod-health.js';
+import type { AnomalyKind } from './slice-metrics.js';
+import type { SliceLoad } from '../telemetry/slice-load.js';
+import type { SliceView } from './slice-view.js';
+
+export interface Anomaly extends ReasonMessage {
+  reason: AnomalyKind;
+}
+
+const REPAIR: Partial<Record<AnomalyKind, string>> = {
+  Surge: 'scaling to the observed load past the step limit',
+  Outage: 'holding capacity (an outage looks like idle); check the RAN and the SMF',
+  Drop: 'scaling follows the load as usual',
+  LevelShift: 'scaling follows the load as usual; the forecaster learns the new level',
+};
+
+export function anomalyOf(view: SliceView, load: SliceLoad | undefined, telemetryError: string | undefined, pods: Record<string, CnfPods>): Anomaly | undefined {
+  for (const c of view.cnfs) {
+    const h = pods[c.name];
+    if (h?.failing) return { reason: 'CNFFailing', message: podTrouble(c.name, { ...h, unschedulable: undefined })! };
+  }
+  if (view.scaling.mode === 'static' || !load) return undefined;
+  if (load.telemetryError) {
+    // The batch answered for other slices, and not for this one.
+    return !telemetryError && load.telemetryReason === 'TelemetryUnavailable' ? { reason: 'TelemetryMissing', message: `${load.telemetryError} while other slices report` } : undefined;
+  }
+  const a = load.anomaly;
+  if (!a) return undefined;
+  return { reason: a.kind, message: `${a.evidence}, since ${metaTime(a.sinceMs)}; ${REPAIR[a.kind]}` };
+}
