@@ -31,4 +31,8 @@ export { ConformalCalibrator } from './forecast/calibration.js';
 // The telemetry loop.
 export { DEFAULT_BATCH_QUERY, LoadObserver } from './telemetry/load-observer.js';
 export { DEFAULT_HISTORY_STEPS } from './telemetry/load-history.js';
+export { detectLoad, initialDetector, type DetectorState } from './telemetry/load-anomaly.js';
+export { Indexer } from './runtime/indexer.js';
+export { ValueTable } from './runtime/intern.js';
+export { compactPod, podSliceKey } from './controller/pod-facts.js';
 export type { PrometheusClient, Sample, Series } from './telemetry/prometheus-client.js';
