@@ -346,3 +346,36 @@ describe('LoadObserver: one slice query is one fault domain', () => {
     expect(observer.get('ns/b')).toMatchObject({ telemetryReason: 'TelemetryUnavailable' });
   });
 });
+
+describe('LoadObserver load anomalies', () => {
+  it("judges each cycle against the band forecast for its step; a young outage enters history as p50 and is no calibration score", async () => {
+    // The model always forecasts p50 100, p99 130 for the next hour.
+    const forecaster = { forecast: async (inputs: readonly SeriesInput[]) => inputs.map((i) => forecastOf(i.key, 100, 120, 130)) };
+    const calibrator = new ConformalCalibrator({ target: 0.98 });
+    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url: prom.url, retries: 0 }), forecaster, calibrator, calibrationWarmupSteps: 0, stepSeconds: 3600, log: silentLogger });
+    observer.upsert({ key: 'ns/s', query: 'q', defaultQuery: true, snssai: '1-000001', plmnid: '00101', horizonSteps: 1, quantile: 'p99' });
+    const at = async (hour: number, minute: number, load: number) => {
+      prom.reply = { status: 200, body: vector(String(load)) };
+      await observer.cycle(hour * 3_600_000 + minute * 60_000);
+      return observer.get('ns/s')!;
+    };
+    // Hour 10: no band yet for this step (the first forecast is for hour 11): nothing judged.
+    expect((await at(10, 0, 0)).anomaly).toBeUndefined();
+    expect((await at(10, 1, 0)).anomaly).toBeUndefined();
+    expect((await at(11, 0, 100)).anomaly).toBeUndefined();
+    const scored = calibrator.samples('ns/s');
+    // Two cycles near zero against p50 100: an outage, from the first of them.
+    await at(11, 1, 0);
+    const l = await at(11, 2, 0);
+    expect(l.anomaly).toMatchObject({ kind: 'Outage', sinceMs: 11 * 3_600_000 + 60_000 });
+    // The hour's value in history is the forecast's p50, not the outage's zero.
+    expect([...observer.historyOf('ns/s')].at(-1)).toBe(100);
+    // Hour 12's score against the outage is skipped while the outage lasts.
+    await at(12, 0, 0);
+    expect(calibrator.samples('ns/s')).toBe(scored);
+    // Back to normal: three calm cycles clear it, and the load goes into history again.
+    for (const m of [1, 2]) expect((await at(12, m, 101)).anomaly?.kind).toBe('Outage');
+    expect((await at(12, 3, 101)).anomaly).toBeUndefined();
+    expect([...observer.historyOf('ns/s')].at(-1)).toBe(101);
+  });
+});
