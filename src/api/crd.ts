@@ -312,6 +312,16 @@ const statusSchema: Schema = obj(
         desiredReplicas: integerField('Replicas the operator asks for.'),
         readyReplicas: integerField('Ready replicas of its Deployment.'),
         lastDecision: decision('The last scaling decision that changed the replicas of this CNF.'),
+        healthyImage: stringField('The last image all pods of this CNF ran ready on: what a rollback goes back to.'),
+        rollback: obj(
+          {
+            generation: integerField('The slice generation the rollback holds for; an edited spec is tried as written.'),
+            image: stringField('The image rolled back to.'),
+            failedImage: stringField('The image whose pods could not start.'),
+            reason: stringField('Why they could not (CrashLoopBackOff, ImagePullBackOff, ... and the message).'),
+          },
+          d('A rollback in force: the CNF runs its last healthy image because pods of the new one could not start.'),
+        ),
       }),
       LIMIT.cnfsMax,
       d('Replicas of each CNF, in spec order.'),

@@ -27,6 +27,8 @@ export interface Decisions {
    * maxSurge 0 and maxUnavailable 1, so the Deployment controller removes an old pod first.
    */
   makeRoom?: string[];
+  /** The image of each CNF when it is not its spec's (a rollback, see rollback.ts). */
+  images?: Record<string, string>;
 }
 
 /** The rolling update that frees a node before it starts a new pod. */
@@ -92,7 +94,7 @@ function deployment(v: SliceView, cnf: CnfView, d: Decisions, qosConfigMap: stri
   const ports = cnf.ports?.length ? cnf.ports : (DEFAULT_PORTS[cnf.type] ?? []);
   const container: Record<string, unknown> = {
     name: cnf.type === 'custom' ? 'cnf' : cnf.type,
-    image: cnf.image,
+    image: d.images?.[cnf.name] ?? cnf.image,
     ...(cnf.args?.length ? { args: cnf.args } : {}),
     env: [
       { name: 'SLICE_SNSSAI', value: v.snssaiLabel },

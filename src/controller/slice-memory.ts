@@ -6,6 +6,7 @@
  */
 import type { Recommendation, ScaleEvent } from './scaling.js';
 import type { DecisionStatus, SliceStatus } from './status.js';
+import type { CnfHealthMemory } from './rollback.js';
 
 /** What the reconciler keeps of one CNF's scaling. */
 export interface CnfMemory {
@@ -16,6 +17,8 @@ export interface CnfMemory {
   lastDecision?: DecisionStatus;
   /** resourceVersion of the Deployment as the operator's last apply left it. */
   appliedVersion?: string;
+  /** Its last healthy image and a rollback in force (rollback.ts). */
+  health?: CnfHealthMemory;
 }
 
 /**
@@ -49,7 +52,7 @@ export function remember(history: Recommendation[], replicas: number, now: numbe
 /**
  * A slice's memory when this process first reconciles it (a new slice, or any slice after a
  * restart or fail-over), from its status: the replicas the operator decided and its last
- * decision per CNF, and the UPF's sites. The decided replicas count as recommended now, so no
+ * decision per CNF, its last healthy image and a rollback in force, and the UPF's sites. The decided replicas count as recommended now, so no
  * scale-down happens within one stabilisation window of a restart; the last decision counts
  * against the step limit of its period.
  */
@@ -59,7 +62,13 @@ export function seedMemory(status: SliceStatus | undefined, now: number): SliceM
   for (const c of status?.cnfs ?? []) {
     mem.recommendations[c.name] = [{ at: now, replicas: c.desiredReplicas }];
     const d = c.lastDecision;
-    mem.cnfs![c.name] = { replicas: c.desiredReplicas, events: d ? [{ at: Date.parse(d.time), from: d.fromReplicas, to: d.toReplicas }] : [], ...(d ? { lastDecision: d } : {}) };
+    const health: CnfHealthMemory = { ...(c.healthyImage ? { healthyImage: c.healthyImage } : {}), ...(c.rollback ? { rollback: c.rollback } : {}) };
+    mem.cnfs![c.name] = {
+      replicas: c.desiredReplicas,
+      events: d ? [{ at: Date.parse(d.time), from: d.fromReplicas, to: d.toReplicas }] : [],
+      ...(d ? { lastDecision: d } : {}),
+      ...(Object.keys(health).length ? { health } : {}),
+    };
   }
   return mem;
 }

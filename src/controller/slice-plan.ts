@@ -22,6 +22,7 @@ import type { DecisionStatus, StatusInput } from './status.js';
 import { remember, type CnfMemory, type SliceMemory } from './slice-memory.js';
 import type { PodFacts } from './pod-facts.js';
 import { anomalyOf, type Anomaly } from './anomalies.js';
+import { planRollbacks, type RollbackPlan } from './rollback.js';
 import { cnfPods, podTrouble, sitesOutside, unschedulableStuck, type CnfPods } from './pod-health.js';
 
 /** A CNF's Deployment as the cache has it. */
@@ -81,6 +82,8 @@ export interface SlicePlan {
   runningSites?: { site: string; pods: number }[];
   /** What is wrong with the slice's health, if anything (anomalies.ts). */
   anomalous?: Anomaly;
+  /** Each CNF's image (rolled back or not) and what to remember of its health (rollback.ts). */
+  rollback: RollbackPlan;
 }
 
 /** What the apply did, as the reconciler saw it. */
@@ -258,6 +261,13 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
   const { pending, stuck, makeRoom } = rollouts(view, obs, decided.replicas, pods, upfSites);
   const load = obs.load?.telemetryError ? undefined : obs.load?.current;
   const upfPods = upf ? pods[upf.name] : undefined;
+  const rollback = planRollbacks(
+    view,
+    Object.fromEntries(view.cnfs.map((c) => [c.name, mem.cnfs?.[c.name]?.health])),
+    pods,
+    Object.fromEntries(view.cnfs.map((c) => [c.name, rolloutOf(c.name, obs.deployments[c.name], decided.replicas[c.name] ?? 0)])),
+    obs.now,
+  );
   return {
     ...decided,
     placement,
@@ -265,9 +275,10 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
     pods,
     makeRoom,
     ...(upfPods ? { runningSites: Object.entries(upfPods.sites).sort(([a], [b]) => a.localeCompare(b)).map(([site, n]) => ({ site: site || '(no site label)', pods: n })) } : {}),
-    objects: desired(view, { replicas: decided.replicas, upfSites, makeRoom }),
+    objects: desired(view, { replicas: decided.replicas, upfSites, makeRoom, images: rollback.images }),
     anomalous: anomalyOf(view, obs.load, obs.telemetryError, pods),
-    degraded: degradedReason(view, obs, placement, mem.lastSites) ?? stuck ?? slaExceedsCapacity(view) ?? capacityShort(view, load, decided.replicas, decided.decisions),
+    rollback,
+    degraded: degradedReason(view, obs, placement, mem.lastSites) ?? rollback.degraded ?? stuck ?? slaExceedsCapacity(view) ?? capacityShort(view, load, decided.replicas, decided.decisions),
     scalingLimited: scalingLimited(view, decided.decisions),
     allReady: pending.length === 0,
     rollout: pending,
@@ -295,6 +306,7 @@ function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, p
     memory.lastSites = placement.sites;
     events.push({ type: 'Normal', reason: was ? 'UPFReplaced' : 'UPFPlaced', message: placement.message + (was ? ` (was ${was.join(', ')})` : '') });
   }
+  for (const r of plan.rollback.started) events.push({ type: 'Warning', reason: 'RolledBack', message: r.message });
   for (const cnf of plan.makeRoom) {
     if (obs.deployments[cnf]?.spec?.makingRoom) continue;
     const msg = plan.pods[cnf]?.unschedulable?.message.trim() ?? 'no node fits';
@@ -321,7 +333,7 @@ function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, p
       memory.lastDecision = lastDecision;
       scaled.push(dec.reason);
     }
-    memory.cnfs![cnf.name] = nextCnfMemory(view, obs.now, cm, from, dec, lastDecision);
+    memory.cnfs![cnf.name] = { ...nextCnfMemory(view, obs.now, cm, from, dec, lastDecision), health: plan.rollback.health[cnf.name] };
   }
   return { events, scaled, memory };
 }
@@ -347,7 +359,7 @@ export function planOutcome(view: SliceView, obs: SliceObservations, mem: SliceM
     scalingLimited: plan.scalingLimited,
     anomalous: plan.anomalous,
     view,
-    replicas: Object.fromEntries(readiness.map(({ cnf, ready }) => [cnf, { desired: plan.replicas[cnf] ?? 0, ready, lastDecision: memory.cnfs?.[cnf]?.lastDecision }])),
+    replicas: Object.fromEntries(readiness.map(({ cnf, ready }) => [cnf, { desired: plan.replicas[cnf] ?? 0, ready, lastDecision: memory.cnfs?.[cnf]?.lastDecision, health: plan.rollback.health[cnf] }])),
     upfSites: plan.upfSites ?? [],
     ...(plan.runningSites ? { runningSites: plan.runningSites } : {}),
     ...(plan.placement?.ok ? { skippedSites: plan.placement.skipped } : {}),

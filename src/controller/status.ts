@@ -5,6 +5,7 @@ import { metaTime } from './meta-time.js';
 import { childName } from './names.js';
 import { canonicalJson } from './subset.js';
 import type { SliceView } from './slice-view.js';
+import type { CnfHealthMemory, RollbackStatus } from './rollback.js';
 
 export type Phase = 'Pending' | 'Provisioning' | 'Ready' | 'Degraded' | 'Deleting';
 
@@ -18,7 +19,7 @@ export interface SliceStatus {
   forecastValue?: number;
   currentLoad?: { sessions: number; observedAt: string };
   forecast?: { value: number; p50: number; p90: number; p99: number; quantile: string; horizonSteps: number; model: string; source: string; fallbackReason?: string; calibration: number; coverage?: number };
-  cnfs?: { name: string; type: string; desiredReplicas: number; readyReplicas: number; lastDecision?: DecisionStatus }[];
+  cnfs?: { name: string; type: string; desiredReplicas: number; readyReplicas: number; lastDecision?: DecisionStatus; healthyImage?: string; rollback?: RollbackStatus }[];
   placement?: { upfSites: string[]; runningSites?: { site: string; pods: number }[]; skipped?: { site: string; reason: string }[] };
   qosApplied?: { configMap: string; defaultFiveQI: number; flows: number; priorityClass: string };
   provisionedCapacity?: number;
@@ -46,7 +47,7 @@ export interface StatusInput {
   /** What is wrong with the slice's health (anomalies.ts), if anything. */
   anomalous?: { reason: string; message: string };
   view?: SliceView;
-  replicas?: Record<string, { desired: number; ready: number; lastDecision?: DecisionStatus }>;
+  replicas?: Record<string, { desired: number; ready: number; lastDecision?: DecisionStatus; health?: CnfHealthMemory }>;
   upfSites?: string[];
   /** Where the UPF's pods run, by site (from the pods; absent when pods are not watched). */
   runningSites?: { site: string; pods: number }[];
@@ -118,7 +119,15 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
   const upf = v.cnfs.find((c) => c.type === 'upf');
   s.cnfs = v.cnfs.map((c) => {
     const r = i.replicas?.[c.name];
-    return { name: c.name, type: c.type, desiredReplicas: r?.desired ?? 0, readyReplicas: r?.ready ?? 0, ...(r?.lastDecision ? { lastDecision: r.lastDecision } : {}) };
+    return {
+      name: c.name,
+      type: c.type,
+      desiredReplicas: r?.desired ?? 0,
+      readyReplicas: r?.ready ?? 0,
+      ...(r?.lastDecision ? { lastDecision: r.lastDecision } : {}),
+      ...(r?.health?.healthyImage ? { healthyImage: r.health.healthyImage } : {}),
+      ...(r?.health?.rollback ? { rollback: r.health.rollback } : {}),
+    };
   });
   if (upf) s.upfReplicas = i.replicas?.[upf.name]?.desired ?? 0;
   s.placement = { upfSites: i.upfSites ?? [] };

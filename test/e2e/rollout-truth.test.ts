@@ -3,12 +3,13 @@
  * controller, kwok nodes): a UPF with required anti-affinity on a site with no spare node cannot
  * surge, so a template change leaves its new pod Pending beside the old ones. The slice says
  * why (the scheduler's message), makes room (maxSurge 0) instead of waiting forever, and reports
- * where its UPF pods actually run.
+ * where its UPF pods actually run. A CNF whose new image crash-loops goes back to the last image
+ * its pods ran ready on.
  */
 import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
 import { silentLogger } from '../../src/runtime/logger.js';
-import { conditionOf, createNamespace, eventually, getSlice, installCrd, kubeConfig, kubectl } from './support.js';
+import { conditionOf, createNamespace, eventually, getSlice, installCrd, kubeConfig, kubectl, sliceWithReason } from './support.js';
 
 type SliceStatus = { status?: { placement?: { upfSites: string[]; runningSites?: { site: string; pods: number }[] } } };
 
@@ -79,5 +80,45 @@ describe('rollout truth (real control plane)', () => {
     expect(((await getSlice(ns, 'tight')) as SliceStatus).status?.placement?.runningSites).toEqual([{ site: 'edge-a', pods: 2 }]);
     // Done: the Deployment surges again on the next rollout.
     await eventually('default strategy restored', async () => (await deployment()).spec.strategy?.rollingUpdate?.maxSurge !== 0, 30_000, 500);
+  });
+
+  test('a crash loop right after an image change is rolled back to the last healthy image', async () => {
+    const crashy = structuredClone(slice);
+    crashy.metadata.name = 'crashy';
+    crashy.spec.snssai.sd = '0000e2';
+    crashy.spec.placement = { sites: ['edge-a', 'edge-b'], maxSites: 2, antiAffinity: 'none' } as typeof slice.spec.placement;
+    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(crashy))).stderr).toBe('');
+    // An image is healthy once its pods have all been ready for a minute.
+    await eventually('crashy Ready with a healthy image', async () => {
+      const s = await getSlice(ns, 'crashy');
+      return conditionOf(s, 'Ready')?.status === 'True' && (s as unknown as { status?: { cnfs?: { healthyImage?: string }[] } }).status?.cnfs?.[0]?.healthyImage === 'upf:1';
+    }, 120_000, 500);
+
+    crashy.spec.cnfs[0]!.image = 'upf:bad';
+    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(crashy))).stderr).toBe('');
+    // What a kubelet reports of a container that exits at start: the test plays the kubelet.
+    const crashLoop = JSON.stringify({ status: { containerStatuses: [{ name: 'upf', image: 'upf:bad', imageID: '', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=upf' } } }] } });
+    let injectedAt: number | undefined;
+    const deployImage = async () => (await kubectl(['get', '-n', ns, 'deploy', 'crashy-upf', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout;
+    await eventually('rolled back to upf:1', async () => {
+      const pods = JSON.parse((await kubectl(['get', '-n', ns, 'pods', '-l', 'slicing.telco.dev/slice=crashy', '-o', 'json'])).stdout) as { items: { metadata: { name: string }; spec: { containers: { image: string }[] } }[] };
+      for (const p of pods.items.filter((x) => x.spec.containers[0]!.image === 'upf:bad')) {
+        if ((await kubectl(['patch', '-n', ns, 'pod', p.metadata.name, '--subresource=status', '--type=merge', '-p', crashLoop])).code === 0) injectedAt ??= Date.now();
+      }
+      return injectedAt !== undefined && (await deployImage()) === 'upf:1';
+    }, 60_000, 300);
+    process.stderr.write(`[rollout] crash loop injected -> Deployment back on upf:1 in ${((Date.now() - injectedAt!) / 1000).toFixed(1)} s\n`);
+    const s = await sliceWithReason(ns, 'crashy', 'Degraded', 'RolledBack', 30_000);
+    expect(conditionOf(s, 'Degraded')!.message).toBe('upf: image upf:bad failed (CrashLoopBackOff: back-off 40s restarting failed container=upf); rolled back to upf:1, the last image all its pods ran ready on, until spec.cnfs changes');
+    const events = JSON.parse((await kubectl(['get', 'events', '-n', ns, '--field-selector', 'involvedObject.name=crashy,reason=RolledBack', '-o', 'json'])).stdout) as { items: unknown[] };
+    expect(events.items.length).toBe(1);
+    // The old image rolls out again, and stays while the spec is unchanged.
+    await eventually('only upf:1 pods', async () => (await kubectl(['get', '-n', ns, 'pods', '-l', 'slicing.telco.dev/slice=crashy', '-o', 'jsonpath={.items[*].spec.containers[0].image}'])).stdout === 'upf:1 upf:1', 60_000, 500);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await deployImage()).toBe('upf:1');
+    // Fixing the spec ends the rollback.
+    crashy.spec.cnfs[0]!.image = 'upf:1';
+    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(crashy))).stderr).toBe('');
+    await eventually('crashy Ready again', async () => conditionOf(await getSlice(ns, 'crashy'), 'Ready')?.status === 'True', 60_000, 250);
   });
 });
