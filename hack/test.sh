@@ -12,6 +12,8 @@ trap 'rm -rf "$results"' EXIT
 
 echo "==> typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "==> lint"; npx eslint . --max-warnings=0
+echo "==> CRD accepted by Kubernetes 1.31, 1.34 and 1.37 (each minor's own apiextensions validation)"
+bash hack/crd-check/check.sh crds/*.yaml
 
 jest() { node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"; }
 status=0

@@ -7,15 +7,32 @@
 #
 # Usage: hack/bins/build.sh            build if needed, print the directory
 #        hack/bins/build.sh --print    print the directory, build nothing
+#
+# SLICE_OPERATOR_K8S_VERSION=v1.NN.P builds the four Kubernetes binaries of another release (for
+# `npm run test:matrix`): a wrapper module is generated in the cache from that release's go.mod
+# (each staging module replaced by its published v0.NN tag, or the nearest lower patch the proxy
+# serves), and etcd, kwok and helm are taken from the pinned build.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-K8S_VERSION=v1.34.4
-STAGING_VERSION=v0.34.4
+PINNED_K8S_VERSION=v1.34.4
+K8S_VERSION="${SLICE_OPERATOR_K8S_VERSION:-$PINNED_K8S_VERSION}"
+STAGING_VERSION="v0.${K8S_VERSION#v1.}"
 HELM_VERSION=v3.19.5
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/slice-operator"
 
+if [[ ! "$K8S_VERSION" =~ ^v1\.[0-9]+\.[0-9]+$ ]]; then
+  echo "error: SLICE_OPERATOR_K8S_VERSION must look like v1.31.14, not '$K8S_VERSION'" >&2; exit 2
+fi
 key="$(cat "$here/build.sh" "$here"/*/go.mod | sha256sum | cut -c1-12)"
-out="${SLICE_OPERATOR_BIN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/slice-operator/bin/k8s-$K8S_VERSION-$key}"
+if [[ "$K8S_VERSION" != "$PINNED_K8S_VERSION" ]]; then
+  key="$(cat "$here/build.sh" "$here/build-other.sh" | sha256sum | cut -c1-12)"
+  out="${SLICE_OPERATOR_BIN_DIR:-$cache/bin/k8s-$K8S_VERSION-$key}"
+  if [[ "${1:-}" == "--print" || -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
+  pinned="$(SLICE_OPERATOR_K8S_VERSION='' SLICE_OPERATOR_BIN_DIR='' bash "$here/build.sh")"
+  exec bash "$here/build-other.sh" "$K8S_VERSION" "$out" "$pinned"
+fi
+out="${SLICE_OPERATOR_BIN_DIR:-$cache/bin/k8s-$K8S_VERSION-$key}"
 
 if [[ "${1:-}" == "--print" ]]; then echo "$out"; exit 0; fi
 if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi

@@ -202,6 +202,23 @@ describe('operator on a real control plane', () => {
     expect(condition(await slice('mmtc-meters'), 'Ready')?.status).toBe('True');
   });
 
+  test('a slice whose requests exceed its limits is stored, then Degraded InvalidSpec naming the field', async () => {
+    // The rule is zod-only (CEL over int-or-string quantities is too costly before Kubernetes 1.34).
+    const bad = example('embb.yaml');
+    bad.metadata.name = 'embb-requests-high';
+    bad.spec.snssai.sd = '0000ab';
+    bad.spec.cnfs[0].resources = { requests: { cpu: '4' }, limits: { cpu: 2 } };
+    expect((await kctl(['apply', '-n', ns, '-f', '-'], JSON.stringify(bad))).stderr).toBe('');
+    const s = await eventually('InvalidSpec', async () => {
+      const x = await slice('embb-requests-high');
+      return condition(x, 'Degraded')?.status === 'True' ? x : undefined;
+    }, 30_000, 250);
+    expect(condition(s, 'Degraded')).toMatchObject({ reason: 'InvalidSpec', observedGeneration: 1 });
+    expect(condition(s, 'Degraded').message).toBe('spec.cnfs[0].resources.requests: resources.requests must not exceed resources.limits');
+    expect(await deploy('embb-requests-high-upf')).toBeNull();
+    await kctl(['delete', '-n', ns, 'networkslice', 'embb-requests-high']);
+  });
+
   test("losing a site's nodes moves the UPF", async () => {
     const edgeA = DEFAULT_SITES.find((s) => s.name === 'edge-a')!;
     const nodes = Array.from({ length: edgeA.nodes }, (_, i) => `edge-a-node-${i}`);
