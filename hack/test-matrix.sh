@@ -11,6 +11,7 @@ if [[ ! "$version" =~ ^v?1\.[0-9]+\.[0-9]+$ ]]; then
 fi
 version="v${version#v}"
 bash hack/setup.sh
+. hack/node.sh
 bins="$(SLICE_OPERATOR_K8S_VERSION="$version" bash hack/bins/build.sh)"
 shift
 SLICE_OPERATOR_ASSETS="$bins" exec node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects e2e --runInBand "$@"
