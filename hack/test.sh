@@ -17,6 +17,8 @@ echo "==> typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "==> lint"; npx eslint . --max-warnings=0
 echo "==> CRD accepted by Kubernetes 1.31, 1.34 and 1.37 (each minor's own apiextensions validation)"
 bash hack/crd-check/check.sh crds/*.yaml
+echo "==> pipeline lints: helm lint --strict, kubeconform -strict (1.31, 1.34, 1.37), hadolint"
+bash hack/lint/pipeline.sh
 
 # The container image, when buildah is here (hack/setup.sh installs it on Debian): built once per
 # change of its inputs, then run by test/e2e/image.test.ts. SLICE_SKIP_IMAGE=1 leaves it out.

@@ -52,7 +52,7 @@ const freePort = (): Promise<number> =>
 
   beforeAll(async () => {
     await installCrd();
-    const install = helm(['install', release, chart, '-n', releaseNs, '--create-namespace', '--set', 'replicaCount=1', '--wait', '--timeout', '3m']);
+    const install = helm(['install', release, chart, '-n', releaseNs, '--create-namespace', '--set', 'replicaCount=1,podDisruptionBudget.enabled=false,crds.enabled=false', '--wait', '--timeout', '3m']);
     expect(install.stderr).toBe('');
     const manifest = parseAllDocuments(helm(['get', 'manifest', release, '-n', releaseNs]).stdout).map((d) => d.toJSON());
     const dep = manifest.find((o) => o?.kind === 'Deployment');
