@@ -42,7 +42,7 @@ combos=(
   "metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true,networkPolicy.enabled=true,networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.name=monitoring,crds.keep=false,podAnnotations.a=b,podLabels.team=net,extraEnv[0].name=X,extraEnv[0].value=y,strategy.type=Recreate,operator.prometheusUrl=http://prom:9090,operator.modelPath=/models/m.onnx,global.imageRegistry=r.example"
   "replicaCount=1,operator.leaderElect=false,podDisruptionBudget.minAvailable=0"
   "crds.enabled=false,podDisruptionBudget.enabled=false,dashboard.enabled=false,serviceAccount.create=false,serviceAccount.name=ops"
-  "priorityClass.create=false,priorityClassName=platform-critical,image.digest=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef,fullnameOverride=so,nameOverride=slices"
+  "watchNamespaces={team-a,team-b},priorityClass.create=false,priorityClassName=platform-critical,image.digest=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef,fullnameOverride=so,nameOverride=slices"
 )
 monitoring=(--api-versions monitoring.coreos.com/v1/ServiceMonitor --api-versions monitoring.coreos.com/v1/PrometheusRule)
 

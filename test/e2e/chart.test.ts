@@ -227,4 +227,59 @@ describe('Helm chart', () => {
     expect(await can('patch', 'priorityclasses/slice-urllc')).toBe('yes');
     expect(await can('patch', 'priorityclasses/system-cluster-critical')).toBe('no');
   });
+  test('namespace-scoped mode: watchNamespaces grants and reconciles those namespaces only', async () => {
+    // The cluster-wide operator of the test above would reconcile every namespace.
+    await manager?.stop();
+    manager = undefined;
+    const mine = await createNamespace('watched');
+    const other = await createNamespace('unwatched');
+    const nsRelease = 'slice-ns';
+    const nsReleaseNs = 'slice-ns-system';
+    const r = await helm(['install', nsRelease, chart, '-n', nsReleaseNs, '--create-namespace', '--set', `crds.enabled=false,replicaCount=1,podDisruptionBudget.enabled=false,watchNamespaces={${mine}}`, '--wait', '--timeout', '3m']);
+    expect(r.stderr).toBe('');
+    try {
+      const nsSa = `system:serviceaccount:${nsReleaseNs}:${nsRelease}-slice-operator`;
+      const can = async (...a: string[]) => (await kubectl(['auth', 'can-i', ...a, `--as=${nsSa}`])).stdout.trim();
+      expect(await can('list', 'networkslices', '-n', mine)).toBe('yes');
+      expect(await can('create', 'deployments', '-n', mine)).toBe('yes');
+      expect(await can('list', 'networkslices', '-n', other)).toBe('no');
+      expect(await can('create', 'deployments', '-n', other)).toBe('no');
+      expect(await can('list', 'networkslices', '-A')).toBe('no');
+      expect(await can('list', 'nodes')).toBe('yes');
+      const dep = parseAllDocuments((await helm(['get', 'manifest', nsRelease, '-n', nsReleaseNs])).stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'Deployment');
+      expect(dep.spec.template.spec.containers[0].args).toContain(`--watch-namespaces=${mine}`);
+
+      const token = (await kubectl(['create', 'token', `${nsRelease}-slice-operator`, '-n', nsReleaseNs, '--duration=1h'])).stdout.trim();
+      const cluster = kubeConfig().getCurrentCluster()!;
+      const kc = new k8s.KubeConfig();
+      kc.loadFromOptions({
+        clusters: [{ name: 'local', server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: false }],
+        users: [{ name: 'operator', token }],
+        contexts: [{ name: 'operator', cluster: 'local', user: 'operator' }],
+        currentContext: 'operator',
+      });
+      manager = new Manager({ kubeConfig: kc, log: silentLogger, parse: toSliceView, leaderElect: false, leaseNamespace: nsReleaseNs, namespaces: [mine], stepSeconds: 3600, cycleMs: 1000 });
+      await manager.start();
+      const slice = (ns: string, sd: string) => ({
+        apiVersion: 'slicing.telco.dev/v1alpha1',
+        kind: 'NetworkSlice',
+        metadata: { name: 'iot', namespace: ns },
+        spec: { snssai: { sst: 3, sd }, plmn: { mcc: '999', mnc: '70' }, serviceType: 'mMTC', cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: 100 }, minReplicas: 1 }], scaling: { mode: 'static' } },
+      });
+      expect((await kubectl(['apply', '-f', '-'], JSON.stringify(slice(other, '0000e2')))).stderr).toBe('');
+      expect((await kubectl(['apply', '-f', '-'], JSON.stringify(slice(mine, '0000e1')))).stderr).toBe('');
+      await eventually('the watched slice Ready', async () => {
+        const s = JSON.parse((await kubectl(['get', '-n', mine, 'nsl', 'iot', '-o', 'json'])).stdout);
+        return s.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+      }, 90_000, 500);
+      // The unwatched slice, created first, is untouched: no status, no children.
+      const untouched = JSON.parse((await kubectl(['get', '-n', other, 'nsl', 'iot', '-o', 'json'])).stdout);
+      expect(untouched.status).toBeUndefined();
+      expect((await kubectl(['get', '-n', other, 'deployment', 'iot-upf'])).code).not.toBe(0);
+    } finally {
+      await manager?.stop();
+      manager = undefined;
+      await helm(['uninstall', nsRelease, '-n', nsReleaseNs, '--wait']);
+    }
+  });
 });
