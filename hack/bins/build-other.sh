@@ -50,19 +50,9 @@ if [[ ! -f "$mod/go.sum" ]]; then
 fi
 
 mkdir -p "$out"
-export CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false"
-build_date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-ldflags="-s -w"
-for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-  ldflags+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-  ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
-done
-log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $version"
-(cd "$mod" && go build -tags selinux,notest,grpcnotrace -ldflags "$ldflags" -o "$out/" \
-  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+bash "$(dirname "${BASH_SOURCE[0]}")/build-k8s.sh" "$mod" "$version" "$out"
 for b in etcd kwok helm; do ln -sf "$pinned/$b" "$out/$b"; done
-printf 'k8s=%s built=%s seconds=%s (etcd, kwok, helm from %s)\n' "$version" "$build_date" \
+printf 'k8s=%s built=%s seconds=%s (etcd, kwok, helm from %s)\n' "$version" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   "$(( $(date +%s) - start ))" "$pinned" > "$out/.complete"
 log "done in $(( $(date +%s) - start ))s -> $out"
 echo "$out"

@@ -7,7 +7,6 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as k8s from '@kubernetes/client-node';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { SERVICE_TYPES } from '../../src/api/limits.js';
 import { priorityClassName } from '../../src/controller/names.js';
@@ -15,7 +14,7 @@ import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
 import { ApiError } from '../../src/runtime/errors.js';
 import { silentLogger } from '../../src/runtime/logger.js';
-import { createNamespace, e2eEnv, eventually, installCrd, kubeConfig, kubectl, repoRoot } from './support.js';
+import { createNamespace, e2eEnv, eventually, installCrd, kubectl, repoRoot, sliceReady, staticSlice, tokenKubeConfig } from './support.js';
 
 const chart = path.join(repoRoot, 'charts', 'slice-operator');
 const release = 'slice-operator';
@@ -134,17 +133,8 @@ describe('Helm chart', () => {
   test("the operator with the chart's ServiceAccount token reconciles a slice, and RBAC refuses what it was not granted", async () => {
     const token = (await kubectl(['create', 'token', 'slice-operator', '-n', releaseNs, '--duration=1h'])).stdout.trim();
     expect(token.split('.').length).toBe(3);
-    const admin = kubeConfig();
-    const cluster = admin.getCurrentCluster()!;
-    const kc = new k8s.KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'local', server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: false }],
-      users: [{ name: 'operator', token }],
-      contexts: [{ name: 'operator', cluster: 'local', user: 'operator' }],
-      currentContext: 'operator',
-    });
     manager = new Manager({
-      kubeConfig: kc,
+      kubeConfig: tokenKubeConfig(token),
       log: silentLogger,
       parse: toSliceView,
       leaderElect: true,
@@ -156,23 +146,9 @@ describe('Helm chart', () => {
     });
     await manager.start();
     const ns = await createNamespace('rbac');
-    const slice = {
-      apiVersion: 'slicing.telco.dev/v1alpha1',
-      kind: 'NetworkSlice',
-      metadata: { name: 'iot', namespace: ns },
-      spec: {
-        snssai: { sst: 3, sd: '0000c1' },
-        plmn: { mcc: '999', mnc: '70' },
-        serviceType: 'mMTC',
-        cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: 100 }, minReplicas: 2, resources: { requests: { cpu: '100m' } } }],
-        scaling: { mode: 'static' },
-      },
-    };
+    const slice = staticSlice(ns, 'iot', '0000c1');
     expect((await kubectl(['apply', '-f', '-'], JSON.stringify(slice))).stderr).toBe('');
-    await eventually('slice Ready under the chart RBAC', async () => {
-      const s = JSON.parse((await kubectl(['get', '-n', ns, 'nsl', 'iot', '-o', 'json'])).stdout);
-      return s.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
-    }, 90_000, 500);
+    await sliceReady(ns, 'iot');
     // Without --prometheus-url a slice that scales on load cannot see it: it holds and says why.
     const blind = { ...slice, metadata: { name: 'iot-blind', namespace: ns }, spec: { ...slice.spec, snssai: { sst: 3, sd: '0000c2' }, scaling: { mode: 'reactive' } } };
     expect((await kubectl(['apply', '-f', '-'], JSON.stringify(blind))).stderr).toBe('');
@@ -250,28 +226,12 @@ describe('Helm chart', () => {
       expect(dep.spec.template.spec.containers[0].args).toContain(`--watch-namespaces=${mine}`);
 
       const token = (await kubectl(['create', 'token', `${nsRelease}-slice-operator`, '-n', nsReleaseNs, '--duration=1h'])).stdout.trim();
-      const cluster = kubeConfig().getCurrentCluster()!;
-      const kc = new k8s.KubeConfig();
-      kc.loadFromOptions({
-        clusters: [{ name: 'local', server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: false }],
-        users: [{ name: 'operator', token }],
-        contexts: [{ name: 'operator', cluster: 'local', user: 'operator' }],
-        currentContext: 'operator',
-      });
-      manager = new Manager({ kubeConfig: kc, log: silentLogger, parse: toSliceView, leaderElect: false, leaseNamespace: nsReleaseNs, namespaces: [mine], stepSeconds: 3600, cycleMs: 1000 });
+      manager = new Manager({ kubeConfig: tokenKubeConfig(token), log: silentLogger, parse: toSliceView, leaderElect: false, leaseNamespace: nsReleaseNs, namespaces: [mine], stepSeconds: 3600, cycleMs: 1000 });
       await manager.start();
-      const slice = (ns: string, sd: string) => ({
-        apiVersion: 'slicing.telco.dev/v1alpha1',
-        kind: 'NetworkSlice',
-        metadata: { name: 'iot', namespace: ns },
-        spec: { snssai: { sst: 3, sd }, plmn: { mcc: '999', mnc: '70' }, serviceType: 'mMTC', cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: 100 }, minReplicas: 1 }], scaling: { mode: 'static' } },
-      });
+      const slice = (ns: string, sd: string) => staticSlice(ns, 'iot', sd, 1);
       expect((await kubectl(['apply', '-f', '-'], JSON.stringify(slice(other, '0000e2')))).stderr).toBe('');
       expect((await kubectl(['apply', '-f', '-'], JSON.stringify(slice(mine, '0000e1')))).stderr).toBe('');
-      await eventually('the watched slice Ready', async () => {
-        const s = JSON.parse((await kubectl(['get', '-n', mine, 'nsl', 'iot', '-o', 'json'])).stdout);
-        return s.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
-      }, 90_000, 500);
+      await sliceReady(mine, 'iot');
       // The unwatched slice, created first, is untouched: no status, no children.
       const untouched = JSON.parse((await kubectl(['get', '-n', other, 'nsl', 'iot', '-o', 'json'])).stdout);
       expect(untouched.status).toBeUndefined();

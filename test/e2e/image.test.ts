@@ -13,7 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { createNamespace, e2eEnv, eventually, installCrd, kubeConfig, kubectl, repoRoot } from './support.js';
+import { createNamespace, e2eEnv, eventually, installCrd, kubeConfig, kubectl, repoRoot, sliceReady, staticSlice } from './support.js';
 
 const image = process.env.SLICE_E2E_IMAGE;
 const podman = path.join(repoRoot, 'hack', 'image', 'podman.sh');
@@ -120,23 +120,9 @@ const freePort = (): Promise<number> =>
 
   test('reconciles a slice, and its metrics say so', async () => {
     const ns = await createNamespace('image');
-    const slice = {
-      apiVersion: 'slicing.telco.dev/v1alpha1',
-      kind: 'NetworkSlice',
-      metadata: { name: 'iot', namespace: ns },
-      spec: {
-        snssai: { sst: 3, sd: '0000d1' },
-        plmn: { mcc: '999', mnc: '70' },
-        serviceType: 'mMTC',
-        cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: 100 }, minReplicas: 2, resources: { requests: { cpu: '100m' } } }],
-        scaling: { mode: 'static' },
-      },
-    };
+    const slice = staticSlice(ns, 'iot', '0000d1');
     expect((await kubectl(['apply', '-f', '-'], JSON.stringify(slice))).stderr).toBe('');
-    await eventually('slice Ready, reconciled by the image', async () => {
-      const s = JSON.parse((await kubectl(['get', '-n', ns, 'nsl', 'iot', '-o', 'json'])).stdout);
-      return s.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
-    }, 120_000, 500).catch((e) => Promise.reject(new Error(`${e}\n${logs}`)));
+    await sliceReady(ns, 'iot', 120_000).catch((e) => Promise.reject(new Error(`${e}\n${logs}`)));
     const upf = JSON.parse((await kubectl(['get', '-n', ns, 'deployment', 'iot-upf', '-o', 'json'])).stdout);
     expect(upf.spec.replicas).toBe(2);
     const metrics = await eventually('slice metrics', async () => {
