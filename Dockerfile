@@ -1,18 +1,29 @@
 # syntax=docker/dockerfile:1
 # slice-operator: multi-stage build. The runtime image holds the compiled operator, production
-# node_modules (onnxruntime-node's bundled CPU runtime for linux/x64) and the embedded model.
+# node_modules (onnxruntime-node's CPU runtime for the target platform only) and the embedded model.
+#
+# Base images are pinned by digest (Node.js 24 LTS). `npm run image` builds without a registry by
+# passing locally made stand-ins as BUILD_IMAGE / RUNTIME_IMAGE (hack/image/README.md).
+ARG BUILD_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
+ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian12:nonroot@sha256:14d42e2511532589a7c7e01a753667a74fcc96266e137e8125006b87b0c32d0a
 
-FROM node:20.19-bookworm-slim AS build
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
-COPY package.json package-lock.json .npmrc ./
-# .npmrc keeps onnxruntime-node-install=skip: no CUDA download, the CPU runtime is in the package.
+COPY package.json package-lock.json ./
+# onnxruntime-node's install script would download CUDA binaries; the CPU runtime is in the package.
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# onnxruntime-node ships its native runtime for darwin, win32 and linux on x64 and arm64 (about
+# 290 MB); keep the build platform's only (napi-v6/<platform>/<arch>).
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
+ && keep="$(node -p 'process.platform + "/" + process.arch')" \
+ && find node_modules/onnxruntime-node/bin/napi-v6 -mindepth 2 -maxdepth 2 -type d ! -path "*/napi-v6/$keep" -exec rm -rf {} + \
+ && test -d "node_modules/onnxruntime-node/bin/napi-v6/$keep"
 
 # distroless nodejs: glibc and libstdc++ (onnxruntime-node needs both), no shell, uid 65532.
-FROM gcr.io/distroless/nodejs20-debian12:nonroot
+FROM ${RUNTIME_IMAGE}
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /src/package.json ./package.json

@@ -7,15 +7,31 @@
 #
 # Usage: hack/bins/build.sh            build if needed, print the directory
 #        hack/bins/build.sh --print    print the directory, build nothing
+#
+# SLICE_OPERATOR_K8S_VERSION=v1.NN.P builds the four Kubernetes binaries of another release (for
+# `npm run test:matrix`): a wrapper module is generated in the cache from that release's go.mod
+# (each staging module replaced by its published v0.NN tag, or the nearest lower patch the proxy
+# serves), and etcd, kwok and helm are taken from the pinned build.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-K8S_VERSION=v1.34.4
-STAGING_VERSION=v0.34.4
+PINNED_K8S_VERSION=v1.34.4
+K8S_VERSION="${SLICE_OPERATOR_K8S_VERSION:-$PINNED_K8S_VERSION}"
 HELM_VERSION=v3.19.5
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/slice-operator"
 
-key="$(cat "$here/build.sh" "$here"/*/go.mod | sha256sum | cut -c1-12)"
-out="${SLICE_OPERATOR_BIN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/slice-operator/bin/k8s-$K8S_VERSION-$key}"
+if [[ ! "$K8S_VERSION" =~ ^v1\.[0-9]+\.[0-9]+$ ]]; then
+  echo "error: SLICE_OPERATOR_K8S_VERSION must look like v1.31.14, not '$K8S_VERSION'" >&2; exit 2
+fi
+key="$(cat "$here/build.sh" "$here/build-k8s.sh" "$here"/*/go.mod | sha256sum | cut -c1-12)"
+if [[ "$K8S_VERSION" != "$PINNED_K8S_VERSION" ]]; then
+  key="$(cat "$here/build.sh" "$here/build-other.sh" "$here/build-k8s.sh" | sha256sum | cut -c1-12)"
+  out="${SLICE_OPERATOR_BIN_DIR:-$cache/bin/k8s-$K8S_VERSION-$key}"
+  if [[ "${1:-}" == "--print" || -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
+  pinned="$(SLICE_OPERATOR_K8S_VERSION='' SLICE_OPERATOR_BIN_DIR='' bash "$here/build.sh")"
+  exec bash "$here/build-other.sh" "$K8S_VERSION" "$out" "$pinned"
+fi
+out="${SLICE_OPERATOR_BIN_DIR:-$cache/bin/k8s-$K8S_VERSION-$key}"
 
 if [[ "${1:-}" == "--print" ]]; then echo "$out"; exit 0; fi
 if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
@@ -39,16 +55,7 @@ export CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false"
 build_date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
 
-k8s_ldflags="-s -w"
-for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-  k8s_ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-  k8s_ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
-done
-
-log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $K8S_VERSION (staging $STAGING_VERSION)"
-(cd "$here/k8s" && go build -tags selinux,notest,grpcnotrace -ldflags "$k8s_ldflags" -o "$out/" \
-  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+bash "$here/build-k8s.sh" "$here/k8s" "$K8S_VERSION" "$out"
 
 log "building etcd"
 etcd_version="$(cd "$here/etcd" && go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"

@@ -16,7 +16,7 @@ import {
   SERVICE_TYPES,
   VERSION,
 } from './limits.js';
-import { rulesAt, type RuleNode } from './rules.js';
+import { celRulesAt, type RuleNode } from './rules.js';
 
 /**
  * The NetworkSlice CustomResourceDefinition, built in code from the same bounds and rules as the
@@ -26,7 +26,7 @@ import { rulesAt, type RuleNode } from './rules.js';
 type Schema = Record<string, unknown>;
 
 const validations = (node: RuleNode): Schema => {
-  const rules = rulesAt(node).map((r) => ({ rule: r.cel, message: r.message, ...(r.fieldPath ? { fieldPath: r.fieldPath } : {}), ...(r.reason ? { reason: r.reason } : {}) }));
+  const rules = celRulesAt(node).map((r) => ({ rule: r.cel, message: r.message, ...(r.fieldPath ? { fieldPath: r.fieldPath } : {}), ...(r.reason ? { reason: r.reason } : {}) }));
   return rules.length ? { 'x-kubernetes-validations': rules } : {};
 };
 const obj = (properties: Record<string, Schema>, extra: Schema = {}): Schema => ({ type: 'object', properties, ...extra });

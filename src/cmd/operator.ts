@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     leaderElect: flags['leader-elect'],
     leaseNamespace: flags['lease-namespace'],
     leaseName: flags['lease-name'],
+    namespaces: flags['watch-namespaces'],
     metricsBind: flags['metrics-bind-address'],
     prometheusUrl: flags['prometheus-url'],
     prometheusTimeoutMs: flags['prometheus-timeout-seconds'] * 1000,

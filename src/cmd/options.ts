@@ -69,6 +69,13 @@ const objectName = text('an object name')
     'an object name is lower-case letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit',
   );
 
+/** A comma-separated list of namespace names, each checked; duplicates removed. */
+const namespaceList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()))
+  .pipe(z.array(namespaceName).min(1, 'expected at least one namespace'))
+  .transform((xs) => [...new Set(xs)]);
+
 /** The base URL the Prometheus client appends `/api/v1/...` to, so no query, fragment or credentials. */
 const prometheusUrl = text('a URL').superRefine((s, ctx) => {
   let u: URL;
@@ -118,6 +125,11 @@ const flagShape = {
     help: "namespace of the leader-election Lease (the chart passes the release's)",
   }),
   'lease-name': flag(objectName.prefault('slice-operator'), { value: 'NAME', help: 'name of the leader-election Lease' }),
+  'watch-namespaces': flag(namespaceList.optional(), {
+    value: 'NS[,NS...]',
+    help: 'reconcile NetworkSlices in these namespaces only, with one list+watch each (the chart grants the namespaced verbs there only)',
+    defaultText: 'every namespace',
+  }),
   'metrics-bind-address': flag(hostPort.prefault('0.0.0.0:8080'), {
     value: 'HOST:PORT',
     help: 'address of /metrics, /healthz and /readyz',

@@ -10,6 +10,7 @@ import { Indexer } from '../runtime/indexer.js';
 import { childChanged, placementChanged, specOrMetaChanged } from './predicates.js';
 import { KubeClient } from '../runtime/kube-client.js';
 import { LeaderElector } from '../runtime/leader-election.js';
+import { NamespacedInformers } from '../runtime/namespaced-informers.js';
 import type { Priority } from '../runtime/workqueue.js';
 import type { Logger } from '../runtime/logger.js';
 import type { BatchForecaster, Calibrator } from '../forecast/contract.js';
@@ -30,6 +31,8 @@ export interface ManagerOptions {
   leaderElect: boolean;
   leaseNamespace: string;
   leaseName?: string;
+  /** Watch slices and their children in these namespaces only (all namespaces when empty or unset). */
+  namespaces?: readonly string[];
   identity?: string;
   /** host:port, port 0 = any free port. */
   metricsBind?: { host: string; port: number };
@@ -128,29 +131,29 @@ export class Manager {
   private createInformers(): Manager['informers'] {
     // One table for all caches: slices and their children share namespaces and label values.
     const shared = new ValueTable(undefined, undefined, new Set([...UNIQUE_KEYS, OWNED]));
-    const inf = (path: string, labelSelector?: string, transform?: (obj: KubeObject) => KubeObject) =>
-      new Informer(
-        this.client,
-        {
-          path,
-          labelSelector,
-          transform,
-          shared,
-          resyncMs: this.o.resyncMs ?? 10 * 60_000,
-          watchdogMs: this.o.watchdogMs,
-          watchTimeoutSeconds: 300,
-        },
-        this.o.log.child({ informer: path }),
-      );
+    const opts = (labelSelector?: string, transform?: (obj: KubeObject) => KubeObject) => ({
+      labelSelector,
+      transform,
+      shared,
+      resyncMs: this.o.resyncMs ?? 10 * 60_000,
+      watchdogMs: this.o.watchdogMs,
+      watchTimeoutSeconds: 300,
+    });
+    const namespaces = this.o.namespaces ?? [];
+    // Slices and children: every namespace, or one list+watch per watched namespace.
+    const inf = (kind: 'NetworkSlice' | 'Deployment' | 'Service' | 'ConfigMap' | 'Node' | 'Pod', labelSelector?: string, transform?: (obj: KubeObject) => KubeObject) =>
+      kind !== 'Node' && namespaces.length
+        ? new NamespacedInformers(this.client, opts(labelSelector, transform), namespaces, (ns) => collectionPath(kind, ns), this.o.log.child({ informer: collectionPath(kind) }))
+        : new Informer(this.client, { path: collectionPath(kind), ...opts(labelSelector, transform) }, this.o.log.child({ informer: collectionPath(kind) }));
     const owned = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
     return {
-      slices: inf(collectionPath('NetworkSlice'), undefined, trimSlice),
-      Deployment: inf(collectionPath('Deployment'), owned, compactor('Deployment')),
-      Service: inf(collectionPath('Service'), owned, compactor('Service')),
-      ConfigMap: inf(collectionPath('ConfigMap'), owned, compactor('ConfigMap')),
-      nodes: inf(collectionPath('Node')),
+      slices: inf('NetworkSlice', undefined, trimSlice),
+      Deployment: inf('Deployment', owned, compactor('Deployment')),
+      Service: inf('Service', owned, compactor('Service')),
+      ConfigMap: inf('ConfigMap', owned, compactor('ConfigMap')),
+      nodes: inf('Node'),
       // The CNFs' pods, as a few facts each (pod-facts.ts): why they are Pending, where they run.
-      pods: inf('/api/v1/pods', owned, compactPod),
+      pods: inf('Pod', owned, compactPod),
     };
   }
 

@@ -12,6 +12,7 @@ export const RESOURCES = {
   Service: { group: '', version: 'v1', plural: 'services', namespaced: true },
   ConfigMap: { group: '', version: 'v1', plural: 'configmaps', namespaced: true },
   Node: { group: '', version: 'v1', plural: 'nodes', namespaced: false },
+  Pod: { group: '', version: 'v1', plural: 'pods', namespaced: true },
   PriorityClass: { group: 'scheduling.k8s.io', version: 'v1', plural: 'priorityclasses', namespaced: false },
 } as const satisfies Record<string, ResourceInfo>;
 export type Kind = keyof typeof RESOURCES;

@@ -4,16 +4,17 @@
  * slice, while verbs the chart does not grant are refused by the real RBAC authorizer.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as k8s from '@kubernetes/client-node';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { SERVICE_TYPES } from '../../src/api/limits.js';
+import { priorityClassName } from '../../src/controller/names.js';
 import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
 import { ApiError } from '../../src/runtime/errors.js';
 import { silentLogger } from '../../src/runtime/logger.js';
-import { createNamespace, e2eEnv, eventually, installCrd, kubeConfig, kubectl, repoRoot } from './support.js';
+import { createNamespace, e2eEnv, eventually, installCrd, kubectl, repoRoot, sliceReady, staticSlice, tokenKubeConfig } from './support.js';
 
 const chart = path.join(repoRoot, 'charts', 'slice-operator');
 const release = 'slice-operator';
@@ -40,7 +41,7 @@ describe('Helm chart', () => {
   test('helm lint and helm template pass', async () => {
     const lint = await helm(['lint', chart, '--strict']);
     expect(lint.stdout + lint.stderr).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
-    const withAll = await helm(['lint', chart, '--strict', '--set', 'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true,operator.prometheusUrl=http://prom:9090']);
+    const withAll = await helm(['lint', chart, '--strict', '--set', 'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true,operator.prometheusUrl=http://prom:9090,networkPolicy.enabled=true,crds.keep=false']);
     expect(withAll.code).toBe(0);
     const bad = await helm(['lint', chart, '--set', 'operator.logLevel=loud']);
     expect(bad.code).not.toBe(0);
@@ -51,12 +52,51 @@ describe('Helm chart', () => {
     expect(step.stdout + step.stderr).toContain('stepSeconds');
     expect((await helm(['lint', chart, '--strict', '--set', 'operator.logLevel=warn'])).code).toBe(0);
 
-    const t = await helm(['template', release, chart, '-n', releaseNs, '--include-crds', '--set', 'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true']);
+    // Where the Prometheus Operator serves its kinds (--api-versions), ServiceMonitor and PrometheusRule render.
+    const monitoring = ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor', '--api-versions', 'monitoring.coreos.com/v1/PrometheusRule'];
+    const t = await helm(['template', release, chart, '-n', releaseNs, ...monitoring, '--set', 'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true,networkPolicy.enabled=true']);
     expect(t.stderr).toBe('');
     const kinds = parseAllDocuments(t.stdout).map((d) => (d.toJSON() as { kind?: string } | null)?.kind).filter(Boolean).sort();
     expect(kinds).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'CustomResourceDefinition', 'Deployment', 'PodDisruptionBudget', 'PrometheusRule', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].sort(),
+      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'CustomResourceDefinition', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'PriorityClass', 'PrometheusRule', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].sort(),
     );
+    // Where it does not, they are left out (and NOTES.txt says so) instead of failing the install.
+    const bare = await helm(['template', release, chart, '-n', releaseNs, '--set', 'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true']);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).not.toMatch(/^kind: (ServiceMonitor|PrometheusRule)$/m);
+    // The CRD is a template (upgraded with the chart), kept on uninstall unless crds.keep=false.
+    const crd = parseAllDocuments(t.stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'CustomResourceDefinition');
+    expect(crd.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+    expect(crd.spec).toEqual(parse(readFileSync(path.join(repoRoot, 'crds', 'networkslices.slicing.telco.dev.yaml'), 'utf8')).spec);
+    const noCrd = await helm(['template', release, chart, '-n', releaseNs, '--set', 'crds.enabled=false']);
+    expect(noCrd.stdout).not.toContain('kind: CustomResourceDefinition');
+    // Unsafe combinations are refused by values.schema.json, saying why.
+    const refusals: [string, string][] = [
+      ['operator.leaderElect=false', 'operator.leaderElect=false runs one replica only'],
+      ['replicaCount=1', 'podDisruptionBudget.minAvailable must be below replicaCount (1)'],
+      ['replicaCount=3,podDisruptionBudget.minAvailable=3', 'podDisruptionBudget.minAvailable must be below replicaCount (3)'],
+      ['podDisruptionBudget.minAvailable=100%', 'podDisruptionBudget.minAvailable 100% blocks every node drain'],
+      ['podDisruptionBudget.unhealthyPodEvictionPolicy=Sometimes', 'unhealthyPodEvictionPolicy'],
+    ];
+    for (const [set, message] of refusals) {
+      const r = await helm(['lint', chart, '--set', set]);
+      expect([set, r.code === 0 ? 'accepted' : r.stdout + r.stderr]).toEqual([set, expect.stringContaining(message)]);
+    }
+    expect((await helm(['lint', chart, '--strict', '--set', 'replicaCount=1,podDisruptionBudget.minAvailable=0,operator.leaderElect=false'])).code).toBe(0);
+    // As a subchart: a parent's global values are accepted; names follow the overrides.
+    const sub = await helm(['template', release, chart, '-n', releaseNs, '--set', 'global.imageRegistry=r.example,fullnameOverride=so,image.digest=sha256:' + 'a'.repeat(64) + ',podAnnotations.a=b,podLabels.team=net,extraEnv[0].name=X,extraEnv[0].value=y,strategy.type=Recreate']);
+    expect(sub.stderr).toBe('');
+    const subDep = parseAllDocuments(sub.stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'Deployment');
+    expect(subDep.metadata.name).toBe('so');
+    expect(subDep.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(subDep.spec.template.metadata).toMatchObject({ annotations: { a: 'b' }, labels: { team: 'net' } });
+    expect(subDep.spec.template.spec.containers[0].image).toBe('ghcr.io/slice-operator/slice-operator@sha256:' + 'a'.repeat(64));
+    expect(subDep.spec.template.spec.containers[0].env).toEqual([{ name: 'X', value: 'y' }]);
+    expect(subDep.spec.template.spec.priorityClassName).toBe('so');
+    // RBAC names the slice pods' PriorityClasses as the operator names them.
+    const role = parseAllDocuments(t.stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'ClusterRole' && o.metadata.name === release);
+    const pcRule = role.rules.find((r: { resources: string[]; resourceNames?: string[] }) => r.resources.includes('priorityclasses') && r.resourceNames);
+    expect([...pcRule.resourceNames].sort()).toEqual(SERVICE_TYPES.map(priorityClassName).sort());
     const dep = parseAllDocuments(t.stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'Deployment');
     expect(dep.spec.replicas).toBe(2);
     expect(dep.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
@@ -71,7 +111,7 @@ describe('Helm chart', () => {
       writeFileSync(file, stringify({ groups: rule.spec.groups }));
       const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
       expect(check.stdout + check.stderr).toContain(`SUCCESS: ${rule.spec.groups[0].rules.length} rules found`);
-      expect(rule.spec.groups[0].rules.map((r: { alert: string }) => r.alert)).toContain('SliceOperatorTelemetryDown');
+      expect(rule.spec.groups[0].rules.map((r: { alert: string }) => r.alert)).toEqual(expect.arrayContaining(['SliceOperatorTelemetryDown', 'SliceOperatorAbsent', 'SliceOperatorNoLeader']));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -79,7 +119,8 @@ describe('Helm chart', () => {
 
   test('helm install into the real control plane', async () => {
     await installCrd(); // CRDs may exist already (other tests): helm leaves them as they are
-    const r = await helm(['install', release, chart, '-n', releaseNs, '--create-namespace', '--wait', '--timeout', '3m']);
+    // crds.enabled=false: the other e2e tests installed the CRD with kubectl already.
+    const r = await helm(['install', release, chart, '-n', releaseNs, '--create-namespace', '--set', 'crds.enabled=false', '--wait', '--timeout', '3m']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('STATUS: deployed');
     expect(r.stdout).toContain('operator.prometheusUrl is empty');
@@ -92,17 +133,8 @@ describe('Helm chart', () => {
   test("the operator with the chart's ServiceAccount token reconciles a slice, and RBAC refuses what it was not granted", async () => {
     const token = (await kubectl(['create', 'token', 'slice-operator', '-n', releaseNs, '--duration=1h'])).stdout.trim();
     expect(token.split('.').length).toBe(3);
-    const admin = kubeConfig();
-    const cluster = admin.getCurrentCluster()!;
-    const kc = new k8s.KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'local', server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: false }],
-      users: [{ name: 'operator', token }],
-      contexts: [{ name: 'operator', cluster: 'local', user: 'operator' }],
-      currentContext: 'operator',
-    });
     manager = new Manager({
-      kubeConfig: kc,
+      kubeConfig: tokenKubeConfig(token),
       log: silentLogger,
       parse: toSliceView,
       leaderElect: true,
@@ -114,23 +146,9 @@ describe('Helm chart', () => {
     });
     await manager.start();
     const ns = await createNamespace('rbac');
-    const slice = {
-      apiVersion: 'slicing.telco.dev/v1alpha1',
-      kind: 'NetworkSlice',
-      metadata: { name: 'iot', namespace: ns },
-      spec: {
-        snssai: { sst: 3, sd: '0000c1' },
-        plmn: { mcc: '999', mnc: '70' },
-        serviceType: 'mMTC',
-        cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: 100 }, minReplicas: 2, resources: { requests: { cpu: '100m' } } }],
-        scaling: { mode: 'static' },
-      },
-    };
+    const slice = staticSlice(ns, 'iot', '0000c1');
     expect((await kubectl(['apply', '-f', '-'], JSON.stringify(slice))).stderr).toBe('');
-    await eventually('slice Ready under the chart RBAC', async () => {
-      const s = JSON.parse((await kubectl(['get', '-n', ns, 'nsl', 'iot', '-o', 'json'])).stdout);
-      return s.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
-    }, 90_000, 500);
+    await sliceReady(ns, 'iot');
     // Without --prometheus-url a slice that scales on load cannot see it: it holds and says why.
     const blind = { ...slice, metadata: { name: 'iot-blind', namespace: ns }, spec: { ...slice.spec, snssai: { sst: 3, sd: '0000c2' }, scaling: { mode: 'reactive' } } };
     expect((await kubectl(['apply', '-f', '-'], JSON.stringify(blind))).stderr).toBe('');
@@ -178,6 +196,50 @@ describe('Helm chart', () => {
     expect(ours.join('\n')).not.toMatch(/\[\*\]|\s\*\s/);
     expect((await kubectl(['auth', 'can-i', 'delete', 'networkslices', `--as=${sa}`, '-A'])).stdout.trim()).toBe('no');
     expect((await kubectl(['auth', 'can-i', 'update', 'leases', `--as=${sa}`, '-n', 'default'])).stdout.trim()).toBe('no');
-    expect((await kubectl(['auth', 'can-i', 'update', 'leases', `--as=${sa}`, '-n', releaseNs])).stdout.trim()).toBe('yes');
+    // Its own Lease and the slice pods' PriorityClasses only, by name.
+    const can = async (...a: string[]) => (await kubectl(['auth', 'can-i', ...a, `--as=${sa}`])).stdout.trim();
+    expect(await can('update', `leases/${release}`, '-n', releaseNs)).toBe('yes');
+    expect(await can('update', 'leases/someone-else', '-n', releaseNs)).toBe('no');
+    expect(await can('patch', 'priorityclasses/slice-urllc')).toBe('yes');
+    expect(await can('patch', 'priorityclasses/system-cluster-critical')).toBe('no');
+  });
+  test('namespace-scoped mode: watchNamespaces grants and reconciles those namespaces only', async () => {
+    // The cluster-wide operator of the test above would reconcile every namespace.
+    await manager?.stop();
+    manager = undefined;
+    const mine = await createNamespace('watched');
+    const other = await createNamespace('unwatched');
+    const nsRelease = 'slice-ns';
+    const nsReleaseNs = 'slice-ns-system';
+    const r = await helm(['install', nsRelease, chart, '-n', nsReleaseNs, '--create-namespace', '--set', `crds.enabled=false,replicaCount=1,podDisruptionBudget.enabled=false,watchNamespaces={${mine}}`, '--wait', '--timeout', '3m']);
+    expect(r.stderr).toBe('');
+    try {
+      const nsSa = `system:serviceaccount:${nsReleaseNs}:${nsRelease}-slice-operator`;
+      const can = async (...a: string[]) => (await kubectl(['auth', 'can-i', ...a, `--as=${nsSa}`])).stdout.trim();
+      expect(await can('list', 'networkslices', '-n', mine)).toBe('yes');
+      expect(await can('create', 'deployments', '-n', mine)).toBe('yes');
+      expect(await can('list', 'networkslices', '-n', other)).toBe('no');
+      expect(await can('create', 'deployments', '-n', other)).toBe('no');
+      expect(await can('list', 'networkslices', '-A')).toBe('no');
+      expect(await can('list', 'nodes')).toBe('yes');
+      const dep = parseAllDocuments((await helm(['get', 'manifest', nsRelease, '-n', nsReleaseNs])).stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'Deployment');
+      expect(dep.spec.template.spec.containers[0].args).toContain(`--watch-namespaces=${mine}`);
+
+      const token = (await kubectl(['create', 'token', `${nsRelease}-slice-operator`, '-n', nsReleaseNs, '--duration=1h'])).stdout.trim();
+      manager = new Manager({ kubeConfig: tokenKubeConfig(token), log: silentLogger, parse: toSliceView, leaderElect: false, leaseNamespace: nsReleaseNs, namespaces: [mine], stepSeconds: 3600, cycleMs: 1000 });
+      await manager.start();
+      const slice = (ns: string, sd: string) => staticSlice(ns, 'iot', sd, 1);
+      expect((await kubectl(['apply', '-f', '-'], JSON.stringify(slice(other, '0000e2')))).stderr).toBe('');
+      expect((await kubectl(['apply', '-f', '-'], JSON.stringify(slice(mine, '0000e1')))).stderr).toBe('');
+      await sliceReady(mine, 'iot');
+      // The unwatched slice, created first, is untouched: no status, no children.
+      const untouched = JSON.parse((await kubectl(['get', '-n', other, 'nsl', 'iot', '-o', 'json'])).stdout);
+      expect(untouched.status).toBeUndefined();
+      expect((await kubectl(['get', '-n', other, 'deployment', 'iot-upf'])).code).not.toBe(0);
+    } finally {
+      await manager?.stop();
+      manager = undefined;
+      await helm(['uninstall', nsRelease, '-n', nsReleaseNs, '--wait']);
+    }
   });
 });

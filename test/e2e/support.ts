@@ -89,6 +89,35 @@ export function upfSlice(name: string, sd: string, o: { perReplica: number; maxR
   };
 }
 
+/** A static mMTC NetworkSlice with one UPF of `minReplicas` replicas (no telemetry needed to be Ready). */
+export function staticSlice(namespace: string, name: string, sd: string, minReplicas = 2) {
+  return {
+    apiVersion: 'slicing.telco.dev/v1alpha1',
+    kind: 'NetworkSlice',
+    metadata: { name, namespace },
+    spec: {
+      snssai: { sst: 3, sd },
+      plmn: { mcc: '999', mnc: '70' },
+      serviceType: 'mMTC',
+      cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: 100 }, minReplicas, resources: { requests: { cpu: '100m' } } }],
+      scaling: { mode: 'static' } as Record<string, unknown>,
+    },
+  };
+}
+
+/** The test cluster's connection with a bearer token instead of the admin credential (a ServiceAccount's). */
+export function tokenKubeConfig(token: string): k8s.KubeConfig {
+  const cluster = kubeConfig().getCurrentCluster()!;
+  const kc = new k8s.KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'local', server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: false }],
+    users: [{ name: 'operator', token }],
+    contexts: [{ name: 'operator', cluster: 'local', user: 'operator' }],
+    currentContext: 'operator',
+  });
+  return kc;
+}
+
 export interface SliceConditions {
   status?: { upfReplicas?: number; conditions?: { type: string; status: string; reason: string; message: string }[] };
 }
@@ -97,6 +126,13 @@ export interface SliceConditions {
 export const getSlice = async (ns: string, name: string): Promise<SliceConditions> => JSON.parse((await kubectl(['get', '-n', ns, 'nsl', name, '-o', 'json'])).stdout);
 
 export const conditionOf = (s: SliceConditions, type: string) => s.status?.conditions?.find((c) => c.type === type);
+
+/** Waits until the slice is Ready=True; returns it as it was then. */
+export const sliceReady = (ns: string, name: string, timeoutMs = 90_000): Promise<SliceConditions> =>
+  eventually(`${ns}/${name} Ready`, async () => {
+    const s = await getSlice(ns, name);
+    return conditionOf(s, 'Ready')?.status === 'True' ? s : undefined;
+  }, timeoutMs, 500);
 
 /** Waits until the slice's condition `type` has `reason`; returns the slice as it was then. */
 export const sliceWithReason = (ns: string, name: string, type: string, reason: string, timeoutMs = 60_000): Promise<SliceConditions> =>

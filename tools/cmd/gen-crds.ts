@@ -1,16 +1,22 @@
 /**
- * Writes the CRD built by src/api/crd.ts to crds/ (and to the Helm chart's crds/ when the chart
- * exists) and the API reference to docs/api-reference.md. `--check` writes nothing and exits 1 when a committed file is stale.
+ * Writes the CRD built by src/api/crd.ts to crds/ (and its spec to the Helm chart's files/crds/,
+ * which templates/crds.yaml includes, when the chart exists), the values table of the chart's README and the API reference to docs/api-reference.md. `--check` writes nothing and exits 1 when a committed file is stale.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { crdFileTargets, renderCrdYaml } from '../docs/crd-yaml.js';
+import { crdFileTargets } from '../docs/crd-yaml.js';
+import { chartReadmeWithValues } from '../docs/chart-values-doc.js';
 import { renderApiReference } from '../docs/reference-doc.js';
 import { packageRoot } from '../../src/forecast/forecaster.js';
 
 const root = packageRoot();
 const check = process.argv.includes('--check');
-const outputs: [string, string][] = [...crdFileTargets(root).map((rel): [string, string] => [rel, renderCrdYaml()]), ['docs/api-reference.md', renderApiReference()]];
+const chartReadme = 'charts/slice-operator/README.md';
+const outputs: [string, string][] = [
+  ...crdFileTargets(root).map(([rel, render]): [string, string] => [rel, render()]),
+  ['docs/api-reference.md', renderApiReference()],
+  [chartReadme, chartReadmeWithValues(readFileSync(path.join(root, chartReadme), 'utf8'), readFileSync(path.join(root, 'charts/slice-operator/values.yaml'), 'utf8'))],
+];
 let stale = 0;
 for (const [rel, text] of outputs) {
   const file = path.join(root, rel);

@@ -1,4 +1,5 @@
 import { networkSliceCrd } from '../../src/api/crd.js';
+import { RULES } from '../../src/api/rules.js';
 
 /** The subset of OpenAPI v3 the NetworkSlice CRD uses (src/api/crd.ts). */
 export interface Schema {
@@ -151,6 +152,20 @@ export function renderApiReference(): string {
     const on = r.at || '(the object)';
     const reported = `${r.fieldPath ? childPath(r.at, r.fieldPath.slice(1)) : on}${r.reason ? ` (${r.reason})` : ''}`;
     out.push(`| \`${on}\` | \`${reported}\` | \`${esc(r.rule)}\` | ${esc(r.message)} |`);
+  }
+  out.push(
+    '',
+    '## Rules the operator checks (not in the CRD)',
+    '',
+    'These rules cannot be CEL on every supported Kubernetes minor; the API server stores such a slice',
+    'and the operator reports it `Degraded=True` with reason `InvalidSpec`, naming the field.',
+    '',
+    '| on | reported on | message | why not CEL |',
+    '|---|---|---|---|',
+  );
+  for (const r of RULES.filter((x) => x.cel === undefined)) {
+    const on = ({ cnf: 'spec.cnfs[]', cnfs: 'spec.cnfs' } as Record<string, string>)[r.node] ?? r.node;
+    out.push(`| \`${on}\` | \`${r.fieldPath ? childPath(on, r.fieldPath.slice(1)) : on}\` | ${esc(r.message)} | ${esc(r.zodOnly ?? '')} |`);
   }
   out.push('', '## `kubectl get` columns', '', 'Columns with priority 1 are shown by `kubectl get nsl -o wide` only.', '', '| column | JSONPath | priority | description |', '|---|---|---|---|');
   for (const c of version.additionalPrinterColumns) out.push(`| ${c.name.toUpperCase()} | \`${esc(c.jsonPath)}\` | ${c.priority ?? 0} | ${esc(c.description ?? '')} |`);

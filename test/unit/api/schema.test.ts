@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { networkSliceCrd } from '../../../src/api/crd.js';
-import { crdFileTargets, renderCrdYaml } from '../../../tools/docs/crd-yaml.js';
+import { crdFileTargets, renderCrdSpecYaml, renderCrdYaml } from '../../../tools/docs/crd-yaml.js';
 import { crdVersion, renderApiReference, type Schema } from '../../../tools/docs/reference-doc.js';
 import { LIMIT } from '../../../src/api/limits.js';
 import { parseNetworkSlice } from '../../../src/api/networkslice.js';
@@ -95,12 +95,13 @@ describe('controller view', () => {
 });
 
 describe('CRD', () => {
-  it('committed crds/ and chart crds/ YAML are what src/api/crd.ts generates (npm run gen:crds)', () => {
+  it("committed crds/ YAML and the chart's CRD spec are what src/api/crd.ts generates (npm run gen:crds)", () => {
     const root = fileURLToPath(new URL('../../..', import.meta.url));
     const targets = crdFileTargets(root);
-    expect(targets).toEqual(['crds/networkslices.slicing.telco.dev.yaml', 'charts/slice-operator/crds/networkslices.slicing.telco.dev.yaml']);
-    for (const t of targets) expect(readFileSync(`${root}/${t}`, 'utf8')).toBe(renderCrdYaml());
+    expect(targets.map(([t]) => t)).toEqual(['crds/networkslices.slicing.telco.dev.yaml', 'charts/slice-operator/files/crds/networkslices.slicing.telco.dev.yaml']);
+    for (const [t, render] of targets) expect(readFileSync(`${root}/${t}`, 'utf8')).toBe(render());
     expect(parse(renderCrdYaml())).toEqual(networkSliceCrd());
+    expect(parse(renderCrdSpecYaml())).toEqual({ spec: networkSliceCrd().spec });
     expect(readFileSync(new URL('../../../docs/api-reference.md', import.meta.url), 'utf8')).toBe(renderApiReference());
   });
 

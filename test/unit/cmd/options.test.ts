@@ -70,6 +70,11 @@ describe('parseFlags', () => {
     expect(f['metrics-bind-address']).toEqual({ host: '0.0.0.0', port: 8080 });
     expect(f['prometheus-url']).toBeUndefined();
     expect(f['replay-clock']).toBeUndefined();
+    expect(f['watch-namespaces']).toBeUndefined();
+  });
+
+  it('--watch-namespaces takes a comma-separated list, without duplicates', () => {
+    expect(parseFlags(['--watch-namespaces=team-a, team-b,team-a'])['watch-namespaces']).toEqual(['team-a', 'team-b']);
   });
 
   it('takes --a=b, --a b and a bare boolean flag', () => {
@@ -137,6 +142,8 @@ describe('parseFlags', () => {
     ['--leader-elect=yes', /^--leader-elect=yes: expected true or false$/],
     ['--lease-namespace=Slice_System', /^--lease-namespace=Slice_System: a namespace name is/],
     ['--lease-name=-operator', /^--lease-name=-operator: an object name is/],
+    ['--watch-namespaces=a,B', /^--watch-namespaces=a,B: a namespace name is/],
+    ['--watch-namespaces=a,,b', /^--watch-namespaces=a,,b: expected a namespace name, got an empty value$/],
     ['--replay-clock=now', /^--replay-clock=now: expected <wall-start-ms>:<calendar-start-ms>/],
     ['--kubeconfig=', /^--kubeconfig="": expected a file path, got an empty value$/],
     ['--model-path=', /^--model-path="": expected a file path, got an empty value$/],
