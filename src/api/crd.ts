@@ -1,5 +1,6 @@
 import {
   ANTI_AFFINITY,
+  AUTOMATION_MODES,
   CNF_TYPES,
   DEFAULTS,
   GROUP,
@@ -17,26 +18,19 @@ import {
   VERSION,
 } from './limits.js';
 import { rulesAt, type RuleNode } from './rules.js';
+import { arr, condition, d, enm, explanation, int, integerField, num, numberField, obj, str, stringField, timeField, type Schema } from './openapi.js';
 
 /**
  * The NetworkSlice CustomResourceDefinition, built in code from the same bounds and rules as the
  * zod schema. `npm run gen:crds` writes it to crds/ and the chart; a unit test fails when the
  * committed YAML is stale. Structural schema: every field typed, unknown fields pruned.
  */
-type Schema = Record<string, unknown>;
 
 const validations = (node: RuleNode): Schema => {
   const rules = rulesAt(node).map((r) => ({ rule: r.cel, message: r.message, ...(r.fieldPath ? { fieldPath: r.fieldPath } : {}), ...(r.reason ? { reason: r.reason } : {}) }));
   return rules.length ? { 'x-kubernetes-validations': rules } : {};
 };
-const obj = (properties: Record<string, Schema>, extra: Schema = {}): Schema => ({ type: 'object', properties, ...extra });
-const str = (extra: Schema = {}): Schema => ({ type: 'string', maxLength: LIMIT.stringMax, ...extra });
 const pat = (pattern: string, extra: Schema = {}): Schema => str({ pattern, ...extra });
-const int = (minimum: number, maximum: number, extra: Schema = {}): Schema => ({ type: 'integer', minimum, maximum, ...extra });
-const num = (minimum: number, maximum: number, extra: Schema = {}): Schema => ({ type: 'number', minimum, maximum, ...extra });
-const enm = (values: readonly string[], extra: Schema = {}): Schema => ({ type: 'string', enum: [...values], ...extra });
-const arr = (items: Schema, maxItems: number, extra: Schema = {}): Schema => ({ type: 'array', items, maxItems, ...extra });
-const d = (description: string): Schema => ({ description });
 const mbps = (description: string): Schema => num(0, LIMIT.mbpsMax, d(description));
 const positiveMbps = (description: string): Schema => num(0, LIMIT.mbpsMax, { exclusiveMinimum: true, ...d(description) });
 const latency = (description: string): Schema => num(0, LIMIT.latencyMsMax, { exclusiveMinimum: true, ...d(description) });
@@ -225,6 +219,28 @@ const specSchema: Schema = obj(
       },
       { default: {}, ...d('Where the UPF runs.'), ...validations('placement') },
     ),
+    automation: obj(
+      {
+        mode: enm(AUTOMATION_MODES, {
+          default: DEFAULTS.automation.mode,
+          ...d('Auto: the operator scales and places alone. Recommend: it computes, publishes (status.cnfs[].recommendation, metric slice_operator_recommended_replicas, event Recommended) and changes nothing. Approve: it acts alone inside policy and proposes a SliceDecision for a person to approve outside it.'),
+        }),
+        policy: obj(
+          {
+            maxStepReplicas: int(1, LIMIT.replicasMax, d('A scale step of more than this many replicas needs approval.')),
+            maxStepPercent: int(1, LIMIT.stepPercentMax, d('A scale step of more than this percent of the current replicas needs approval.')),
+            scaleDownFloor: int(1, LIMIT.replicasMax, d('A scale-down to fewer than this many replicas needs approval.')),
+            approveReplacement: { type: 'boolean', default: DEFAULTS.automation.approveReplacement, ...d('Moving a running UPF to other sites needs approval.') },
+            expirySeconds: int(LIMIT.decisionExpiryMin, LIMIT.decisionExpiryMax, {
+              default: DEFAULTS.automation.expirySeconds,
+              ...d('A proposed SliceDecision not approved within this many seconds expires and is never applied.'),
+            }),
+          },
+          d('In mode Approve: which decisions need a person. A change inside the policy is applied without asking.'),
+        ),
+      },
+      { default: {}, ...d('How far the operator acts alone: human in the loop.'), ...validations('automation') },
+    ),
     telemetry: obj(
       {
         loadQuery: str({
@@ -240,24 +256,6 @@ const specSchema: Schema = obj(
   { required: ['snssai', 'plmn', 'serviceType', 'cnfs'], ...d('Desired state of the slice.'), ...validations('spec') },
 );
 
-const condition: Schema = obj(
-  {
-    type: str(d('Condition type, such as Ready, Progressing or Degraded.')),
-    status: enm(['True', 'False', 'Unknown'], d('True, False or Unknown.')),
-    reason: str({ maxLength: 1024, ...d('CamelCase reason of the last transition, e.g. Provisioned, InvalidSpec, NoSiteMeetsLatency.') }),
-    message: { type: 'string', maxLength: 32768, ...d('Human-readable detail: what holds, or what is wrong and with which field or site.') },
-    lastTransitionTime: { type: 'string', format: 'date-time', ...d('When status last changed.') },
-    observedGeneration: { type: 'integer', format: 'int64', minimum: 0, ...d('metadata.generation of the spec the condition was computed for.') },
-  },
-  { required: ['type', 'status', 'lastTransitionTime'] },
-);
-
-/** Status fields: typed and described; the operator writes them, so they carry no bounds. */
-const numberField = (description: string): Schema => ({ type: 'number', ...d(description) });
-const integerField = (description: string): Schema => ({ type: 'integer', ...d(description) });
-const stringField = (description: string): Schema => ({ type: 'string', ...d(description) });
-const timeField = (description: string): Schema => ({ type: 'string', format: 'date-time', ...d(description) });
-
 const decision = (description: string): Schema =>
   obj(
     {
@@ -266,6 +264,8 @@ const decision = (description: string): Schema =>
       message: stringField('The numbers behind it.'),
       fromReplicas: integerField('Replicas before.'),
       toReplicas: integerField('Replicas after.'),
+      decision: stringField('The SliceDecision a person approved for it (automation mode Approve).'),
+      explanation: explanation('Why, with the numbers.'),
     },
     d(description),
   );
@@ -312,6 +312,16 @@ const statusSchema: Schema = obj(
         desiredReplicas: integerField('Replicas the operator asks for.'),
         readyReplicas: integerField('Ready replicas of its Deployment.'),
         lastDecision: decision('The last scaling decision that changed the replicas of this CNF.'),
+        recommendation: obj(
+          {
+            replicas: integerField('Replicas the operator would set.'),
+            reason: stringField('CamelCase reason, as a decision has.'),
+            message: stringField('The numbers behind it.'),
+            explanation: explanation('Why, with the numbers.'),
+          },
+          d('What the operator would do now and does not (automation mode Recommend), or holds for approval (mode Approve).'),
+        ),
+        pendingDecision: stringField('The SliceDecision waiting for approval for this CNF, if any.'),
       }),
       LIMIT.cnfsMax,
       d('Replicas of each CNF, in spec order.'),
@@ -336,6 +346,7 @@ const statusSchema: Schema = obj(
       },
       d('The QoS profile handed to the CNFs.'),
     ),
+    pendingDecisions: integerField('SliceDecisions of this slice waiting for approval (automation mode Approve).'),
     provisionedCapacity: numberField('Sessions the UPF replicas carry: replicas x capacity.sessions.'),
     lastDecision: decision('The last scaling decision of the slice.'),
   },

@@ -8,7 +8,7 @@ import { parseQuantity } from './quantity.js';
  * upgrade). Same message both ways; test/e2e/api.test.ts proves they agree on a corpus
  * (test/fixtures/api/corpus.ts), test/unit/api/schema.test.ts checks the zod side alone.
  */
-export type RuleNode = 'root' | 'spec' | 'throughput' | 'sla' | 'qos' | 'flow' | 'cnfs' | 'cnf' | 'placement' | 'query';
+export type RuleNode = 'root' | 'spec' | 'throughput' | 'sla' | 'qos' | 'flow' | 'cnfs' | 'cnf' | 'placement' | 'query' | 'automation';
 
 export interface Rule {
   node: RuleNode;
@@ -215,5 +215,24 @@ export const RULES: Rule[] = [
     check: (q: string) => !q.replaceAll('{{snssai}}', '').replaceAll('{{plmnid}}', '').includes('{{'),
   },
 ];
+
+RULES.push(
+  {
+    node: 'automation',
+    cel: "self.mode != 'Approve' || has(self.policy)",
+    message: 'mode Approve needs a policy: which decisions a person must approve (maxStepReplicas, maxStepPercent, scaleDownFloor, approveReplacement)',
+    fieldPath: '.policy',
+    reason: 'FieldValueRequired',
+    check: (a) => a.mode !== 'Approve' || a.policy !== undefined,
+  },
+  {
+    node: 'automation',
+    cel: "self.mode == 'Approve' || !has(self.policy)",
+    message: 'policy applies only to mode Approve (Auto acts alone, Recommend never acts)',
+    fieldPath: '.policy',
+    reason: 'FieldValueForbidden',
+    check: (a) => a.mode === 'Approve' || a.policy === undefined,
+  },
+);
 
 export const rulesAt = (node: RuleNode): Rule[] => RULES.filter((r) => r.node === node);

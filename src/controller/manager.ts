@@ -62,7 +62,7 @@ export class Manager {
   readonly sliceMetrics: SliceMetrics;
   readonly controller: Controller;
   readonly observer: LoadObserver;
-  readonly informers: { slices: Informer; Deployment: Informer; Service: Informer; ConfigMap: Informer; nodes: Informer };
+  readonly informers: { slices: Informer; Deployment: Informer; Service: Informer; ConfigMap: Informer; nodes: Informer; decisions: Informer };
   readonly health: HealthServer;
   readonly elector?: LeaderElector;
   private readonly reconciler: SliceReconciler;
@@ -97,6 +97,7 @@ export class Manager {
       slices: this.informers.slices,
       owned: { Deployment: this.informers.Deployment, Service: this.informers.Service, ConfigMap: this.informers.ConfigMap },
       nodes: this.informers.nodes,
+      decisions: this.informers.decisions,
       observer: this.observer,
       events,
       parse: o.parse,
@@ -143,6 +144,7 @@ export class Manager {
       Service: inf(collectionPath('Service'), owned, compactor('Service')),
       ConfigMap: inf(collectionPath('ConfigMap'), owned, compactor('ConfigMap')),
       nodes: inf(collectionPath('Node')),
+      decisions: inf(collectionPath('SliceDecision'), owned),
     };
   }
 
@@ -152,7 +154,8 @@ export class Manager {
     this.informers.slices.on((ev, obj, old) => {
       if (specOrMetaChanged(ev, obj, old)) this.controller.enqueue(objectKey(obj));
     });
-    for (const k of ['Deployment', 'Service', 'ConfigMap'] as const) {
+    // A SliceDecision approved or denied requeues its slice at once: applied within one reconcile.
+    for (const k of ['Deployment', 'Service', 'ConfigMap', 'decisions'] as const) {
       this.informers[k].on((ev, obj, old) => {
         const owner = SliceReconciler.ownerKey(obj);
         if (owner && childChanged(ev, obj, old)) this.controller.enqueue(owner);

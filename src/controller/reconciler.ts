@@ -18,6 +18,8 @@ import type { ParseResult, SliceView } from './slice-view.js';
 import { seedMemory, type SliceMemory } from './slice-memory.js';
 import { planOutcome, planSlice, type LiveDeployment, type SliceObservations, type SlicePlan } from './slice-plan.js';
 import { buildStatus, type SliceStatus } from './status.js';
+import { createProposals, decisionsOf, markDecisions } from './decision-writer.js';
+import { explainProposal } from './decision-report.js';
 import { canonicalJson, isSubset } from './subset.js';
 
 /** The reads and writes the reconciler makes at the API server (deletes go through request). */
@@ -33,6 +35,8 @@ export interface ReconcilerDeps {
   slices: ObjectCache;
   owned: Record<OwnedKind, ObjectCache>;
   nodes: ObjectCache;
+  /** SliceDecisions (automation mode Approve); without it no slice sees an approval. */
+  decisions?: ObjectCache;
   observer: SliceTelemetry;
   events: Pick<EventRecorder, 'record'>;
   parse: (obj: KubeObject) => ParseResult;
@@ -138,6 +142,7 @@ export class SliceReconciler {
       upfSites: upfKey ? this.derived.sitesOf(upfKey) : undefined,
       stepOf: (ms) => this.d.observer.stepOf(ms),
       degradedBefore: status?.conditions?.find((c) => c.type === 'Degraded' && c.status === 'True')?.reason,
+      decisions: decisionsOf(this.d.decisions, view),
     };
   }
 
@@ -161,6 +166,9 @@ export class SliceReconciler {
     const upfChange = changed.find((o) => o.kind === 'Deployment' && objectKey(o) === upfKey);
     if (upfChange) this.derived.noteApplied(upfKey!, upfChange);
     await this.ensurePriorityClass(view);
+    // A proposal exists before the change it holds back could be applied by anyone else.
+    const skipped = plan.placement?.ok ? plan.placement.skipped : undefined;
+    const proposed = await createProposals(this.d.client, view, plan.approval.proposals, (p) => explainProposal(view, p, plan.approval, plan.decisions, obs.load, skipped), obs.now);
     // The children do not depend on each other at the API (a pod waits for its ConfigMap by
     // itself): applied together, a new slice costs one round trip to a busy API server, not three.
     const outcomes = await Promise.allSettled([finalizerRemoved, ...changed.map((o) => this.apply(o, view, plan, log))]);
@@ -179,7 +187,12 @@ export class SliceReconciler {
       if (cnf && mem.cnfs?.[cnf] && version) mem.cnfs[cnf]!.appliedVersion = version;
     }
     const target = this.target(obj);
+    // Outcomes are recorded once the change they describe is applied.
+    await markDecisions(this.d.client, view, plan.approval, obs.now);
     for (const e of result.events) this.d.events.record(target, e.type, e.reason, e.message);
+    for (const { proposal: p, explanation } of proposed) {
+      this.d.events.record(target, 'Normal', 'DecisionProposed', `${p.cnf}: SliceDecision ${p.name} waits for approval (${p.needsApproval.join('; ')}): ${explanation.text}`);
+    }
     await this.prune(view, [...(obj.status?.cnfs ?? []).map((c) => c.name), ...remembered], target, log);
     for (const reason of result.scaled) this.d.metrics?.decision(key, reason);
     const replicas = plan.replicas;

@@ -56,7 +56,12 @@ export type DecisionReason =
   | 'HoldNoTelemetry'
   | 'BoundedByMax'
   | 'BoundedByMin'
-  | 'Paused';
+  | 'Paused'
+  // Human in the loop (approval.ts): kept by mode Recommend, held for or applied by a SliceDecision.
+  | 'Recommended'
+  | 'AwaitingApproval'
+  | 'ApprovalDenied'
+  | 'Approved';
 
 export interface ScalingDecision {
   replicas: number;

@@ -5,7 +5,7 @@
  * restart (seedMemory). Pure.
  */
 import type { Recommendation, ScaleEvent } from './scaling.js';
-import type { DecisionStatus, SliceStatus } from './status.js';
+import type { DecisionStatus, RecommendationStatus, SliceStatus } from './status.js';
 
 /** What the reconciler keeps of one CNF's scaling. */
 export interface CnfMemory {
@@ -14,6 +14,8 @@ export interface CnfMemory {
   /** Changes the operator made within the step period (for the step rate limit). */
   events: ScaleEvent[];
   lastDecision?: DecisionStatus;
+  /** The recommendation status shows (modes Recommend and Approve). */
+  recommendation?: RecommendationStatus;
   /** resourceVersion of the Deployment as the operator's last apply left it. */
   appliedVersion?: string;
 }
@@ -59,7 +61,12 @@ export function seedMemory(status: SliceStatus | undefined, now: number): SliceM
   for (const c of status?.cnfs ?? []) {
     mem.recommendations[c.name] = [{ at: now, replicas: c.desiredReplicas }];
     const d = c.lastDecision;
-    mem.cnfs![c.name] = { replicas: c.desiredReplicas, events: d ? [{ at: Date.parse(d.time), from: d.fromReplicas, to: d.toReplicas }] : [], ...(d ? { lastDecision: d } : {}) };
+    mem.cnfs![c.name] = {
+      replicas: c.desiredReplicas,
+      events: d ? [{ at: Date.parse(d.time), from: d.fromReplicas, to: d.toReplicas }] : [],
+      ...(d ? { lastDecision: d } : {}),
+      ...(c.recommendation ? { recommendation: c.recommendation } : {}),
+    };
   }
   return mem;
 }

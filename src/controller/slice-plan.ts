@@ -18,8 +18,13 @@ import { PAUSED_ANNOTATION } from './names.js';
 import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
 import type { Site } from './sites.js';
 import type { CnfView, SliceView } from './slice-view.js';
-import type { DecisionStatus, StatusInput } from './status.js';
+import type { DecisionStatus, RecommendationStatus, StatusInput } from './status.js';
+import { explainScaling } from './explain.js';
+import { reportRecommendation } from './decision-report.js';
 import { remember, type CnfMemory, type SliceMemory } from './slice-memory.js';
+import { collectGate, emptyApproval, gateScaling, type ApprovalPlan } from './approval.js';
+import type { DecisionRecord } from './decision-record.js';
+import { addPlacementGate, gatePlacement } from './placement-approval.js';
 
 /** A CNF's Deployment as the cache has it. */
 export type LiveDeployment = RolloutStatus;
@@ -40,6 +45,8 @@ export interface SliceObservations {
   stepOf: (wallMs: number) => number;
   /** The reason of the Degraded condition the slice's status has now, if it is Degraded. */
   degradedBefore?: string;
+  /** The slice's SliceDecisions as the cache has them (automation mode Approve). */
+  decisions?: DecisionRecord[];
 }
 
 export interface SlicePlan {
@@ -61,6 +68,8 @@ export interface SlicePlan {
   rollout: string[];
   /** CNFs whose replicas someone else changed since the operator's last apply (live count). */
   changedElsewhere: Record<string, number>;
+  /** What automation modes Recommend and Approve held, proposed and applied (approval.ts). */
+  approval: ApprovalPlan;
 }
 
 /** What the apply did, as the reconciler saw it. */
@@ -106,12 +115,13 @@ function pausedDecision(live: number): ScalingDecision {
 }
 
 /** Replicas per CNF, with the recommendation history each decision leaves. */
-function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): Pick<SlicePlan, 'decisions' | 'replicas' | 'recommendations' | 'changedElsewhere'> {
+function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): Pick<SlicePlan, 'decisions' | 'replicas' | 'recommendations' | 'changedElsewhere' | 'approval'> {
   const { load, now } = obs;
   const decisions: Record<string, ScalingDecision> = {};
   const replicas: Record<string, number> = {};
   const recommendations: Record<string, Recommendation[]> = {};
   const elsewhere: Record<string, number> = {};
+  const approval = emptyApproval();
   for (const cnf of view.cnfs) {
     const live = obs.deployments[cnf.name];
     const cm = mem.cnfs?.[cnf.name];
@@ -120,7 +130,7 @@ function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): P
     if (other !== undefined) elsewhere[cnf.name] = other;
     // The operator scales from what it decided: a count changed by hand is restored, not built on.
     const current = cm?.replicas ?? live?.spec?.replicas ?? cnf.minReplicas;
-    const dec = view.paused
+    const loadDec = view.paused
       ? pausedDecision(live?.spec?.replicas ?? current)
       : decideReplicas(
           {
@@ -144,11 +154,15 @@ function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): P
           now,
           cm?.events ?? [],
         );
+    const gate = { automation: view.automation, slice: view.name, cnf: cnf.name, minReplicas: cnf.minReplicas, maxReplicas: cnf.maxReplicas, from: current, dec: loadDec, records: obs.decisions ?? [], now };
+    const gated = view.paused ? undefined : gateScaling(gate);
+    if (gated) collectGate(approval, cnf.name, gated);
+    const dec = gated?.decision ?? loadDec;
     recommendations[cnf.name] = view.paused ? history : remember(history, dec.recommended, now, now - view.scaling.scaleDownStabilizationMs);
     decisions[cnf.name] = dec;
     replicas[cnf.name] = dec.replicas;
   }
-  return { decisions, replicas, recommendations, changedElsewhere: elsewhere };
+  return { decisions, replicas, recommendations, changedElsewhere: elsewhere, approval };
 }
 
 /** The UPF's sites for `replicas` replicas, from the sites' free capacity. */
@@ -199,7 +213,10 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
   const upf = view.cnfs.find((c) => c.type === 'upf');
   // Paused: a UPF that runs stays where it runs; one never placed is placed.
   const running = obs.upfSites ?? mem.lastSites;
-  const placement = upf && !(view.paused && running) ? placeUpf(view, upf, decided.replicas[upf.name] ?? upf.minReplicas, obs, mem) : undefined;
+  const placed = upf && !(view.paused && running) ? placeUpf(view, upf, decided.replicas[upf.name] ?? upf.minReplicas, obs, mem) : undefined;
+  const gp = upf ? gatePlacement({ automation: view.automation, slice: view.name, cnf: upf.name, replicas: decided.replicas[upf.name] ?? upf.minReplicas, placement: placed, running, records: obs.decisions ?? [], now: obs.now }) : undefined;
+  const placement = gp?.placement ?? placed;
+  if (gp) addPlacementGate(decided.approval, upf!.name, gp);
   const upfSites = placement?.ok ? placement.sites : view.paused ? running : mem.lastSites;
   const { pending, stuck } = rollouts(view, obs, decided.replicas);
   const load = obs.load?.telemetryError ? undefined : obs.load?.current;
@@ -209,18 +226,19 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
     upfSites,
     objects: desired(view, { replicas: decided.replicas, upfSites }),
     degraded: degradedReason(view, obs, placement, mem.lastSites) ?? stuck ?? slaExceedsCapacity(view) ?? capacityShort(view, load, decided.replicas, decided.decisions),
-    scalingLimited: scalingLimited(view, decided.decisions),
+    scalingLimited: scalingLimited(view, decided.decisions) ?? decided.approval.placementHeld,
     allReady: pending.length === 0,
     rollout: pending,
   };
 }
 
 /** A CNF's scaling memory after this reconcile's decision. */
-function nextCnfMemory(view: SliceView, now: number, cm: CnfMemory | undefined, from: number | undefined, dec: ScalingDecision, lastDecision: DecisionStatus | undefined): CnfMemory {
+function nextCnfMemory(view: SliceView, now: number, cm: CnfMemory | undefined, from: number | undefined, dec: ScalingDecision, lastDecision: DecisionStatus | undefined, rec?: RecommendationStatus): CnfMemory {
   const kept = (cm?.events ?? []).filter((e) => e.at > now - view.scaling.stepPeriodMs);
   const events = from !== undefined && from !== dec.replicas && !view.paused ? kept.concat([{ at: now, from, to: dec.replicas }]) : kept;
   const out: CnfMemory = { replicas: dec.replicas, events };
   if (lastDecision) out.lastDecision = lastDecision;
+  if (rec) out.recommendation = rec;
   if (cm?.appliedVersion !== undefined) out.appliedVersion = cm.appliedVersion;
   return out;
 }
@@ -248,14 +266,19 @@ function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, p
       events.push({ type: 'Normal', reason: 'ReplicasRestored', message: `${cnf.name}: replicas were set to ${other} outside the operator; restored to ${dec.replicas} (annotate the slice ${PAUSED_ANNOTATION}=true to scale it by hand)` });
     }
     let lastDecision = cm?.lastDecision;
+    const facts = cnf.type === 'upf' && plan.upfSites ? { chosen: plan.upfSites, skipped: placement?.ok ? placement.skipped : undefined } : undefined;
     if (from !== undefined && from !== dec.replicas && !view.paused) {
+      const explanation = explainScaling(view, cnf, from, dec, obs.load, facts);
       const message = `${cnf.name}: ${dec.message}`;
-      events.push({ type: 'Normal', reason: dec.reason, message });
-      lastDecision = { time: metaTime(obs.now), reason: dec.reason, message, fromReplicas: from, toReplicas: dec.replicas };
+      events.push({ type: 'Normal', reason: dec.reason, message: `${message}. Why: ${explanation.text}` });
+      const approved = plan.approval.approved[cnf.name];
+      lastDecision = { time: metaTime(obs.now), reason: dec.reason, message, fromReplicas: from, toReplicas: dec.replicas, ...(approved ? { decision: approved } : {}), explanation };
       memory.lastDecision = lastDecision;
       scaled.push(dec.reason);
     }
-    memory.cnfs![cnf.name] = nextCnfMemory(view, obs.now, cm, from, dec, lastDecision);
+    const report = reportRecommendation(view, cnf, from ?? dec.replicas, plan.approval, cm?.recommendation, obs.load, facts);
+    if (report.event) events.push({ type: 'Normal', ...report.event });
+    memory.cnfs![cnf.name] = nextCnfMemory(view, obs.now, cm, from, dec, lastDecision, report.recommendation);
   }
   return { events, scaled, memory };
 }
@@ -280,7 +303,14 @@ export function planOutcome(view: SliceView, obs: SliceObservations, mem: SliceM
     progressing: plan.allReady ? undefined : { reason: outcome.applied > 0 ? 'Applied' : 'RollingOut', message: plan.rollout.join('; ') },
     scalingLimited: plan.scalingLimited,
     view,
-    replicas: Object.fromEntries(readiness.map(({ cnf, ready }) => [cnf, { desired: plan.replicas[cnf] ?? 0, ready, lastDecision: memory.cnfs?.[cnf]?.lastDecision }])),
+    replicas: Object.fromEntries(
+      readiness.map(({ cnf, ready }) => {
+        const m = memory.cnfs?.[cnf];
+        const pending = plan.approval.pending[cnf];
+        return [cnf, { desired: plan.replicas[cnf] ?? 0, ready, lastDecision: m?.lastDecision, recommendation: m?.recommendation, ...(pending ? { pendingDecision: pending } : {}) }];
+      }),
+    ),
+    pendingDecisions: new Set(Object.values(plan.approval.pending)).size,
     upfSites: plan.upfSites ?? [],
     ...(plan.placement?.ok ? { skippedSites: plan.placement.skipped } : {}),
     load,

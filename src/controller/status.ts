@@ -5,6 +5,7 @@ import { metaTime } from './meta-time.js';
 import { childName } from './names.js';
 import { canonicalJson } from './subset.js';
 import type { SliceView } from './slice-view.js';
+import type { Explanation } from '../api/slicedecision.js';
 
 export type Phase = 'Pending' | 'Provisioning' | 'Ready' | 'Degraded' | 'Deleting';
 
@@ -18,7 +19,8 @@ export interface SliceStatus {
   forecastValue?: number;
   currentLoad?: { sessions: number; observedAt: string };
   forecast?: { value: number; p50: number; p90: number; p99: number; quantile: string; horizonSteps: number; model: string; source: string; fallbackReason?: string; calibration: number; coverage?: number };
-  cnfs?: { name: string; type: string; desiredReplicas: number; readyReplicas: number; lastDecision?: DecisionStatus }[];
+  cnfs?: { name: string; type: string; desiredReplicas: number; readyReplicas: number; lastDecision?: DecisionStatus; recommendation?: RecommendationStatus; pendingDecision?: string }[];
+  pendingDecisions?: number;
   placement?: { upfSites: string[]; skipped?: { site: string; reason: string }[] };
   qosApplied?: { configMap: string; defaultFiveQI: number; flows: number; priorityClass: string };
   provisionedCapacity?: number;
@@ -32,6 +34,17 @@ export interface DecisionStatus {
   message: string;
   fromReplicas: number;
   toReplicas: number;
+  /** The SliceDecision a person approved for it. */
+  decision?: string;
+  explanation?: Explanation;
+}
+
+/** What the operator would do and does not (mode Recommend), or holds for approval (mode Approve). */
+export interface RecommendationStatus {
+  replicas: number;
+  reason: string;
+  message: string;
+  explanation?: Explanation;
 }
 
 
@@ -44,7 +57,9 @@ export interface StatusInput {
   /** Why replicas differ from what the load asks for (limits, stabilisation, pause). */
   scalingLimited?: { reason: string; message: string };
   view?: SliceView;
-  replicas?: Record<string, { desired: number; ready: number; lastDecision?: DecisionStatus }>;
+  replicas?: Record<string, { desired: number; ready: number; lastDecision?: DecisionStatus; recommendation?: RecommendationStatus; pendingDecision?: string }>;
+  /** SliceDecisions of the slice waiting for approval. */
+  pendingDecisions?: number;
   upfSites?: string[];
   /** Sites not chosen for the UPF, and why (from this reconcile's placement). */
   skippedSites?: { site: string; reason: string }[];
@@ -111,8 +126,17 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
   const upf = v.cnfs.find((c) => c.type === 'upf');
   s.cnfs = v.cnfs.map((c) => {
     const r = i.replicas?.[c.name];
-    return { name: c.name, type: c.type, desiredReplicas: r?.desired ?? 0, readyReplicas: r?.ready ?? 0, ...(r?.lastDecision ? { lastDecision: r.lastDecision } : {}) };
+    return {
+      name: c.name,
+      type: c.type,
+      desiredReplicas: r?.desired ?? 0,
+      readyReplicas: r?.ready ?? 0,
+      ...(r?.lastDecision ? { lastDecision: r.lastDecision } : {}),
+      ...(r?.recommendation ? { recommendation: r.recommendation } : {}),
+      ...(r?.pendingDecision ? { pendingDecision: r.pendingDecision } : {}),
+    };
   });
+  if (v.automation.mode === 'Approve') s.pendingDecisions = i.pendingDecisions ?? 0;
   if (upf) s.upfReplicas = i.replicas?.[upf.name]?.desired ?? 0;
   s.placement = { upfSites: i.upfSites ?? [] };
   const skipped = i.skippedSites ?? prev?.placement?.skipped;

@@ -39,6 +39,8 @@ export interface SliceLoad {
   forecastPeak?: number;
   calibration: number;
   coverage?: number;
+  /** The forecast's top drivers: change of the forecast, percent, when an input group is occluded. */
+  attribution?: { factor: string; percent: number }[];
   /** Set when telemetry failed this cycle: the controller holds capacity. */
   telemetryError?: string;
   /** The Degraded reason for telemetryError: the slice's query is invalid, failed, or there is no data. */

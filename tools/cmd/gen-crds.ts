@@ -1,16 +1,20 @@
 /**
- * Writes the CRD built by src/api/crd.ts to crds/ (and to the Helm chart's crds/ when the chart
+ * Writes the CRDs built by src/api/crd.ts and src/api/slicedecision-crd.ts to crds/ (and to the Helm chart's crds/ when the chart
  * exists) and the API reference to docs/api-reference.md. `--check` writes nothing and exits 1 when a committed file is stale.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { crdFileTargets, renderCrdYaml } from '../docs/crd-yaml.js';
+import { crdFileTargets, DECISION_CRD_FILE, renderCrdYaml, renderDecisionCrdYaml } from '../docs/crd-yaml.js';
 import { renderApiReference } from '../docs/reference-doc.js';
 import { packageRoot } from '../../src/forecast/forecaster.js';
 
 const root = packageRoot();
 const check = process.argv.includes('--check');
-const outputs: [string, string][] = [...crdFileTargets(root).map((rel): [string, string] => [rel, renderCrdYaml()]), ['docs/api-reference.md', renderApiReference()]];
+const outputs: [string, string][] = [
+  ...crdFileTargets(root).map((rel): [string, string] => [rel, renderCrdYaml()]),
+  ...crdFileTargets(root, DECISION_CRD_FILE).map((rel): [string, string] => [rel, renderDecisionCrdYaml()]),
+  ['docs/api-reference.md', renderApiReference()],
+];
 let stale = 0;
 for (const [rel, text] of outputs) {
   const file = path.join(root, rel);
