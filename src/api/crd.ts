@@ -239,7 +239,7 @@ const specSchema: Schema = obj(
           d('In mode Approve: which decisions need a person. A change inside the policy is applied without asking.'),
         ),
       },
-      { default: {}, ...d('How far the operator acts alone: human in the loop.'), ...validations('automation') },
+      { default: { mode: DEFAULTS.automation.mode }, ...d('How far the operator acts alone: human in the loop.'), ...validations('automation') },
     ),
     telemetry: obj(
       {
