@@ -15,6 +15,7 @@ import { LoadObserver } from '../telemetry/load-observer.js';
 import { PrometheusClient } from '../telemetry/prometheus-client.js';
 import { RuntimeMetrics } from '../runtime/metrics.js';
 import { SliceMetrics } from './slice-metrics.js';
+import { DecisionMetrics } from './decision-metrics.js';
 import { EventRecorder } from './events.js';
 import { LABEL_MANAGED_BY, MANAGED_BY } from './names.js';
 import { SliceReconciler } from './reconciler.js';
@@ -102,6 +103,7 @@ export class Manager {
       events,
       parse: o.parse,
       metrics: this.sliceMetrics,
+      decisionMetrics: new DecisionMetrics(this.registry),
     });
     this.controller = new Controller({
       name: 'networkslice',

@@ -7,6 +7,7 @@ import type { Logger } from '../runtime/logger.js';
 import type { Result } from '../runtime/controller.js';
 import type { LoadObserver } from '../telemetry/load-observer.js';
 import type { SliceMetrics } from './slice-metrics.js';
+import type { DecisionMetrics } from './decision-metrics.js';
 import { priorityClass, type KubeObj } from './desired.js';
 import type { EventRecorder } from './events.js';
 import { childName, FIELD_MANAGER, LABEL_MANAGED_BY, LABEL_SLICE, LEGACY_FINALIZER, MANAGED_BY } from './names.js';
@@ -41,6 +42,7 @@ export interface ReconcilerDeps {
   events: Pick<EventRecorder, 'record'>;
   parse: (obj: KubeObject) => ParseResult;
   metrics?: Pick<SliceMetrics, 'decision' | 'observe' | 'forget' | 'rejected'>;
+  decisionMetrics?: Pick<DecisionMetrics, 'observe' | 'forget'>;
   now?: () => number;
 }
 
@@ -195,6 +197,7 @@ export class SliceReconciler {
     }
     await this.prune(view, [...(obj.status?.cnfs ?? []).map((c) => c.name), ...remembered], target, log);
     for (const reason of result.scaled) this.d.metrics?.decision(key, reason);
+    this.d.decisionMetrics?.observe(key, view, plan.approval, proposed.length);
     const replicas = plan.replicas;
     if (result.status) {
       const input = { ...result.status, generation: obj.metadata.generation ?? 0 };
@@ -351,6 +354,7 @@ export class SliceReconciler {
     this.statusWritten.delete(key);
     this.d.observer.remove(key);
     this.d.metrics?.forget(key);
+    this.d.decisionMetrics?.forget(key);
   }
 
   /** Keys of slices that own or select an object (for enqueueing on child and node events). */

@@ -77,8 +77,12 @@ describe('automation modes and SliceDecision approval (real control plane, real 
     process.stderr.write(`[approval] recommend: recommendations seen ${JSON.stringify([...seen])}, Deployment 1 throughout\n`);
     expect(seen.has(2)).toBe(true);
     const s = await sliceStatus('recommend');
-    // The recommendation is what the load asks, unbounded; the slice keeps 1 (ScalingLimited says why).
-    expect(s.cnfs[0].recommendation.explanation).toMatchObject({ loadNow: 64, rawReplicas: 8, chosenReplicas: 8, reactiveReplicas: 8, bound: 'None' });
+    // The recommendation is what the load asks, unbounded; the slice keeps 1 (ScalingLimited says
+    // why). Its explanation is of the load when the recommendation became 8 (on the ramp, > 56).
+    const e = s.cnfs[0].recommendation.explanation;
+    expect(e).toMatchObject({ rawReplicas: 8, chosenReplicas: 8, reactiveReplicas: 8, bound: 'None', perReplicaCapacity: 8 });
+    expect(e.loadNow).toBeGreaterThan(56);
+    expect(e.text).toContain(`load now ${e.loadNow}`);
     expect(s.conditions.find((c: { type: string }) => c.type === 'ScalingLimited')).toMatchObject({ status: 'True', reason: 'Recommended' });
     expect((await eventsOf('recommend')).some((e) => e.reason === 'Recommended' && e.message.includes('would scale 1 -> 8'))).toBe(true);
     expect(await decisionsOf('recommend')).toEqual([]);
