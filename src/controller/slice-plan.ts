@@ -252,7 +252,8 @@ function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, p
   if (view.cnfs.some((c) => c.type === 'upf') && placement?.ok && JSON.stringify(mem.lastSites) !== JSON.stringify(placement.sites)) {
     const was = mem.lastSites;
     memory.lastSites = placement.sites;
-    events.push({ type: 'Normal', reason: was ? 'UPFReplaced' : 'UPFPlaced', message: placement.message + (was ? ` (was ${was.join(', ')})` : '') });
+    const skipped = placement.skipped.map((k) => `${k.site}: ${k.reason}`).join('; ');
+    events.push({ type: 'Normal', reason: was ? 'UPFReplaced' : 'UPFPlaced', message: placement.message + (was ? ` (was ${was.join(', ')})` : '') + (skipped ? `. Skipped ${skipped}` : '') });
   }
   // A slice that turns Degraded, or Degraded for another reason, says so once as a Warning.
   if (plan.degraded && plan.degraded.reason !== obs.degradedBefore) events.push({ type: 'Warning', ...plan.degraded });

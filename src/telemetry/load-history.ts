@@ -25,6 +25,8 @@ export interface SliceState extends SliceLoad {
   /** Forecast made at a step for the next one, to score against the actual (calibration). */
   pendingStep?: number;
   pendingValue?: number;
+  /** The step the attribution was computed at (once a step). */
+  attributionStep?: number;
 }
 
 /**

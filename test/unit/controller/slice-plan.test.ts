@@ -141,7 +141,7 @@ describe('planOutcome', () => {
     const mem: SliceMemory = { recommendations: {}, lastSites: ['nowhere'] };
     const obs = observations();
     const r = planOutcome(embb, obs, mem, planSlice(embb, obs, mem), { applied: 1, allNew: false, hasStatus: true });
-    expect(r.events[0]).toMatchObject({ reason: 'UPFReplaced', message: expect.stringMatching(/\(was nowhere\)$/) });
+    expect(r.events[0]).toMatchObject({ reason: 'UPFReplaced', message: expect.stringMatching(/ \(was nowhere\)\. Skipped regional-1: eligible, but not needed: /) });
   });
 });
 
