@@ -18,6 +18,7 @@ import {
   VERSION,
 } from './limits.js';
 import { rulesAt, type RuleNode } from './rules.js';
+import { CRON_PATTERN } from './cron.js';
 import { arr, condition, d, enm, explanation, int, integerField, num, numberField, obj, str, stringField, timeField, type Schema } from './openapi.js';
 
 /**
@@ -237,6 +238,17 @@ const specSchema: Schema = obj(
             }),
           },
           d('In mode Approve: which decisions need a person. A change inside the policy is applied without asking.'),
+        ),
+        budgets: arr(
+          obj(
+            {
+              schedule: str({ pattern: CRON_PATTERN, ...d('Five-field cron schedule, UTC (minute hour day-of-month month day-of-week), at which a window opens, e.g. "0 2 * * *".') }),
+              durationSeconds: int(LIMIT.budgetDurationMin, LIMIT.budgetDurationMax, d('How long each window stays open, seconds.')),
+            },
+            { required: ['schedule', 'durationSeconds'] },
+          ),
+          LIMIT.budgetsMax,
+          d('Windows in which disruptive actions (scale-down, moving a running UPF) are allowed, as Karpenter disruption budgets; outside them those wait. Absent: always allowed. Scale-ups and the first placement are never held.'),
         ),
       },
       { default: { mode: DEFAULTS.automation.mode }, ...d('How far the operator acts alone: human in the loop.'), ...validations('automation') },

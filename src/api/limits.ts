@@ -75,6 +75,9 @@ export const LIMIT = {
   stepPercentMax: 1000,
   decisionExpiryMin: 60,
   decisionExpiryMax: 7 * 86_400,
+  budgetsMax: 8,
+  budgetDurationMin: 60,
+  budgetDurationMax: 7 * 86_400,
 } as const;
 
 /** Defaults, written into the CRD (applied by the API server) and into zod (same values). */

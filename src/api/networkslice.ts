@@ -15,6 +15,7 @@ import {
   SERVICE_TYPES,
 } from './limits.js';
 import { rulesAt, type RuleNode } from './rules.js';
+import { CRON_PATTERN } from './cron.js';
 
 /**
  * zod schema of a NetworkSlice, the operator's edge for untrusted input: everything it reads
@@ -227,6 +228,15 @@ const Automation = withRules(
         approveReplacement: z.boolean().default(DEFAULTS.automation.approveReplacement),
         expirySeconds: int(LIMIT.decisionExpiryMin, LIMIT.decisionExpiryMax).default(DEFAULTS.automation.expirySeconds),
       })
+      .optional(),
+    budgets: z
+      .array(
+        z.strictObject({
+          schedule: re(CRON_PATTERN, 'a five-field cron schedule in UTC, e.g. "0 2 * * *"').max(LIMIT.stringMax),
+          durationSeconds: int(LIMIT.budgetDurationMin, LIMIT.budgetDurationMax),
+        }),
+      )
+      .max(LIMIT.budgetsMax)
       .optional(),
   }),
 );

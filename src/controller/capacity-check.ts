@@ -9,7 +9,7 @@ import type { DecisionReason, ScalingDecision } from './scaling.js';
 import type { CnfView, SliceView } from './slice-view.js';
 
 /** Decisions whose replicas differ from what the policy recommends for the load. */
-const LIMITING: ReadonlySet<DecisionReason> = new Set(['BoundedByMax', 'BoundedByMin', 'StepLimited', 'ScaleDownStabilized', 'Recommended', 'AwaitingApproval', 'ApprovalDenied']);
+const LIMITING: ReadonlySet<DecisionReason> = new Set(['BoundedByMax', 'BoundedByMin', 'StepLimited', 'ScaleDownStabilized', 'Recommended', 'AwaitingApproval', 'ApprovalDenied', 'OutsideBudget']);
 
 /**
  * What limits a CNF's replicas, in words that change only when the limit does (not with every
@@ -26,7 +26,8 @@ function limitOf(view: SliceView, c: CnfView, d: ScalingDecision): string {
     case 'Recommended':
     case 'AwaitingApproval':
     case 'ApprovalDenied':
-      // approval.ts words these without load figures.
+    case 'OutsideBudget':
+      // approval.ts and budget.ts words these without load figures.
       return `${c.name}: ${d.message}`;
     default:
       return `${c.name}: scale-down to ${d.recommended} held at ${d.replicas}${d.heldUntil !== undefined ? ` until ${new Date(d.heldUntil).toISOString()}` : ''} (stabilisation window)`;

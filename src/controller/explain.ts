@@ -22,6 +22,7 @@ const BOUND: Partial<Record<DecisionReason, string>> = {
   ApprovalDenied: 'Denied',
   Approved: 'Approval',
   Static: 'Static',
+  OutsideBudget: 'Budget',
 };
 
 const r2 = (x: number): number => Math.round(x * 100) / 100;

@@ -16,6 +16,7 @@ import { PrometheusClient } from '../telemetry/prometheus-client.js';
 import { RuntimeMetrics } from '../runtime/metrics.js';
 import { SliceMetrics } from './slice-metrics.js';
 import { DecisionMetrics } from './decision-metrics.js';
+import { ReplacementSlots } from './budget.js';
 import { EventRecorder } from './events.js';
 import { LABEL_MANAGED_BY, MANAGED_BY } from './names.js';
 import { SliceReconciler } from './reconciler.js';
@@ -42,6 +43,8 @@ export interface ManagerOptions {
   cycleMs?: number;
   clock?: { wallStartMs: number; virtualStartMs: number };
   maxConcurrentReconciles?: number;
+  /** UPFs moved at once across slices (0 or unset: no cap). */
+  maxConcurrentReplacements?: number;
   resyncMs?: number;
   watchdogMs?: number;
   leaseDurationMs?: number;
@@ -104,6 +107,7 @@ export class Manager {
       parse: o.parse,
       metrics: this.sliceMetrics,
       decisionMetrics: new DecisionMetrics(this.registry),
+      replacementSlots: new ReplacementSlots(o.maxConcurrentReplacements ?? 0),
     });
     this.controller = new Controller({
       name: 'networkslice',

@@ -32,6 +32,8 @@ export interface PlacementGateInput {
   running: string[] | undefined;
   records: DecisionRecord[];
   now: number;
+  /** Why a voluntary move must wait whatever the mode: outside a disruption window, or the cap of moves at once reached. */
+  disruption?: ReasonMessage;
 }
 
 /** Gates a re-placement of the UPF by the slice's automation mode and policy. */
@@ -40,12 +42,13 @@ export function gatePlacement(i: PlacementGateInput): GatedPlacement {
   const marks = automation.mode === 'Approve' ? expiredMarks(i.records, i.cnf, 'Replace', now) : [];
   const move = placement?.ok && running?.length && !sameSites(placement.sites, running) ? placement : undefined;
   const needsPerson = automation.mode === 'Recommend' || (automation.mode === 'Approve' && (automation.policy?.approveReplacement ?? true));
-  if (!move || !needsPerson) return { placement, marks };
+  if (!move || (!needsPerson && !i.disruption)) return { placement, marks };
   const keep = (message: string, reason: string): GatedPlacement => ({
     placement: { ok: true, sites: running!, skipped: move.skipped, message: `UPF kept on ${running!.join(', ')}` },
     held: { reason, message },
     marks,
   });
+  if (i.disruption) return keep(i.disruption.message, i.disruption.reason);
   const to = move.sites.join(', ');
   if (automation.mode === 'Recommend') return keep(`recommends moving the UPF from ${running!.join(', ')} to ${to} (automation mode Recommend)`, 'Recommended');
   const mine = i.records.filter((r) => r.cnf === i.cnf && r.action === 'Replace');

@@ -8,6 +8,7 @@ import type { Result } from '../runtime/controller.js';
 import type { LoadObserver } from '../telemetry/load-observer.js';
 import type { SliceMetrics } from './slice-metrics.js';
 import type { DecisionMetrics } from './decision-metrics.js';
+import type { ReplacementSlots } from './budget.js';
 import { priorityClass, type KubeObj } from './desired.js';
 import type { EventRecorder } from './events.js';
 import { childName, FIELD_MANAGER, LABEL_MANAGED_BY, LABEL_SLICE, LEGACY_FINALIZER, MANAGED_BY } from './names.js';
@@ -43,6 +44,8 @@ export interface ReconcilerDeps {
   parse: (obj: KubeObject) => ParseResult;
   metrics?: Pick<SliceMetrics, 'decision' | 'observe' | 'forget' | 'rejected'>;
   decisionMetrics?: Pick<DecisionMetrics, 'observe' | 'forget'>;
+  /** The cap of UPF moves at once across slices. */
+  replacementSlots?: ReplacementSlots;
   now?: () => number;
 }
 
@@ -145,6 +148,7 @@ export class SliceReconciler {
       stepOf: (ms) => this.d.observer.stepOf(ms),
       degradedBefore: status?.conditions?.find((c) => c.type === 'Degraded' && c.status === 'True')?.reason,
       decisions: decisionsOf(this.d.decisions, view),
+      ...(this.d.replacementSlots ? { replacementSlot: this.d.replacementSlots.available(key) } : {}),
     };
   }
 
@@ -157,6 +161,7 @@ export class SliceReconciler {
     const obs = this.observe(key, view, this.statusWritten.get(key)?.status ?? obj.status);
     const plan = planSlice(view, obs, mem);
     mem.recommendations = plan.recommendations;
+    this.countMove(key, obs.upfSites ?? mem.lastSites, plan);
 
     // Compared before the first await, where a changed UPF Deployment's share of its sites is
     // also reserved: workers placing other slices meanwhile must see it, or they fill the same
@@ -230,6 +235,15 @@ export class SliceReconciler {
         this.d.events.record(target, 'Normal', 'CNFRemoved', `${kind} ${name} deleted: CNF ${cnf} is no longer in spec.cnfs`);
       }
     }
+  }
+
+  /** A UPF that moves takes a slot of the cap of moves at once; one rolled out gives it back. */
+  private countMove(key: string, running: string[] | undefined, plan: SlicePlan): void {
+    const slots = this.d.replacementSlots;
+    if (!slots) return;
+    const moves = running?.length && plan.upfSites && JSON.stringify(running) !== JSON.stringify(plan.upfSites);
+    if (moves) slots.take(key);
+    else if (plan.allReady) slots.release(key);
   }
 
   private childName(view: SliceView, cnf: string): string {
@@ -355,6 +369,7 @@ export class SliceReconciler {
     this.d.observer.remove(key);
     this.d.metrics?.forget(key);
     this.d.decisionMetrics?.forget(key);
+    this.d.replacementSlots?.release(key);
   }
 
   /** Keys of slices that own or select an object (for enqueueing on child and node events). */

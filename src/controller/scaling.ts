@@ -61,7 +61,9 @@ export type DecisionReason =
   | 'Recommended'
   | 'AwaitingApproval'
   | 'ApprovalDenied'
-  | 'Approved';
+  | 'Approved'
+  // Disruption budgets (budget.ts): a scale-down outside every window waits.
+  | 'OutsideBudget';
 
 export interface ScalingDecision {
   replicas: number;

@@ -25,6 +25,7 @@ import { remember, type CnfMemory, type SliceMemory } from './slice-memory.js';
 import { collectGate, emptyApproval, gateScaling, type ApprovalPlan } from './approval.js';
 import type { DecisionRecord } from './decision-record.js';
 import { addPlacementGate, gatePlacement } from './placement-approval.js';
+import { budgetHold, gateBudget } from './budget.js';
 
 /** A CNF's Deployment as the cache has it. */
 export type LiveDeployment = RolloutStatus;
@@ -47,6 +48,8 @@ export interface SliceObservations {
   degradedBefore?: string;
   /** The slice's SliceDecisions as the cache has them (automation mode Approve). */
   decisions?: DecisionRecord[];
+  /** False when the cap of UPF moves at once across slices is reached and this slice holds no slot. */
+  replacementSlot?: boolean;
 }
 
 export interface SlicePlan {
@@ -154,10 +157,12 @@ function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): P
           now,
           cm?.events ?? [],
         );
-    const gate = { automation: view.automation, slice: view.name, cnf: cnf.name, minReplicas: cnf.minReplicas, maxReplicas: cnf.maxReplicas, from: current, dec: loadDec, records: obs.decisions ?? [], now };
+    // A scale-down outside every disruption window waits (Recommend changes nothing anyway).
+    const budgeted = view.paused || view.automation.mode === 'Recommend' ? loadDec : gateBudget(view.automation.budgets, current, loadDec, now);
+    const gate = { automation: view.automation, slice: view.name, cnf: cnf.name, minReplicas: cnf.minReplicas, maxReplicas: cnf.maxReplicas, from: current, dec: budgeted, records: obs.decisions ?? [], now };
     const gated = view.paused ? undefined : gateScaling(gate);
     if (gated) collectGate(approval, cnf.name, gated);
-    const dec = gated?.decision ?? loadDec;
+    const dec = gated?.decision ?? budgeted;
     recommendations[cnf.name] = view.paused ? history : remember(history, dec.recommended, now, now - view.scaling.scaleDownStabilizationMs);
     decisions[cnf.name] = dec;
     replicas[cnf.name] = dec.replicas;
@@ -207,6 +212,19 @@ function rollouts(view: SliceView, obs: SliceObservations, replicas: Record<stri
   return { pending, stuck };
 }
 
+/**
+ * Why a move of the running UPF must wait, if it must: a move while its sites still have Ready
+ * nodes is voluntary and waits for a disruption window and for a free slot of the cap of moves
+ * at once; a UPF whose sites lost their nodes moves at once.
+ */
+function voluntaryMoveHold(view: SliceView, obs: SliceObservations, running: string[] | undefined): ReasonMessage | undefined {
+  if (!running?.length || running.some((r) => !obs.sites.some((s) => s.name === r && s.readyNodes.length > 0))) return undefined;
+  const outside = budgetHold(view.automation.budgets, obs.now);
+  if (outside) return { reason: 'OutsideBudget', message: outside };
+  if (obs.replacementSlot === false) return { reason: 'ReplacementCapReached', message: 'moving the UPF waits: the cap of UPF moves at once across slices is reached (--max-concurrent-replacements)' };
+  return undefined;
+}
+
 /** Decisions and desired objects of a slice. */
 export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMemory): SlicePlan {
   const decided = decideAll(view, obs, mem);
@@ -214,7 +232,8 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
   // Paused: a UPF that runs stays where it runs; one never placed is placed.
   const running = obs.upfSites ?? mem.lastSites;
   const placed = upf && !(view.paused && running) ? placeUpf(view, upf, decided.replicas[upf.name] ?? upf.minReplicas, obs, mem) : undefined;
-  const gp = upf ? gatePlacement({ automation: view.automation, slice: view.name, cnf: upf.name, replicas: decided.replicas[upf.name] ?? upf.minReplicas, placement: placed, running, records: obs.decisions ?? [], now: obs.now }) : undefined;
+  const disruption = voluntaryMoveHold(view, obs, running);
+  const gp = upf ? gatePlacement({ automation: view.automation, slice: view.name, cnf: upf.name, replicas: decided.replicas[upf.name] ?? upf.minReplicas, placement: placed, running, records: obs.decisions ?? [], now: obs.now, disruption }) : undefined;
   const placement = gp?.placement ?? placed;
   if (gp) addPlacementGate(decided.approval, upf!.name, gp);
   const upfSites = placement?.ok ? placement.sites : view.paused ? running : mem.lastSites;

@@ -93,6 +93,8 @@ export interface AutomationView {
     approveReplacement: boolean;
     expiryMs: number;
   };
+  /** Windows in which scale-downs and UPF moves are allowed; empty: always. */
+  budgets: { schedule: string; durationMs: number }[];
 }
 
 /** What parsing a NetworkSlice gives: its view, or the issues that make it invalid (path: message). */

@@ -24,9 +24,11 @@ export function toSliceView(obj: KubeObject): ParseResult {
 
 function automationOf(a: NetworkSlice['spec']['automation']): AutomationView {
   const p = a.policy;
-  if (!p) return { mode: a.mode };
+  const budgets = (a.budgets ?? []).map((b) => ({ schedule: b.schedule, durationMs: b.durationSeconds * 1000 }));
+  if (!p) return { mode: a.mode, budgets };
   return {
     mode: a.mode,
+    budgets,
     policy: {
       ...(p.maxStepReplicas !== undefined ? { maxStepReplicas: p.maxStepReplicas } : {}),
       ...(p.maxStepPercent !== undefined ? { maxStepPercent: p.maxStepPercent } : {}),

@@ -6,7 +6,7 @@ import type { ScalingDecision } from '../../../src/controller/scaling.js';
 const NOW = Date.parse('2026-12-02T10:00:00Z');
 const policy = { maxStepReplicas: 2, approveReplacement: true, expiryMs: 600_000 };
 const up: ScalingDecision = { replicas: 8, recommended: 8, provisionedLoad: 80, reason: 'ForecastScaleUp', message: 'forecast needs 8', needed: 8 };
-const input = (o: Partial<GateInput> = {}): GateInput => ({ automation: { mode: 'Approve', policy }, slice: 's', cnf: 'upf', minReplicas: 1, maxReplicas: 10, from: 2, dec: up, records: [], now: NOW, ...o });
+const input = (o: Partial<GateInput> = {}): GateInput => ({ automation: { mode: 'Approve', policy, budgets: [] }, slice: 's', cnf: 'upf', minReplicas: 1, maxReplicas: 10, from: 2, dec: up, records: [], now: NOW, ...o });
 const rec = (o: Partial<DecisionRecord>): DecisionRecord => ({ name: 's-upf-2to8-0', cnf: 'upf', action: 'Scale', from: 2, to: 8, reason: 'ForecastScaleUp', expiresAt: NOW + 60_000, applied: false, expired: false, ...o });
 
 describe('outsidePolicy', () => {
@@ -18,11 +18,11 @@ describe('outsidePolicy', () => {
 
 describe('gateScaling', () => {
   it('Auto passes the decision through', () => {
-    expect(gateScaling(input({ automation: { mode: 'Auto' } })).decision).toBe(up);
+    expect(gateScaling(input({ automation: { mode: 'Auto', budgets: [] } })).decision).toBe(up);
   });
 
   it('Recommend keeps the replicas and publishes the recommendation', () => {
-    const g = gateScaling(input({ automation: { mode: 'Recommend' } }));
+    const g = gateScaling(input({ automation: { mode: 'Recommend', budgets: [] } }));
     expect(g.decision).toMatchObject({ replicas: 2, reason: 'Recommended' });
     expect(g.recommendation).toBe(up);
     expect(g.propose).toBeUndefined();
@@ -74,7 +74,7 @@ describe('gateScaling', () => {
 
 describe('gatePlacement', () => {
   const moved = { ok: true as const, sites: ['edge-b'], message: 'placed on edge-b', skipped: [] };
-  const base = { automation: { mode: 'Approve' as const, policy }, slice: 's', cnf: 'upf', replicas: 2, placement: moved, running: ['edge-a'], records: [], now: NOW };
+  const base = { automation: { mode: 'Approve' as const, policy, budgets: [] }, slice: 's', cnf: 'upf', replicas: 2, placement: moved, running: ['edge-a'], records: [], now: NOW };
 
   it('holds a re-placement and proposes it', () => {
     const g = gatePlacement(base);
