@@ -25,7 +25,8 @@ interface Decision {
 
 describe('automation modes and SliceDecision approval (real control plane, real Prometheus)', () => {
   // recommend: 16 sessions, 64 from the fourth replayed hour (8 s in).
-  const traces = [rampTrace(16, 64, START_HOUR + 4, 0.5), constant(64), constant(64), constant(24), constant(64), constant(64)];
+  // budget: 64 sessions, down to 16 from the fourth replayed hour.
+  const traces = [rampTrace(16, 64, START_HOUR + 4, 0.5), constant(64), constant(64), constant(24), constant(64), constant(64), rampTrace(64, 16, START_HOUR + 4, 0.5)];
   const slices: ReplayedSlice[] = traces.map((trace, i) => ({ snssai: `1-${sd(i)}`, plmnid: '00101', trace }));
   let rig: TelemetryRig;
   let ns: string;
@@ -42,6 +43,8 @@ describe('automation modes and SliceDecision approval (real control plane, real 
       withAutomation(upfSlice('small', sd(3), { perReplica: 8, maxReplicas: 12, scaling: reactive }), approve()),
       withAutomation(upfSlice('expiring', sd(4), { perReplica: 8, maxReplicas: 12, scaling: reactive }), approve({ expirySeconds: 60 })),
       withAutomation(upfSlice('restart', sd(5), { perReplica: 8, maxReplicas: 12, scaling: reactive }), approve()),
+      // A disruption window that opens half an hour from now: closed for the whole test.
+      withAutomation(upfSlice('budget', sd(6), { perReplica: 8, maxReplicas: 12, scaling: reactive }), { mode: 'Auto', budgets: [{ schedule: `${(new Date().getUTCMinutes() + 30) % 60} * * * *`, durationSeconds: 60 }] }),
     ];
     for (const m of manifests) expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(m))).stderr).toBe('');
   });
@@ -138,6 +141,16 @@ describe('automation modes and SliceDecision approval (real control plane, real 
     const approvedEvents = (await eventsOf('restart')).filter((e) => e.reason === 'Approved');
     expect(approvedEvents).toHaveLength(1);
     expect(approvedEvents[0]!.count ?? 1).toBe(1);
+  });
+
+  test('a scale-down outside every disruption window waits; inside one it goes', async () => {
+    await eventually('budget at 8', async () => (await replicas('budget')) === 8, 60_000, 250);
+    await eventually('OutsideBudget', async () => (await sliceStatus('budget'))?.conditions?.find((c: { type: string; reason: string }) => c.type === 'ScalingLimited' && c.reason === 'OutsideBudget'), 30_000, 250);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await replicas('budget')).toBe(8);
+    const open = JSON.stringify({ spec: { automation: { mode: 'Auto', budgets: [{ schedule: '* * * * *', durationSeconds: 120 }] } } });
+    expect((await kubectl(['patch', '-n', ns, 'nsl', 'budget', '--type=merge', '-p', open])).stderr).toBe('');
+    await eventually('budget down to 2', async () => (await replicas('budget')) === 2, 30_000, 250);
   });
 
   test('an expired decision is marked Expired and never applied, even when approved late', async () => {
