@@ -19,7 +19,7 @@ import {
 } from './limits.js';
 import { rulesAt, type RuleNode } from './rules.js';
 import { CRON_PATTERN } from './cron.js';
-import { arr, condition, d, enm, explanation, int, integerField, num, numberField, obj, str, stringField, timeField, type Schema } from './openapi.js';
+import { arr, condition, d, enm, explanation, int, integerField, namespacedCrd, num, numberField, obj, str, stringField, timeField, type Schema } from './openapi.js';
 
 /**
  * The NetworkSlice CustomResourceDefinition, built in code from the same bounds and rules as the
@@ -387,36 +387,16 @@ const printerColumns = [
 ];
 
 export function networkSliceCrd(): Record<string, unknown> {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${PLURAL}.${GROUP}`, labels: { 'app.kubernetes.io/name': 'slice-operator', 'app.kubernetes.io/part-of': 'slice-operator' } },
-    spec: {
-      group: GROUP,
-      names: { kind: KIND, listKind: `${KIND}List`, plural: PLURAL, singular: 'networkslice', shortNames: ['nsl', 'slice'], categories: ['telco'] },
-      scope: 'Namespaced',
-      versions: [
-        {
-          name: VERSION,
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          additionalPrinterColumns: printerColumns,
-          schema: {
-            openAPIV3Schema: obj(
-              {
-                apiVersion: stringField('Versioned schema of this object: slicing.telco.dev/v1alpha1.'),
-                kind: stringField('NetworkSlice.'),
-                // The API server allows nothing but the type on metadata; kubectl explain shows ObjectMeta's docs.
-                metadata: { type: 'object' },
-                spec: specSchema,
-                status: statusSchema,
-              },
-              { required: ['spec'], ...d('A 5G network slice: S-NSSAI, SLA, QoS, CNFs, scaling and UPF placement.'), ...validations('root') },
-            ),
-          },
-        },
-      ],
+  const root = obj(
+    {
+      apiVersion: stringField('Versioned schema of this object: slicing.telco.dev/v1alpha1.'),
+      kind: stringField('NetworkSlice.'),
+      // The API server allows nothing but the type on metadata; kubectl explain shows ObjectMeta's docs.
+      metadata: { type: 'object' },
+      spec: specSchema,
+      status: statusSchema,
     },
-  };
+    { required: ['spec'], ...d('A 5G network slice: S-NSSAI, SLA, QoS, CNFs, scaling and UPF placement.'), ...validations('root') },
+  );
+  return namespacedCrd({ group: GROUP, version: VERSION, kind: KIND, plural: PLURAL, singular: 'networkslice', shortNames: ['nsl', 'slice'], printerColumns, root });
 }

@@ -74,3 +74,27 @@ export const explanation = (description: string): Schema =>
     },
     d(description),
   );
+
+/** A namespaced CRD of the group, one served and stored version with a status subresource. */
+export function namespacedCrd(o: {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  printerColumns: Schema[];
+  root: Schema;
+}): Record<string, unknown> {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${o.plural}.${o.group}`, labels: { 'app.kubernetes.io/name': 'slice-operator', 'app.kubernetes.io/part-of': 'slice-operator' } },
+    spec: {
+      group: o.group,
+      names: { kind: o.kind, listKind: `${o.kind}List`, plural: o.plural, singular: o.singular, shortNames: o.shortNames, categories: ['telco'] },
+      scope: 'Namespaced',
+      versions: [{ name: o.version, served: true, storage: true, subresources: { status: {} }, additionalPrinterColumns: o.printerColumns, schema: { openAPIV3Schema: o.root } }],
+    },
+  };
+}

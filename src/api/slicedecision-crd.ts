@@ -1,5 +1,5 @@
 import { GROUP, LIMIT, VERSION } from './limits.js';
-import { arr, condition, d, enm, explanation, integerField, obj, stringField, timeField, type Schema } from './openapi.js';
+import { arr, condition, d, enm, explanation, integerField, namespacedCrd, obj, stringField, timeField, type Schema } from './openapi.js';
 import { DECISION_ACTIONS, DECISION_KIND, DECISION_PLURAL } from './slicedecision.js';
 
 /**
@@ -66,35 +66,15 @@ const printerColumns = [
 ];
 
 export function sliceDecisionCrd(): Record<string, unknown> {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${DECISION_PLURAL}.${GROUP}`, labels: { 'app.kubernetes.io/name': 'slice-operator', 'app.kubernetes.io/part-of': 'slice-operator' } },
-    spec: {
-      group: GROUP,
-      names: { kind: DECISION_KIND, listKind: `${DECISION_KIND}List`, plural: DECISION_PLURAL, singular: 'slicedecision', shortNames: ['sdec'], categories: ['telco'] },
-      scope: 'Namespaced',
-      versions: [
-        {
-          name: VERSION,
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          additionalPrinterColumns: printerColumns,
-          schema: {
-            openAPIV3Schema: obj(
-              {
-                apiVersion: stringField('slicing.telco.dev/v1alpha1.'),
-                kind: stringField('SliceDecision.'),
-                metadata: { type: 'object' },
-                spec: specSchema,
-                status: statusSchema,
-              },
-              { required: ['spec'], ...d('A change the operator proposes for a NetworkSlice, waiting for a person to approve or deny it.') },
-            ),
-          },
-        },
-      ],
+  const root = obj(
+    {
+      apiVersion: stringField('slicing.telco.dev/v1alpha1.'),
+      kind: stringField('SliceDecision.'),
+      metadata: { type: 'object' },
+      spec: specSchema,
+      status: statusSchema,
     },
-  };
+    { required: ['spec'], ...d('A change the operator proposes for a NetworkSlice, waiting for a person to approve or deny it.') },
+  );
+  return namespacedCrd({ group: GROUP, version: VERSION, kind: DECISION_KIND, plural: DECISION_PLURAL, singular: 'slicedecision', shortNames: ['sdec'], printerColumns, root });
 }

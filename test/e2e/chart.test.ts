@@ -55,7 +55,25 @@ describe('Helm chart', () => {
     expect(t.stderr).toBe('');
     const kinds = parseAllDocuments(t.stdout).map((d) => (d.toJSON() as { kind?: string } | null)?.kind).filter(Boolean).sort();
     expect(kinds).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'CustomResourceDefinition', 'Deployment', 'PodDisruptionBudget', 'PrometheusRule', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].sort(),
+      [
+        // The operator's, and the slice editor, approver and viewer roles (slice-roles.yaml).
+        ...['ClusterRole', 'ClusterRole', 'ClusterRole', 'ClusterRole'],
+        'ClusterRoleBinding',
+        'ConfigMap',
+        // NetworkSlice and SliceDecision.
+        ...['CustomResourceDefinition', 'CustomResourceDefinition'],
+        'Deployment',
+        'PodDisruptionBudget',
+        // The operator's alerts, and the SliceDecision alerts (prometheusrule-decisions.yaml).
+        ...['PrometheusRule', 'PrometheusRule'],
+        'Role',
+        'RoleBinding',
+        'Service',
+        'ServiceAccount',
+        'ServiceMonitor',
+        'ValidatingAdmissionPolicy',
+        'ValidatingAdmissionPolicyBinding',
+      ].sort(),
     );
     const dep = parseAllDocuments(t.stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'Deployment');
     expect(dep.spec.replicas).toBe(2);
