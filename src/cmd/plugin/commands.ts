@@ -39,7 +39,9 @@ async function getOne<T>(c: Ctx, kind: 'NetworkSlice' | 'SliceDecision', name: s
 }
 
 export async function get(c: Ctx): Promise<string> {
-  const [slices, decisions] = await Promise.all([list<SliceObj>(c, 'NetworkSlice'), list<DecisionObj>(c, 'SliceDecision')]);
+  // One after the other, so a missing permission is reported for the slices first, every time.
+  const slices = await list<SliceObj>(c, 'NetworkSlice');
+  const decisions = await list<DecisionObj>(c, 'SliceDecision');
   if (!slices.length) return `No NetworkSlices found in ${c.allNamespaces ? 'any namespace' : `namespace ${c.namespace}`}.`;
   return renderGet(slices, decisions, c.now, c.allNamespaces);
 }
