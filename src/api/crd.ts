@@ -387,16 +387,6 @@ const printerColumns = [
 ];
 
 export function networkSliceCrd(): Record<string, unknown> {
-  const root = obj(
-    {
-      apiVersion: stringField('Versioned schema of this object: slicing.telco.dev/v1alpha1.'),
-      kind: stringField('NetworkSlice.'),
-      // The API server allows nothing but the type on metadata; kubectl explain shows ObjectMeta's docs.
-      metadata: { type: 'object' },
-      spec: specSchema,
-      status: statusSchema,
-    },
-    { required: ['spec'], ...d('A 5G network slice: S-NSSAI, SLA, QoS, CNFs, scaling and UPF placement.'), ...validations('root') },
-  );
-  return namespacedCrd({ group: GROUP, version: VERSION, kind: KIND, plural: PLURAL, singular: 'networkslice', shortNames: ['nsl', 'slice'], printerColumns, root });
+  const root = { ...d('A 5G network slice: S-NSSAI, SLA, QoS, CNFs, scaling and UPF placement.'), ...validations('root') };
+  return namespacedCrd({ group: GROUP, version: VERSION, kind: KIND, plural: PLURAL, singular: 'networkslice', shortNames: ['nsl', 'slice'], printerColumns, spec: specSchema, status: statusSchema, root });
 }

@@ -84,8 +84,22 @@ export function namespacedCrd(o: {
   singular: string;
   shortNames: string[];
   printerColumns: Schema[];
+  spec: Schema;
+  status: Schema;
+  /** The object's description and any rules on the whole object. */
   root: Schema;
 }): Record<string, unknown> {
+  const openAPIV3Schema = obj(
+    {
+      apiVersion: stringField(`Versioned schema of this object: ${o.group}/${o.version}.`),
+      kind: stringField(`${o.kind}.`),
+      // The API server allows nothing but the type on metadata; kubectl explain shows ObjectMeta's docs.
+      metadata: { type: 'object' },
+      spec: o.spec,
+      status: o.status,
+    },
+    { required: ['spec'], ...o.root },
+  );
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -94,7 +108,7 @@ export function namespacedCrd(o: {
       group: o.group,
       names: { kind: o.kind, listKind: `${o.kind}List`, plural: o.plural, singular: o.singular, shortNames: o.shortNames, categories: ['telco'] },
       scope: 'Namespaced',
-      versions: [{ name: o.version, served: true, storage: true, subresources: { status: {} }, additionalPrinterColumns: o.printerColumns, schema: { openAPIV3Schema: o.root } }],
+      versions: [{ name: o.version, served: true, storage: true, subresources: { status: {} }, additionalPrinterColumns: o.printerColumns, schema: { openAPIV3Schema } }],
     },
   };
 }

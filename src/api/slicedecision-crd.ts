@@ -66,15 +66,6 @@ const printerColumns = [
 ];
 
 export function sliceDecisionCrd(): Record<string, unknown> {
-  const root = obj(
-    {
-      apiVersion: stringField('slicing.telco.dev/v1alpha1.'),
-      kind: stringField('SliceDecision.'),
-      metadata: { type: 'object' },
-      spec: specSchema,
-      status: statusSchema,
-    },
-    { required: ['spec'], ...d('A change the operator proposes for a NetworkSlice, waiting for a person to approve or deny it.') },
-  );
-  return namespacedCrd({ group: GROUP, version: VERSION, kind: DECISION_KIND, plural: DECISION_PLURAL, singular: 'slicedecision', shortNames: ['sdec'], printerColumns, root });
+  const root = d('A change the operator proposes for a NetworkSlice, waiting for a person to approve or deny it.');
+  return namespacedCrd({ group: GROUP, version: VERSION, kind: DECISION_KIND, plural: DECISION_PLURAL, singular: 'slicedecision', shortNames: ['sdec'], printerColumns, spec: specSchema, status: statusSchema, root });
 }
