@@ -1,5 +1,6 @@
 import {
   ANTI_AFFINITY,
+  AUTOMATION_MODES,
   CNF_TYPES,
   DEFAULTS,
   GROUP,
@@ -17,26 +18,20 @@ import {
   VERSION,
 } from './limits.js';
 import { celRulesAt, type RuleNode } from './rules.js';
+import { CRON_PATTERN } from './cron.js';
+import { arr, condition, d, enm, explanation, int, integerField, namespacedCrd, num, numberField, obj, str, stringField, timeField, type Schema } from './openapi.js';
 
 /**
  * The NetworkSlice CustomResourceDefinition, built in code from the same bounds and rules as the
  * zod schema. `npm run gen:crds` writes it to crds/ and the chart; a unit test fails when the
  * committed YAML is stale. Structural schema: every field typed, unknown fields pruned.
  */
-type Schema = Record<string, unknown>;
 
 const validations = (node: RuleNode): Schema => {
   const rules = celRulesAt(node).map((r) => ({ rule: r.cel, message: r.message, ...(r.fieldPath ? { fieldPath: r.fieldPath } : {}), ...(r.reason ? { reason: r.reason } : {}) }));
   return rules.length ? { 'x-kubernetes-validations': rules } : {};
 };
-const obj = (properties: Record<string, Schema>, extra: Schema = {}): Schema => ({ type: 'object', properties, ...extra });
-const str = (extra: Schema = {}): Schema => ({ type: 'string', maxLength: LIMIT.stringMax, ...extra });
 const pat = (pattern: string, extra: Schema = {}): Schema => str({ pattern, ...extra });
-const int = (minimum: number, maximum: number, extra: Schema = {}): Schema => ({ type: 'integer', minimum, maximum, ...extra });
-const num = (minimum: number, maximum: number, extra: Schema = {}): Schema => ({ type: 'number', minimum, maximum, ...extra });
-const enm = (values: readonly string[], extra: Schema = {}): Schema => ({ type: 'string', enum: [...values], ...extra });
-const arr = (items: Schema, maxItems: number, extra: Schema = {}): Schema => ({ type: 'array', items, maxItems, ...extra });
-const d = (description: string): Schema => ({ description });
 const mbps = (description: string): Schema => num(0, LIMIT.mbpsMax, d(description));
 const positiveMbps = (description: string): Schema => num(0, LIMIT.mbpsMax, { exclusiveMinimum: true, ...d(description) });
 const latency = (description: string): Schema => num(0, LIMIT.latencyMsMax, { exclusiveMinimum: true, ...d(description) });
@@ -225,6 +220,39 @@ const specSchema: Schema = obj(
       },
       { default: {}, ...d('Where the UPF runs.'), ...validations('placement') },
     ),
+    automation: obj(
+      {
+        mode: enm(AUTOMATION_MODES, {
+          default: DEFAULTS.automation.mode,
+          ...d('Auto: the operator scales and places alone. Recommend: it computes, publishes (status.cnfs[].recommendation, metric slice_operator_recommended_replicas, event Recommended) and changes nothing. Approve: it acts alone inside policy and proposes a SliceDecision for a person to approve outside it.'),
+        }),
+        policy: obj(
+          {
+            maxStepReplicas: int(1, LIMIT.replicasMax, d('A scale step of more than this many replicas needs approval.')),
+            maxStepPercent: int(1, LIMIT.stepPercentMax, d('A scale step of more than this percent of the current replicas needs approval.')),
+            scaleDownFloor: int(1, LIMIT.replicasMax, d('A scale-down to fewer than this many replicas needs approval.')),
+            approveReplacement: { type: 'boolean', default: DEFAULTS.automation.approveReplacement, ...d('Moving a running UPF to other sites needs approval.') },
+            expirySeconds: int(LIMIT.decisionExpiryMin, LIMIT.decisionExpiryMax, {
+              default: DEFAULTS.automation.expirySeconds,
+              ...d('A proposed SliceDecision not approved within this many seconds expires and is never applied.'),
+            }),
+          },
+          d('In mode Approve: which decisions need a person. A change inside the policy is applied without asking.'),
+        ),
+        budgets: arr(
+          obj(
+            {
+              schedule: str({ pattern: CRON_PATTERN, ...d('Five-field cron schedule, UTC (minute hour day-of-month month day-of-week), at which a window opens, e.g. "0 2 * * *".') }),
+              durationSeconds: int(LIMIT.budgetDurationMin, LIMIT.budgetDurationMax, d('How long each window stays open, seconds.')),
+            },
+            { required: ['schedule', 'durationSeconds'] },
+          ),
+          LIMIT.budgetsMax,
+          d('Windows in which disruptive actions (scale-down, moving a running UPF) are allowed, as Karpenter disruption budgets; outside them those wait. Absent: always allowed. Scale-ups and the first placement are never held.'),
+        ),
+      },
+      { default: { mode: DEFAULTS.automation.mode }, ...d('How far the operator acts alone: human in the loop.'), ...validations('automation') },
+    ),
     telemetry: obj(
       {
         loadQuery: str({
@@ -240,24 +268,6 @@ const specSchema: Schema = obj(
   { required: ['snssai', 'plmn', 'serviceType', 'cnfs'], ...d('Desired state of the slice.'), ...validations('spec') },
 );
 
-const condition: Schema = obj(
-  {
-    type: str(d('Condition type, such as Ready, Progressing or Degraded.')),
-    status: enm(['True', 'False', 'Unknown'], d('True, False or Unknown.')),
-    reason: str({ maxLength: 1024, ...d('CamelCase reason of the last transition, e.g. Provisioned, InvalidSpec, NoSiteMeetsLatency.') }),
-    message: { type: 'string', maxLength: 32768, ...d('Human-readable detail: what holds, or what is wrong and with which field or site.') },
-    lastTransitionTime: { type: 'string', format: 'date-time', ...d('When status last changed.') },
-    observedGeneration: { type: 'integer', format: 'int64', minimum: 0, ...d('metadata.generation of the spec the condition was computed for.') },
-  },
-  { required: ['type', 'status', 'lastTransitionTime'] },
-);
-
-/** Status fields: typed and described; the operator writes them, so they carry no bounds. */
-const numberField = (description: string): Schema => ({ type: 'number', ...d(description) });
-const integerField = (description: string): Schema => ({ type: 'integer', ...d(description) });
-const stringField = (description: string): Schema => ({ type: 'string', ...d(description) });
-const timeField = (description: string): Schema => ({ type: 'string', format: 'date-time', ...d(description) });
-
 const decision = (description: string): Schema =>
   obj(
     {
@@ -266,6 +276,8 @@ const decision = (description: string): Schema =>
       message: stringField('The numbers behind it.'),
       fromReplicas: integerField('Replicas before.'),
       toReplicas: integerField('Replicas after.'),
+      decision: stringField('The SliceDecision a person approved for it (automation mode Approve).'),
+      explanation: explanation('Why, with the numbers.'),
     },
     d(description),
   );
@@ -322,6 +334,16 @@ const statusSchema: Schema = obj(
           },
           d('A rollback in force: the CNF runs its last healthy image because pods of the new one could not start.'),
         ),
+        recommendation: obj(
+          {
+            replicas: integerField('Replicas the operator would set.'),
+            reason: stringField('CamelCase reason, as a decision has.'),
+            message: stringField('The numbers behind it.'),
+            explanation: explanation('Why, with the numbers.'),
+          },
+          d('What the operator would do now and does not (automation mode Recommend), or holds for approval (mode Approve).'),
+        ),
+        pendingDecision: stringField('The SliceDecision waiting for approval for this CNF, if any.'),
       }),
       LIMIT.cnfsMax,
       d('Replicas of each CNF, in spec order.'),
@@ -351,6 +373,7 @@ const statusSchema: Schema = obj(
       },
       d('The QoS profile handed to the CNFs.'),
     ),
+    pendingDecisions: integerField('SliceDecisions of this slice waiting for approval (automation mode Approve).'),
     provisionedCapacity: numberField('Sessions the UPF replicas carry: replicas x capacity.sessions.'),
     lastDecision: decision('The last scaling decision of the slice.'),
   },
@@ -379,36 +402,6 @@ const printerColumns = [
 ];
 
 export function networkSliceCrd(): Record<string, unknown> {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${PLURAL}.${GROUP}`, labels: { 'app.kubernetes.io/name': 'slice-operator', 'app.kubernetes.io/part-of': 'slice-operator' } },
-    spec: {
-      group: GROUP,
-      names: { kind: KIND, listKind: `${KIND}List`, plural: PLURAL, singular: 'networkslice', shortNames: ['nsl', 'slice'], categories: ['telco'] },
-      scope: 'Namespaced',
-      versions: [
-        {
-          name: VERSION,
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          additionalPrinterColumns: printerColumns,
-          schema: {
-            openAPIV3Schema: obj(
-              {
-                apiVersion: stringField('Versioned schema of this object: slicing.telco.dev/v1alpha1.'),
-                kind: stringField('NetworkSlice.'),
-                // The API server allows nothing but the type on metadata; kubectl explain shows ObjectMeta's docs.
-                metadata: { type: 'object' },
-                spec: specSchema,
-                status: statusSchema,
-              },
-              { required: ['spec'], ...d('A 5G network slice: S-NSSAI, SLA, QoS, CNFs, scaling and UPF placement.'), ...validations('root') },
-            ),
-          },
-        },
-      ],
-    },
-  };
+  const root = { ...d('A 5G network slice: S-NSSAI, SLA, QoS, CNFs, scaling and UPF placement.'), ...validations('root') };
+  return namespacedCrd({ group: GROUP, version: VERSION, kind: KIND, plural: PLURAL, singular: 'networkslice', shortNames: ['nsl', 'slice'], printerColumns, spec: specSchema, status: statusSchema, root });
 }

@@ -13,6 +13,8 @@ export const SERVICE_TYPES = ['eMBB', 'URLLC', 'mMTC', 'V2X', 'custom'] as const
 export const SST_SERVICE: Readonly<Record<number, (typeof SERVICE_TYPES)[number]>> = { 1: 'eMBB', 2: 'URLLC', 3: 'mMTC', 4: 'V2X' };
 export const CNF_TYPES = ['upf', 'smf', 'amf', 'pcf', 'nrf', 'custom'] as const;
 export const SCALING_MODES = ['predictive', 'reactive', 'static'] as const;
+/** Auto acts alone; Recommend computes and publishes only; Approve acts inside spec.automation.policy and asks a person outside it. */
+export const AUTOMATION_MODES = ['Auto', 'Recommend', 'Approve'] as const;
 export const QUANTILES = ['p50', 'p90', 'p99'] as const;
 export const ANTI_AFFINITY = ['none', 'preferred', 'required'] as const;
 export const RESOURCE_TYPES = ['GBR', 'NonGBR', 'DelayCriticalGBR'] as const;
@@ -70,12 +72,19 @@ export const LIMIT = {
    * (0.999 for 99.9 %), which would otherwise be stored as a target of under 1 %.
    */
   slaPercentMin: 90,
+  stepPercentMax: 1000,
+  decisionExpiryMin: 60,
+  decisionExpiryMax: 7 * 86_400,
+  budgetsMax: 8,
+  budgetDurationMin: 60,
+  budgetDurationMax: 7 * 86_400,
 } as const;
 
 /** Defaults, written into the CRD (applied by the API server) and into zod (same values). */
 export const DEFAULTS = {
   minReplicas: 1,
   maxReplicas: 10,
+  automation: { mode: 'Auto', approveReplacement: true, expirySeconds: 3600 },
   scaling: { mode: 'predictive', horizonSteps: 1, quantile: 'p99', headroomPercent: 10, scaleDownStabilizationSeconds: 300, maxStep: 4, stepPeriodSeconds: 15 },
   placement: { maxSites: 1, maxSkew: 1, antiAffinity: 'preferred' },
   arp: { priorityLevel: 8, preemptionCapability: 'NotPreempt', preemptionVulnerability: 'Preemptable' },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ANTI_AFFINITY,
+  AUTOMATION_MODES,
   CNF_TYPES,
   DEFAULTS,
   LIMIT,
@@ -14,6 +15,7 @@ import {
   SERVICE_TYPES,
 } from './limits.js';
 import { rulesAt, type RuleNode } from './rules.js';
+import { CRON_PATTERN } from './cron.js';
 
 /**
  * zod schema of a NetworkSlice, the operator's edge for untrusted input: everything it reads
@@ -214,6 +216,31 @@ const Placement = withRules(
   }),
 );
 
+const Automation = withRules(
+  'automation',
+  z.strictObject({
+    mode: z.enum(AUTOMATION_MODES).default(DEFAULTS.automation.mode),
+    policy: z
+      .strictObject({
+        maxStepReplicas: int(1, LIMIT.replicasMax).optional(),
+        maxStepPercent: int(1, LIMIT.stepPercentMax).optional(),
+        scaleDownFloor: int(1, LIMIT.replicasMax).optional(),
+        approveReplacement: z.boolean().default(DEFAULTS.automation.approveReplacement),
+        expirySeconds: int(LIMIT.decisionExpiryMin, LIMIT.decisionExpiryMax).default(DEFAULTS.automation.expirySeconds),
+      })
+      .optional(),
+    budgets: z
+      .array(
+        z.strictObject({
+          schedule: re(CRON_PATTERN, 'a five-field cron schedule in UTC, e.g. "0 2 * * *"').max(LIMIT.stringMax),
+          durationSeconds: int(LIMIT.budgetDurationMin, LIMIT.budgetDurationMax),
+        }),
+      )
+      .max(LIMIT.budgetsMax)
+      .optional(),
+  }),
+);
+
 const Telemetry = z.strictObject({
   loadQuery: withRules('query', z.string().max(LIMIT.queryMax).regex(/\S/, 'must not be blank')).optional(),
 });
@@ -230,6 +257,7 @@ export const NetworkSliceSpec = withRules(
     scaling: Scaling.default({ ...DEFAULTS.scaling }),
     placement: Placement.default({ ...DEFAULTS.placement }),
     telemetry: Telemetry.optional(),
+    automation: Automation.default({ mode: DEFAULTS.automation.mode }),
   }),
 );
 

@@ -10,7 +10,7 @@ import { parseQuantity } from './quantity.js';
  * without CEL (`zodOnly`) is one some supported Kubernetes minor cannot evaluate within its cost
  * budget; the e2e tests check that the server stores such a slice and the operator refuses it.
  */
-export type RuleNode = 'root' | 'spec' | 'throughput' | 'sla' | 'qos' | 'flow' | 'cnfs' | 'cnf' | 'placement' | 'query';
+export type RuleNode = 'root' | 'spec' | 'throughput' | 'sla' | 'qos' | 'flow' | 'cnfs' | 'cnf' | 'placement' | 'query' | 'automation';
 
 export interface Rule {
   node: RuleNode;
@@ -226,6 +226,25 @@ export const RULES: Rule[] = [
     check: (q: string) => !q.replaceAll('{{snssai}}', '').replaceAll('{{plmnid}}', '').includes('{{'),
   },
 ];
+
+RULES.push(
+  {
+    node: 'automation',
+    cel: "self.mode != 'Approve' || has(self.policy)",
+    message: 'mode Approve needs a policy: which decisions a person must approve (maxStepReplicas, maxStepPercent, scaleDownFloor, approveReplacement)',
+    fieldPath: '.policy',
+    reason: 'FieldValueRequired',
+    check: (a) => a.mode !== 'Approve' || a.policy !== undefined,
+  },
+  {
+    node: 'automation',
+    cel: "self.mode == 'Approve' || !has(self.policy)",
+    message: 'policy applies only to mode Approve (Auto acts alone, Recommend never acts)',
+    fieldPath: '.policy',
+    reason: 'FieldValueForbidden',
+    check: (a) => a.mode === 'Approve' || a.policy === undefined,
+  },
+);
 
 export const rulesAt = (node: RuleNode): Rule[] => RULES.filter((r) => r.node === node);
 

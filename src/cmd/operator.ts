@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     cycleMs: flags['cycle-seconds'] ? flags['cycle-seconds'] * 1000 : undefined,
     clock: flags['replay-clock'],
     maxConcurrentReconciles: flags['max-concurrent-reconciles'],
+    maxConcurrentReplacements: flags['max-concurrent-replacements'],
   });
   if (!flags['leader-elect']) void warnWithoutLeaderElection(manager.client, { namespace: flags['lease-namespace'], name: flags['lease-name'] }, log);
   let stopping = false;

@@ -166,6 +166,15 @@ const flagShape = {
       .prefault('4'),
     { value: 'N', help: 'slices reconciled at the same time (1 to 64)' },
   ),
+  'max-concurrent-replacements': flag(
+    z
+      .string()
+      .regex(/^\d+$/, 'expected a whole number')
+      .transform(Number)
+      .pipe(z.number().min(0).max(1000, 'must be at most 1000'))
+      .prefault('0'),
+    { value: 'N', help: 'UPFs moved to other sites at once across slices; a voluntary move waits for a free slot (0: no cap)' },
+  ),
   'replay-clock': flag(replayClock.optional(), {
     value: 'WALL_MS:CALENDAR_MS',
     help: 'accelerated replays only: the wall time the replay started at and the calendar time of its traffic then (Unix ms)',

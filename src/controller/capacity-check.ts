@@ -9,7 +9,7 @@ import type { DecisionReason, ScalingDecision } from './scaling.js';
 import type { CnfView, SliceView } from './slice-view.js';
 
 /** Decisions whose replicas differ from what the policy recommends for the load. */
-const LIMITING: ReadonlySet<DecisionReason> = new Set(['BoundedByMax', 'BoundedByMin', 'StepLimited', 'ScaleDownStabilized']);
+const LIMITING: ReadonlySet<DecisionReason> = new Set(['BoundedByMax', 'BoundedByMin', 'StepLimited', 'ScaleDownStabilized', 'Recommended', 'AwaitingApproval', 'ApprovalDenied', 'OutsideBudget']);
 
 /**
  * What limits a CNF's replicas, in words that change only when the limit does (not with every
@@ -23,6 +23,12 @@ function limitOf(view: SliceView, c: CnfView, d: ScalingDecision): string {
       return `${c.name}: the load needs ${d.needed} replicas; minReplicas is ${c.minReplicas}`;
     case 'StepLimited':
       return `${c.name}: at most ${view.scaling.maxStep} replicas of change per ${view.scaling.stepPeriodMs / 1000} s; ${d.replicas} now, ${d.recommended} recommended`;
+    case 'Recommended':
+    case 'AwaitingApproval':
+    case 'ApprovalDenied':
+    case 'OutsideBudget':
+      // approval.ts and budget.ts words these without load figures.
+      return `${c.name}: ${d.message}`;
     default:
       return `${c.name}: scale-down to ${d.recommended} held at ${d.replicas}${d.heldUntil !== undefined ? ` until ${new Date(d.heldUntil).toISOString()}` : ''} (stabilisation window)`;
   }

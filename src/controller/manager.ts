@@ -18,6 +18,8 @@ import { LoadObserver } from '../telemetry/load-observer.js';
 import { PrometheusClient } from '../telemetry/prometheus-client.js';
 import { RuntimeMetrics } from '../runtime/metrics.js';
 import { SliceMetrics } from './slice-metrics.js';
+import { DecisionMetrics } from './decision-metrics.js';
+import { ReplacementSlots } from './budget.js';
 import { EventRecorder } from './events.js';
 import { LABEL_MANAGED_BY, MANAGED_BY } from './names.js';
 import { SliceReconciler } from './reconciler.js';
@@ -46,6 +48,8 @@ export interface ManagerOptions {
   cycleMs?: number;
   clock?: { wallStartMs: number; virtualStartMs: number };
   maxConcurrentReconciles?: number;
+  /** UPFs moved at once across slices (0 or unset: no cap). */
+  maxConcurrentReplacements?: number;
   resyncMs?: number;
   watchdogMs?: number;
   leaseDurationMs?: number;
@@ -67,7 +71,7 @@ export class Manager {
   readonly sliceMetrics: SliceMetrics;
   readonly controller: Controller;
   readonly observer: LoadObserver;
-  readonly informers: { slices: Informer; Deployment: Informer; Service: Informer; ConfigMap: Informer; nodes: Informer; pods: Informer };
+  readonly informers: { slices: Informer; Deployment: Informer; Service: Informer; ConfigMap: Informer; nodes: Informer; pods: Informer; decisions: Informer };
   /** The cached pods of each slice. */
   readonly pods: Indexer;
   readonly health: HealthServer;
@@ -106,10 +110,13 @@ export class Manager {
       owned: { Deployment: this.informers.Deployment, Service: this.informers.Service, ConfigMap: this.informers.ConfigMap },
       nodes: this.informers.nodes,
       pods: this.pods,
+      decisions: this.informers.decisions,
       observer: this.observer,
       events,
       parse: o.parse,
       metrics: this.sliceMetrics,
+      decisionMetrics: new DecisionMetrics(this.registry),
+      replacementSlots: new ReplacementSlots(o.maxConcurrentReplacements ?? 0),
     });
     this.controller = new Controller({
       name: 'networkslice',
@@ -141,7 +148,7 @@ export class Manager {
     });
     const namespaces = this.o.namespaces ?? [];
     // Slices and children: every namespace, or one list+watch per watched namespace.
-    const inf = (kind: 'NetworkSlice' | 'Deployment' | 'Service' | 'ConfigMap' | 'Node' | 'Pod', labelSelector?: string, transform?: (obj: KubeObject) => KubeObject) =>
+    const inf = (kind: 'NetworkSlice' | 'Deployment' | 'Service' | 'ConfigMap' | 'Node' | 'Pod' | 'SliceDecision', labelSelector?: string, transform?: (obj: KubeObject) => KubeObject) =>
       kind !== 'Node' && namespaces.length
         ? new NamespacedInformers(this.client, opts(labelSelector, transform), namespaces, (ns) => collectionPath(kind, ns), this.o.log.child({ informer: collectionPath(kind) }))
         : new Informer(this.client, { path: collectionPath(kind), ...opts(labelSelector, transform) }, this.o.log.child({ informer: collectionPath(kind) }));
@@ -154,6 +161,7 @@ export class Manager {
       nodes: inf('Node'),
       // The CNFs' pods, as a few facts each (pod-facts.ts): why they are Pending, where they run.
       pods: inf('Pod', owned, compactPod),
+      decisions: inf('SliceDecision', owned),
     };
   }
 
@@ -163,7 +171,8 @@ export class Manager {
     this.informers.slices.on((ev, obj, old) => {
       if (specOrMetaChanged(ev, obj, old)) this.controller.enqueue(objectKey(obj));
     });
-    for (const k of ['Deployment', 'Service', 'ConfigMap'] as const) {
+    // A SliceDecision approved or denied requeues its slice at once: applied within one reconcile.
+    for (const k of ['Deployment', 'Service', 'ConfigMap', 'decisions'] as const) {
       this.informers[k].on((ev, obj, old) => {
         const owner = SliceReconciler.ownerKey(obj);
         if (owner && childChanged(ev, obj, old)) this.controller.enqueue(owner);

@@ -9,6 +9,8 @@ import type { Logger } from '../runtime/logger.js';
 import type { Result } from '../runtime/controller.js';
 import type { LoadObserver } from '../telemetry/load-observer.js';
 import type { SliceMetrics } from './slice-metrics.js';
+import type { DecisionMetrics } from './decision-metrics.js';
+import type { ReplacementSlots } from './budget.js';
 import { priorityClass, type KubeObj } from './desired.js';
 import type { EventRecorder } from './events.js';
 import { childName, FIELD_MANAGER, LABEL_CNF, LABEL_MANAGED_BY, LABEL_SLICE, LEGACY_FINALIZER, MANAGED_BY } from './names.js';
@@ -21,6 +23,8 @@ import type { ParseResult, SliceView } from './slice-view.js';
 import { seedMemory, type SliceMemory } from './slice-memory.js';
 import { planOutcome, planSlice, type LiveDeployment, type SliceObservations, type SlicePlan } from './slice-plan.js';
 import { buildStatus, type SliceStatus } from './status.js';
+import { createProposals, decisionsOf, markDecisions } from './decision-writer.js';
+import { explainProposal } from './decision-report.js';
 import { canonicalJson, isSubset } from './subset.js';
 
 /** The reads and writes the reconciler makes at the API server (deletes go through request). */
@@ -38,10 +42,15 @@ export interface ReconcilerDeps {
   nodes: ObjectCache;
   /** The pods of each slice (by `namespace/name`), when pods are watched. */
   pods?: Pick<Indexer, 'get'>;
+  /** SliceDecisions (automation mode Approve); without it no slice sees an approval. */
+  decisions?: ObjectCache;
   observer: SliceTelemetry;
   events: Pick<EventRecorder, 'record'>;
   parse: (obj: KubeObject) => ParseResult;
   metrics?: Pick<SliceMetrics, 'decision' | 'observe' | 'forget' | 'rejected' | 'anomaly'>;
+  decisionMetrics?: Pick<DecisionMetrics, 'observe' | 'forget'>;
+  /** The cap of UPF moves at once across slices. */
+  replacementSlots?: ReplacementSlots;
   now?: () => number;
 }
 
@@ -145,6 +154,8 @@ export class SliceReconciler {
       degradedBefore: status?.conditions?.find((c) => c.type === 'Degraded' && c.status === 'True')?.reason,
       anomalousBefore: status?.conditions?.find((c) => c.type === 'Anomalous' && c.status === 'True')?.reason,
       ...(this.d.pods ? { pods: this.podsOf(key, view), siteOf: (node: string) => (this.d.nodes.get(node)?.metadata?.labels as Record<string, string> | undefined)?.[LABEL_SITE] } : {}),
+      decisions: decisionsOf(this.d.decisions, view),
+      ...(this.d.replacementSlots ? { replacementSlot: this.d.replacementSlots.available(key) } : {}),
     };
   }
 
@@ -167,6 +178,7 @@ export class SliceReconciler {
     const obs = this.observe(key, view, this.statusWritten.get(key)?.status ?? obj.status);
     const plan = planSlice(view, obs, mem);
     mem.recommendations = plan.recommendations;
+    this.countMove(key, obs.upfSites ?? mem.lastSites, plan);
 
     // Compared before the first await, where a changed UPF Deployment's share of its sites is
     // also reserved: workers placing other slices meanwhile must see it, or they fill the same
@@ -178,6 +190,9 @@ export class SliceReconciler {
     const upfChange = changed.find((o) => o.kind === 'Deployment' && objectKey(o) === upfKey);
     if (upfChange) this.derived.noteApplied(upfKey!, upfChange);
     await this.ensurePriorityClass(view);
+    // A proposal exists before the change it holds back could be applied by anyone else.
+    const skipped = plan.placement?.ok ? plan.placement.skipped : undefined;
+    const proposed = await createProposals(this.d.client, view, plan.approval.proposals, (p) => explainProposal(view, p, plan.approval, plan.decisions, obs.load, skipped), obs.now);
     // The children do not depend on each other at the API (a pod waits for its ConfigMap by
     // itself): applied together, a new slice costs one round trip to a busy API server, not three.
     const outcomes = await Promise.allSettled([finalizerRemoved, ...changed.map((o) => this.apply(o, view, plan, log))]);
@@ -196,9 +211,15 @@ export class SliceReconciler {
       if (cnf && mem.cnfs?.[cnf] && version) mem.cnfs[cnf]!.appliedVersion = version;
     }
     const target = this.target(obj);
+    // Outcomes are recorded once the change they describe is applied.
+    await markDecisions(this.d.client, view, plan.approval, obs.now);
     for (const e of result.events) this.d.events.record(target, e.type, e.reason, e.message);
+    for (const { proposal: p, explanation } of proposed) {
+      this.d.events.record(target, 'Normal', 'DecisionProposed', `${p.cnf}: SliceDecision ${p.name} waits for approval (${p.needsApproval.join('; ')}): ${explanation.text}`);
+    }
     await this.prune(view, [...(obj.status?.cnfs ?? []).map((c) => c.name), ...remembered], target, log);
     for (const reason of result.scaled) this.d.metrics?.decision(key, reason);
+    this.d.decisionMetrics?.observe(key, view, plan.approval, proposed.length);
     const replicas = plan.replicas;
     if (result.status) {
       const input = { ...result.status, generation: obj.metadata.generation ?? 0 };
@@ -232,6 +253,15 @@ export class SliceReconciler {
         this.d.events.record(target, 'Normal', 'CNFRemoved', `${kind} ${name} deleted: CNF ${cnf} is no longer in spec.cnfs`);
       }
     }
+  }
+
+  /** A UPF that moves takes a slot of the cap of moves at once; one rolled out gives it back. */
+  private countMove(key: string, running: string[] | undefined, plan: SlicePlan): void {
+    const slots = this.d.replacementSlots;
+    if (!slots) return;
+    const moves = running?.length && plan.upfSites && JSON.stringify(running) !== JSON.stringify(plan.upfSites);
+    if (moves) slots.take(key);
+    else if (plan.allReady) slots.release(key);
   }
 
   private childName(view: SliceView, cnf: string): string {
@@ -356,6 +386,8 @@ export class SliceReconciler {
     this.statusWritten.delete(key);
     this.d.observer.remove(key);
     this.d.metrics?.forget(key);
+    this.d.decisionMetrics?.forget(key);
+    this.d.replacementSlots?.release(key);
   }
 
   /** Keys of slices that own or select an object (for enqueueing on child and node events). */

@@ -8,6 +8,7 @@ export interface ResourceInfo {
 
 export const RESOURCES = {
   NetworkSlice: { group: 'slicing.telco.dev', version: 'v1alpha1', plural: 'networkslices', namespaced: true },
+  SliceDecision: { group: 'slicing.telco.dev', version: 'v1alpha1', plural: 'slicedecisions', namespaced: true },
   Deployment: { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true },
   Service: { group: '', version: 'v1', plural: 'services', namespaced: true },
   ConfigMap: { group: '', version: 'v1', plural: 'configmaps', namespaced: true },

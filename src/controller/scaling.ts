@@ -64,7 +64,14 @@ export type DecisionReason =
   | 'SurgeScaleUp'
   | 'BoundedByMax'
   | 'BoundedByMin'
-  | 'Paused';
+  | 'Paused'
+  // Human in the loop (approval.ts): kept by mode Recommend, held for or applied by a SliceDecision.
+  | 'Recommended'
+  | 'AwaitingApproval'
+  | 'ApprovalDenied'
+  | 'Approved'
+  // Disruption budgets (budget.ts): a scale-down outside every window waits.
+  | 'OutsideBudget';
 
 export interface ScalingDecision {
   replicas: number;

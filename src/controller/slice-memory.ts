@@ -5,7 +5,7 @@
  * restart (seedMemory). Pure.
  */
 import type { Recommendation, ScaleEvent } from './scaling.js';
-import type { DecisionStatus, SliceStatus } from './status.js';
+import type { DecisionStatus, RecommendationStatus, SliceStatus } from './status.js';
 import type { CnfHealthMemory } from './rollback.js';
 
 /** What the reconciler keeps of one CNF's scaling. */
@@ -15,6 +15,8 @@ export interface CnfMemory {
   /** Changes the operator made within the step period (for the step rate limit). */
   events: ScaleEvent[];
   lastDecision?: DecisionStatus;
+  /** The recommendation status shows (modes Recommend and Approve). */
+  recommendation?: RecommendationStatus;
   /** resourceVersion of the Deployment as the operator's last apply left it. */
   appliedVersion?: string;
   /** Its last healthy image and a rollback in force (rollback.ts). */
@@ -68,6 +70,7 @@ export function seedMemory(status: SliceStatus | undefined, now: number): SliceM
       events: d ? [{ at: Date.parse(d.time), from: d.fromReplicas, to: d.toReplicas }] : [],
       ...(d ? { lastDecision: d } : {}),
       ...(Object.keys(health).length ? { health } : {}),
+      ...(c.recommendation ? { recommendation: c.recommendation } : {}),
     };
   }
   return mem;

@@ -18,12 +18,18 @@ import { PAUSED_ANNOTATION } from './names.js';
 import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
 import type { Site } from './sites.js';
 import type { CnfView, SliceView } from './slice-view.js';
-import type { DecisionStatus, StatusInput } from './status.js';
+import type { DecisionStatus, RecommendationStatus, StatusInput } from './status.js';
+import { explainScaling } from './explain.js';
+import { reportRecommendation } from './decision-report.js';
 import { remember, type CnfMemory, type SliceMemory } from './slice-memory.js';
 import type { PodFacts } from './pod-facts.js';
 import { anomalyOf, type Anomaly } from './anomalies.js';
 import { planRollbacks, type RollbackPlan } from './rollback.js';
 import { cnfPods, podTrouble, sitesOutside, unschedulableStuck, type CnfPods } from './pod-health.js';
+import { collectGate, emptyApproval, gateScaling, type ApprovalPlan } from './approval.js';
+import type { DecisionRecord } from './decision-record.js';
+import { addPlacementGate, gatePlacement } from './placement-approval.js';
+import { budgetHold, gateBudget } from './budget.js';
 
 /** A CNF's Deployment as the cache has it. */
 export type LiveDeployment = RolloutStatus;
@@ -50,6 +56,10 @@ export interface SliceObservations {
   pods?: Record<string, PodFacts[]>;
   /** The site of a node (where a pod runs). */
   siteOf?: (node: string) => string | undefined;
+  /** The slice's SliceDecisions as the cache has them (automation mode Approve). */
+  decisions?: DecisionRecord[];
+  /** False when the cap of UPF moves at once across slices is reached and this slice holds no slot. */
+  replacementSlot?: boolean;
 }
 
 /** Pods that wait this long for the scheduler while old pods hold the nodes: the rollout makes room. */
@@ -84,6 +94,8 @@ export interface SlicePlan {
   anomalous?: Anomaly;
   /** Each CNF's image (rolled back or not) and what to remember of its health (rollback.ts). */
   rollback: RollbackPlan;
+  /** What automation modes Recommend and Approve held, proposed and applied (approval.ts). */
+  approval: ApprovalPlan;
 }
 
 /** What the apply did, as the reconciler saw it. */
@@ -129,12 +141,13 @@ function pausedDecision(live: number): ScalingDecision {
 }
 
 /** Replicas per CNF, with the recommendation history each decision leaves. */
-function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): Pick<SlicePlan, 'decisions' | 'replicas' | 'recommendations' | 'changedElsewhere'> {
+function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): Pick<SlicePlan, 'decisions' | 'replicas' | 'recommendations' | 'changedElsewhere' | 'approval'> {
   const { load, now } = obs;
   const decisions: Record<string, ScalingDecision> = {};
   const replicas: Record<string, number> = {};
   const recommendations: Record<string, Recommendation[]> = {};
   const elsewhere: Record<string, number> = {};
+  const approval = emptyApproval();
   for (const cnf of view.cnfs) {
     const live = obs.deployments[cnf.name];
     const cm = mem.cnfs?.[cnf.name];
@@ -143,7 +156,7 @@ function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): P
     if (other !== undefined) elsewhere[cnf.name] = other;
     // The operator scales from what it decided: a count changed by hand is restored, not built on.
     const current = cm?.replicas ?? live?.spec?.replicas ?? cnf.minReplicas;
-    const dec = view.paused
+    const loadDec = view.paused
       ? pausedDecision(live?.spec?.replicas ?? current)
       : decideReplicas(
           {
@@ -168,11 +181,17 @@ function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): P
           now,
           cm?.events ?? [],
         );
+    // A scale-down outside every disruption window waits (Recommend changes nothing anyway).
+    const budgeted = view.paused || view.automation.mode === 'Recommend' ? loadDec : gateBudget(view.automation.budgets, current, loadDec, now);
+    const gate = { automation: view.automation, slice: view.name, cnf: cnf.name, minReplicas: cnf.minReplicas, maxReplicas: cnf.maxReplicas, from: current, dec: budgeted, records: obs.decisions ?? [], now };
+    const gated = view.paused ? undefined : gateScaling(gate);
+    if (gated) collectGate(approval, cnf.name, gated);
+    const dec = gated?.decision ?? budgeted;
     recommendations[cnf.name] = view.paused ? history : remember(history, dec.recommended, now, now - view.scaling.scaleDownStabilizationMs);
     decisions[cnf.name] = dec;
     replicas[cnf.name] = dec.replicas;
   }
-  return { decisions, replicas, recommendations, changedElsewhere: elsewhere };
+  return { decisions, replicas, recommendations, changedElsewhere: elsewhere, approval };
 }
 
 /** The UPF's sites for `replicas` replicas, from the sites' free capacity. */
@@ -249,13 +268,30 @@ function podsByCnf(view: SliceView, obs: SliceObservations): Record<string, CnfP
   return Object.fromEntries(view.cnfs.map((c) => [c.name, cnfPods(obs.pods![c.name] ?? [], siteOf)]));
 }
 
+/**
+ * Why a move of the running UPF must wait, if it must: a move while its sites still have Ready
+ * nodes is voluntary and waits for a disruption window and for a free slot of the cap of moves
+ * at once; a UPF whose sites lost their nodes moves at once.
+ */
+function voluntaryMoveHold(view: SliceView, obs: SliceObservations, running: string[] | undefined): ReasonMessage | undefined {
+  if (!running?.length || running.some((r) => !obs.sites.some((s) => s.name === r && s.readyNodes.length > 0))) return undefined;
+  const outside = budgetHold(view.automation.budgets, obs.now);
+  if (outside) return { reason: 'OutsideBudget', message: outside };
+  if (obs.replacementSlot === false) return { reason: 'ReplacementCapReached', message: 'moving the UPF waits: the cap of UPF moves at once across slices is reached (--max-concurrent-replacements)' };
+  return undefined;
+}
+
 /** Decisions and desired objects of a slice. */
 export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMemory): SlicePlan {
   const decided = decideAll(view, obs, mem);
   const upf = view.cnfs.find((c) => c.type === 'upf');
   // Paused: a UPF that runs stays where it runs; one never placed is placed.
   const running = obs.upfSites ?? mem.lastSites;
-  const placement = upf && !(view.paused && running) ? placeUpf(view, upf, decided.replicas[upf.name] ?? upf.minReplicas, obs, mem) : undefined;
+  const placed = upf && !(view.paused && running) ? placeUpf(view, upf, decided.replicas[upf.name] ?? upf.minReplicas, obs, mem) : undefined;
+  const disruption = voluntaryMoveHold(view, obs, running);
+  const gp = upf ? gatePlacement({ automation: view.automation, slice: view.name, cnf: upf.name, replicas: decided.replicas[upf.name] ?? upf.minReplicas, placement: placed, running, records: obs.decisions ?? [], now: obs.now, disruption }) : undefined;
+  const placement = gp?.placement ?? placed;
+  if (gp) addPlacementGate(decided.approval, upf!.name, gp);
   const upfSites = placement?.ok ? placement.sites : view.paused ? running : mem.lastSites;
   const pods = podsByCnf(view, obs);
   const { pending, stuck, makeRoom } = rollouts(view, obs, decided.replicas, pods, upfSites);
@@ -279,18 +315,19 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
     anomalous: anomalyOf(view, obs.load, obs.telemetryError, pods),
     rollback,
     degraded: degradedReason(view, obs, placement, mem.lastSites) ?? rollback.degraded ?? stuck ?? slaExceedsCapacity(view) ?? capacityShort(view, load, decided.replicas, decided.decisions),
-    scalingLimited: scalingLimited(view, decided.decisions),
+    scalingLimited: scalingLimited(view, decided.decisions) ?? decided.approval.placementHeld,
     allReady: pending.length === 0,
     rollout: pending,
   };
 }
 
 /** A CNF's scaling memory after this reconcile's decision. */
-function nextCnfMemory(view: SliceView, now: number, cm: CnfMemory | undefined, from: number | undefined, dec: ScalingDecision, lastDecision: DecisionStatus | undefined): CnfMemory {
+function nextCnfMemory(view: SliceView, now: number, cm: CnfMemory | undefined, from: number | undefined, dec: ScalingDecision, lastDecision: DecisionStatus | undefined, rec?: RecommendationStatus): CnfMemory {
   const kept = (cm?.events ?? []).filter((e) => e.at > now - view.scaling.stepPeriodMs);
   const events = from !== undefined && from !== dec.replicas && !view.paused ? kept.concat([{ at: now, from, to: dec.replicas }]) : kept;
   const out: CnfMemory = { replicas: dec.replicas, events };
   if (lastDecision) out.lastDecision = lastDecision;
+  if (rec) out.recommendation = rec;
   if (cm?.appliedVersion !== undefined) out.appliedVersion = cm.appliedVersion;
   return out;
 }
@@ -304,7 +341,8 @@ function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, p
   if (view.cnfs.some((c) => c.type === 'upf') && placement?.ok && JSON.stringify(mem.lastSites) !== JSON.stringify(placement.sites)) {
     const was = mem.lastSites;
     memory.lastSites = placement.sites;
-    events.push({ type: 'Normal', reason: was ? 'UPFReplaced' : 'UPFPlaced', message: placement.message + (was ? ` (was ${was.join(', ')})` : '') });
+    const skipped = placement.skipped.map((k) => `${k.site}: ${k.reason}`).join('; ');
+    events.push({ type: 'Normal', reason: was ? 'UPFReplaced' : 'UPFPlaced', message: placement.message + (was ? ` (was ${was.join(', ')})` : '') + (skipped ? `. Skipped ${skipped}` : '') });
   }
   for (const r of plan.rollback.started) events.push({ type: 'Warning', reason: 'RolledBack', message: r.message });
   for (const cnf of plan.makeRoom) {
@@ -326,14 +364,19 @@ function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, p
       events.push({ type: 'Normal', reason: 'ReplicasRestored', message: `${cnf.name}: replicas were set to ${other} outside the operator; restored to ${dec.replicas} (annotate the slice ${PAUSED_ANNOTATION}=true to scale it by hand)` });
     }
     let lastDecision = cm?.lastDecision;
+    const facts = cnf.type === 'upf' && plan.upfSites ? { chosen: plan.upfSites, skipped: placement?.ok ? placement.skipped : undefined } : undefined;
     if (from !== undefined && from !== dec.replicas && !view.paused) {
+      const explanation = explainScaling(view, cnf, from, dec, obs.load, facts);
       const message = `${cnf.name}: ${dec.message}`;
-      events.push({ type: 'Normal', reason: dec.reason, message });
-      lastDecision = { time: metaTime(obs.now), reason: dec.reason, message, fromReplicas: from, toReplicas: dec.replicas };
+      events.push({ type: 'Normal', reason: dec.reason, message: `${message}. Why: ${explanation.text}` });
+      const approved = plan.approval.approved[cnf.name];
+      lastDecision = { time: metaTime(obs.now), reason: dec.reason, message, fromReplicas: from, toReplicas: dec.replicas, ...(approved ? { decision: approved } : {}), explanation };
       memory.lastDecision = lastDecision;
       scaled.push(dec.reason);
     }
-    memory.cnfs![cnf.name] = { ...nextCnfMemory(view, obs.now, cm, from, dec, lastDecision), health: plan.rollback.health[cnf.name] };
+    const report = reportRecommendation(view, cnf, from ?? dec.replicas, plan.approval, cm?.recommendation, obs.load, facts);
+    if (report.event) events.push({ type: 'Normal', ...report.event });
+    memory.cnfs![cnf.name] = { ...nextCnfMemory(view, obs.now, cm, from, dec, lastDecision, report.recommendation), health: plan.rollback.health[cnf.name] };
   }
   return { events, scaled, memory };
 }
@@ -359,7 +402,14 @@ export function planOutcome(view: SliceView, obs: SliceObservations, mem: SliceM
     scalingLimited: plan.scalingLimited,
     anomalous: plan.anomalous,
     view,
-    replicas: Object.fromEntries(readiness.map(({ cnf, ready }) => [cnf, { desired: plan.replicas[cnf] ?? 0, ready, lastDecision: memory.cnfs?.[cnf]?.lastDecision, health: plan.rollback.health[cnf] }])),
+    replicas: Object.fromEntries(
+      readiness.map(({ cnf, ready }) => {
+        const m = memory.cnfs?.[cnf];
+        const pending = plan.approval.pending[cnf];
+        return [cnf, { desired: plan.replicas[cnf] ?? 0, ready, lastDecision: m?.lastDecision, recommendation: m?.recommendation, health: plan.rollback.health[cnf], ...(pending ? { pendingDecision: pending } : {}) }];
+      }),
+    ),
+    pendingDecisions: new Set(Object.values(plan.approval.pending)).size,
     upfSites: plan.upfSites ?? [],
     ...(plan.runningSites ? { runningSites: plan.runningSites } : {}),
     ...(plan.placement?.ok ? { skippedSites: plan.placement.skipped } : {}),

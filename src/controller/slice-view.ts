@@ -79,6 +79,22 @@ export interface SliceView {
   defaultLoadQuery: boolean;
   /** The slice carries the pause annotation: replicas and placement are left as they are. */
   paused: boolean;
+  /** How far the operator acts alone (spec.automation). */
+  automation: AutomationView;
+}
+
+/** spec.automation: Auto acts, Recommend only publishes, Approve asks a person outside the policy. */
+export interface AutomationView {
+  mode: 'Auto' | 'Recommend' | 'Approve';
+  policy?: {
+    maxStepReplicas?: number;
+    maxStepPercent?: number;
+    scaleDownFloor?: number;
+    approveReplacement: boolean;
+    expiryMs: number;
+  };
+  /** Windows in which scale-downs and UPF moves are allowed; empty: always. */
+  budgets: { schedule: string; durationMs: number }[];
 }
 
 /** What parsing a NetworkSlice gives: its view, or the issues that make it invalid (path: message). */

@@ -6,6 +6,7 @@ import { childName } from './names.js';
 import { canonicalJson } from './subset.js';
 import type { SliceView } from './slice-view.js';
 import type { CnfHealthMemory, RollbackStatus } from './rollback.js';
+import type { Explanation } from '../api/slicedecision.js';
 
 export type Phase = 'Pending' | 'Provisioning' | 'Ready' | 'Degraded' | 'Deleting';
 
@@ -19,7 +20,8 @@ export interface SliceStatus {
   forecastValue?: number;
   currentLoad?: { sessions: number; observedAt: string };
   forecast?: { value: number; p50: number; p90: number; p99: number; quantile: string; horizonSteps: number; model: string; source: string; fallbackReason?: string; calibration: number; coverage?: number };
-  cnfs?: { name: string; type: string; desiredReplicas: number; readyReplicas: number; lastDecision?: DecisionStatus; healthyImage?: string; rollback?: RollbackStatus }[];
+  cnfs?: { name: string; type: string; desiredReplicas: number; readyReplicas: number; lastDecision?: DecisionStatus; recommendation?: RecommendationStatus; pendingDecision?: string; healthyImage?: string; rollback?: RollbackStatus }[];
+  pendingDecisions?: number;
   placement?: { upfSites: string[]; runningSites?: { site: string; pods: number }[]; skipped?: { site: string; reason: string }[] };
   qosApplied?: { configMap: string; defaultFiveQI: number; flows: number; priorityClass: string };
   provisionedCapacity?: number;
@@ -33,6 +35,17 @@ export interface DecisionStatus {
   message: string;
   fromReplicas: number;
   toReplicas: number;
+  /** The SliceDecision a person approved for it. */
+  decision?: string;
+  explanation?: Explanation;
+}
+
+/** What the operator would do and does not (mode Recommend), or holds for approval (mode Approve). */
+export interface RecommendationStatus {
+  replicas: number;
+  reason: string;
+  message: string;
+  explanation?: Explanation;
 }
 
 
@@ -47,7 +60,9 @@ export interface StatusInput {
   /** What is wrong with the slice's health (anomalies.ts), if anything. */
   anomalous?: { reason: string; message: string };
   view?: SliceView;
-  replicas?: Record<string, { desired: number; ready: number; lastDecision?: DecisionStatus; health?: CnfHealthMemory }>;
+  replicas?: Record<string, { desired: number; ready: number; lastDecision?: DecisionStatus; recommendation?: RecommendationStatus; pendingDecision?: string; health?: CnfHealthMemory }>;
+  /** SliceDecisions of the slice waiting for approval. */
+  pendingDecisions?: number;
   upfSites?: string[];
   /** Where the UPF's pods run, by site (from the pods; absent when pods are not watched). */
   runningSites?: { site: string; pods: number }[];
@@ -91,6 +106,21 @@ export function buildStatus(prev: SliceStatus | undefined, i: StatusInput): Slic
   return canonicalJson(kept) === canonicalJson(prev) ? kept : fresh;
 }
 
+/** One CNF's entry of status.cnfs. */
+function cnfStatus(c: SliceView['cnfs'][number], r: NonNullable<StatusInput['replicas']>[string] | undefined): NonNullable<SliceStatus['cnfs']>[number] {
+  return {
+    name: c.name,
+    type: c.type,
+    desiredReplicas: r?.desired ?? 0,
+    readyReplicas: r?.ready ?? 0,
+    ...(r?.lastDecision ? { lastDecision: r.lastDecision } : {}),
+    ...(r?.health?.healthyImage ? { healthyImage: r.health.healthyImage } : {}),
+    ...(r?.health?.rollback ? { rollback: r.health.rollback } : {}),
+    ...(r?.recommendation ? { recommendation: r.recommendation } : {}),
+    ...(r?.pendingDecision ? { pendingDecision: r.pendingDecision } : {}),
+  };
+}
+
 function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
   let conditions = prev?.conditions;
   const g = i.generation;
@@ -117,18 +147,8 @@ function statusOf(prev: SliceStatus | undefined, i: StatusInput): SliceStatus {
   const v = i.view;
   if (!v) return { ...prev, ...s };
   const upf = v.cnfs.find((c) => c.type === 'upf');
-  s.cnfs = v.cnfs.map((c) => {
-    const r = i.replicas?.[c.name];
-    return {
-      name: c.name,
-      type: c.type,
-      desiredReplicas: r?.desired ?? 0,
-      readyReplicas: r?.ready ?? 0,
-      ...(r?.lastDecision ? { lastDecision: r.lastDecision } : {}),
-      ...(r?.health?.healthyImage ? { healthyImage: r.health.healthyImage } : {}),
-      ...(r?.health?.rollback ? { rollback: r.health.rollback } : {}),
-    };
-  });
+  s.cnfs = v.cnfs.map((c) => cnfStatus(c, i.replicas?.[c.name]));
+  if (v.automation.mode === 'Approve') s.pendingDecisions = i.pendingDecisions ?? 0;
   if (upf) s.upfReplicas = i.replicas?.[upf.name]?.desired ?? 0;
   s.placement = { upfSites: i.upfSites ?? [] };
   if (i.runningSites) s.placement.runningSites = i.runningSites.slice(0, LIMIT.sitesMax);

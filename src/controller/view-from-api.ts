@@ -3,7 +3,7 @@ import { DEFAULT_LOAD_QUERY } from '../api/limits.js';
 import { parseNetworkSlice, type NetworkSlice } from '../api/networkslice.js';
 import type { KubeObject } from '../runtime/informer.js';
 import { PAUSED_ANNOTATION } from './names.js';
-import type { CnfView, ParseResult, QosFlowView, SliceView } from './slice-view.js';
+import type { AutomationView, CnfView, ParseResult, QosFlowView, SliceView } from './slice-view.js';
 
 /** Open5GS label formats: snssai `%d-%06x` (or just `%d` without SD), plmnid MCC+MNC. */
 export const snssaiLabel = (sst: number, sd?: string): string => (sd ? `${sst}-${sd.toLowerCase()}` : String(sst));
@@ -20,6 +20,23 @@ export function toSliceView(obj: KubeObject): ParseResult {
   const parsed = parseNetworkSlice(obj);
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   return { ok: true, view: viewOf(parsed.slice) };
+}
+
+function automationOf(a: NetworkSlice['spec']['automation']): AutomationView {
+  const p = a.policy;
+  const budgets = (a.budgets ?? []).map((b) => ({ schedule: b.schedule, durationMs: b.durationSeconds * 1000 }));
+  if (!p) return { mode: a.mode, budgets };
+  return {
+    mode: a.mode,
+    budgets,
+    policy: {
+      ...(p.maxStepReplicas !== undefined ? { maxStepReplicas: p.maxStepReplicas } : {}),
+      ...(p.maxStepPercent !== undefined ? { maxStepPercent: p.maxStepPercent } : {}),
+      ...(p.scaleDownFloor !== undefined ? { scaleDownFloor: p.scaleDownFloor } : {}),
+      approveReplacement: p.approveReplacement,
+      expiryMs: p.expirySeconds * 1000,
+    },
+  };
 }
 
 export function viewOf(s: NetworkSlice): SliceView {
@@ -61,6 +78,7 @@ export function viewOf(s: NetworkSlice): SliceView {
     snssaiLabel: snssai,
     plmnId,
     latencyBudgetMs: spec.placement.latencyBudgetMs ?? spec.sla?.latencyBudgetMs,
+    automation: automationOf(spec.automation),
     paused: (metadata as { annotations?: Record<string, string> }).annotations?.[PAUSED_ANNOTATION] === 'true',
     trackingAreas: spec.sla?.areaOfService?.trackingAreas ?? [],
     ...(spec.sla?.downlinkThroughput?.guaranteedMbps !== undefined || spec.sla?.uplinkThroughput?.guaranteedMbps !== undefined

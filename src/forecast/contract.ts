@@ -34,9 +34,17 @@ export interface Forecast {
   modelFault?: string;
 }
 
+/** One driver of a forecast: how much lower it is without an input group, percent. */
+export interface Attribution {
+  factor: string;
+  percent: number;
+}
+
 /** Forecasts many series in one call (one batched inference), in input order. */
 export interface BatchForecaster {
   forecast(inputs: readonly SeriesInput[]): Promise<Forecast[]>;
+  /** Top three drivers of each series' next-step forecast at a quantile, for those the model reads (attribution.ts). */
+  attribute?(inputs: readonly SeriesInput[], quantile: 'p50' | 'p90' | 'p99'): Promise<Map<string, Attribution[]>>;
   /** Steps of history its model reads (the last ones of a longer history). */
   readonly historyLength?: number;
 }

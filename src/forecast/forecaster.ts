@@ -12,7 +12,8 @@ import { CalendarCache } from './calendar.js';
 import { countGaps, fillGaps, MAX_GAP_SHARE, scaleOf } from './features.js';
 import { fallbackForecast } from './fallback.js';
 import { allocateFloat32, OnnxForecastModel } from './model.js';
-import type { BatchForecaster, Forecast, SeriesInput } from './contract.js';
+import type { Attribution, BatchForecaster, Forecast, SeriesInput } from './contract.js';
+import { attributionOf, occludedRows, QUANTILE_INDEX } from './attribution.js';
 
 // A type alias (not an interface) so it is assignable to structured-log fields.
 export type ModelStatus = {
@@ -92,6 +93,49 @@ export class Forecaster implements BatchForecaster {
     }
   }
 
+  /**
+   * What the model reads of a series: its last window with gaps filled, the window's scale, and
+   * the calendar features of the step forecast; or why the model cannot read it.
+   */
+  private modelInput(s: SeriesInput): { filled: ArrayLike<number>; scale: number; calendar: ArrayLike<number> } | string {
+    const L = this.historyLength;
+    if (s.history.length < L) return `history too short for the model: ${s.history.length} of ${L} hourly points`;
+    const window = s.history.length === L ? s.history : Array.isArray(s.history) ? s.history.slice(-L) : (s.history as Float32Array).subarray(-L);
+    const gaps = countGaps(window);
+    if (gaps > MAX_GAP_SHARE * L) return `too many gaps for the model: ${gaps} of the last ${L} hourly points missing`;
+    const t = s.endTime.getTime();
+    if (!Number.isFinite(t)) return 'invalid endTime';
+    const filled = gaps ? fillGaps(window) : window;
+    return { filled, scale: scaleOf(filled, this.card!.contract.scaling.epsilon), calendar: this.calendar!.features(new Date(t + STEP_SECONDS * 1000)) };
+  }
+
+  /**
+   * The forecast's top drivers for each series the model can read: the change of its next-step
+   * forecast at `quantile` when each input group is occluded (attribution.ts), in one batch.
+   */
+  async attribute(inputs: readonly SeriesInput[], quantile: 'p50' | 'p90' | 'p99'): Promise<Map<string, Attribution[]>> {
+    const out = new Map<string, Attribution[]>();
+    if (!this.model || !this.calendar) return out;
+    const prepared = inputs.flatMap((s) => {
+      const m = this.modelInput(s);
+      return typeof m === 'string' ? [] : [{ key: s.key, ...m }];
+    });
+    if (!prepared.length) return out;
+    const L = this.historyLength;
+    const rows = prepared.map((m) => occludedRows(Float32Array.from(m.filled, (v) => v / m.scale), Float32Array.from(m.calendar), L));
+    const per = rows[0]!.n;
+    const history = allocateFloat32(prepared.length * per * L);
+    const calendar = allocateFloat32(prepared.length * per * CALENDAR_FEATURES);
+    rows.forEach((r, i) => {
+      history.set(r.history, i * per * L);
+      calendar.set(r.calendar, i * per * CALENDAR_FEATURES);
+    });
+    const { quantiles } = await this.model.run(history, calendar, prepared.length * per);
+    const stride = this.horizonSteps * Q;
+    prepared.forEach((m, i) => out.set(m.key, attributionOf(quantiles.subarray(i * per * stride, (i + 1) * per * stride), stride, QUANTILE_INDEX[quantile])));
+    return out;
+  }
+
   /** Forecasts in input order, one per input. Never rejects for data or model problems. */
   async forecast(inputs: readonly SeriesInput[]): Promise<Forecast[]> {
     const out: (Forecast | undefined)[] = new Array(inputs.length);
@@ -110,27 +154,15 @@ export class Forecaster implements BatchForecaster {
         reasons[i] = faults[i] = `model ${this.modelStatus.name} not loaded: ${this.modelStatus.error ?? 'unknown error'}`;
         continue;
       }
-      if (s.history.length < L) {
-        reasons[i] = `history too short for the model: ${s.history.length} of ${L} hourly points`;
+      const prepared = this.modelInput(s);
+      if (typeof prepared === 'string') {
+        reasons[i] = prepared;
         continue;
       }
-      // A view of the last L values, not a copy.
-      const window = s.history.length === L ? s.history : Array.isArray(s.history) ? s.history.slice(-L) : (s.history as Float32Array).subarray(-L);
-      const gaps = countGaps(window);
-      if (gaps > MAX_GAP_SHARE * L) {
-        reasons[i] = `too many gaps for the model: ${gaps} of the last ${L} hourly points missing`;
-        continue;
-      }
-      const t = s.endTime.getTime();
-      if (!Number.isFinite(t)) {
-        reasons[i] = 'invalid endTime';
-        continue;
-      }
-      const filled = gaps ? fillGaps(window) : window;
-      const scale = scaleOf(filled, this.card!.contract.scaling.epsilon);
+      const { filled, scale } = prepared;
       const r = rows.length;
       for (let j = 0; j < L; j++) histBuf[r * L + j] = filled[j]! / scale;
-      calBuf.set(this.calendar.features(new Date(t + STEP_SECONDS * 1000)), r * CALENDAR_FEATURES);
+      calBuf.set(prepared.calendar as ArrayLike<number>, r * CALENDAR_FEATURES);
       rows.push({ index: i, scale });
     }
 

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Logger } from '../runtime/logger.js';
-import type { BatchForecaster, Forecast, SeriesInput } from './contract.js';
+import type { BatchForecaster, Forecast, SeriesInput, Attribution } from './contract.js';
 import { defaultModelPath, Forecaster, type ForecasterOptions, type ModelStatus } from './forecaster.js';
 
 /** What identifies a version of the model file on disk; undefined when it is missing. */
@@ -71,6 +71,11 @@ export class ReloadingForecaster implements BatchForecaster {
       await next.close();
       this.opts.log?.error('new model file rejected; keeping the model in use', { rejected: next.modelStatus.error, inUse: this.current.modelStatus.name });
     }
+  }
+
+  /** The attribution of the model in use (see Forecaster.attribute). */
+  attribute(inputs: readonly SeriesInput[], quantile: 'p50' | 'p90' | 'p99'): Promise<Map<string, Attribution[]>> {
+    return this.current.attribute(inputs, quantile);
   }
 
   async forecast(inputs: readonly SeriesInput[]): Promise<Forecast[]> {

@@ -1,5 +1,5 @@
 // One batched forecast for every slice with a usable history, once per cycle.
-import type { BatchForecaster, Calibrator, Forecast } from '../forecast/contract.js';
+import type { BatchForecaster, Calibrator, Forecast, SeriesInput } from '../forecast/contract.js';
 import type { CycleContext } from './context.js';
 import { summarize, type ObservedSlice } from './slice-load.js';
 
@@ -45,5 +45,33 @@ export async function forecastSlices(ctx: CycleContext, forecaster: BatchForecas
     const p50 = f.p50[0];
     const p99 = f.p99[0];
     if (p50 !== undefined && p99 !== undefined && Number.isFinite(p50) && Number.isFinite(p99)) l.nextBand = { step: step + 1, p50, upper: p99 * l.calibration };
+  }
+  await attributeSlices(ctx, forecaster, step, ready, inputs);
+}
+
+/**
+ * The forecast's top drivers of each slice on the model, once per step (its input changes once
+ * a step): one batch per quantile in use. A failure leaves the attribution out of explanations.
+ */
+async function attributeSlices(ctx: CycleContext, forecaster: BatchForecaster, step: number, ready: ObservedSlice[], inputs: SeriesInput[]): Promise<void> {
+  if (!forecaster.attribute) return;
+  const due = ready.filter((s) => {
+    const l = ctx.history.get(s.key);
+    return l?.forecast?.source === 'onnx' && l.attributionStep !== step;
+  });
+  for (const quantile of ['p50', 'p90', 'p99'] as const) {
+    const keys = new Set(due.filter((s) => s.quantile === quantile).map((s) => s.key));
+    if (!keys.size) continue;
+    try {
+      const got = await forecaster.attribute(inputs.filter((i) => keys.has(i.key)), quantile);
+      for (const [key, attribution] of got) {
+        const l = ctx.history.get(key);
+        if (!l) continue;
+        l.attribution = attribution;
+        l.attributionStep = step;
+      }
+    } catch (e) {
+      ctx.log.warn('forecast attribution failed; explanations go without it', { error: String(e) });
+    }
   }
 }

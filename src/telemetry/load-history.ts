@@ -30,6 +30,8 @@ export interface SliceState extends SliceLoad {
   nextBand?: LoadBand & { step: number };
   band?: LoadBand & { step: number };
   detector?: DetectorState;
+  /** The step the attribution was computed at (once a step). */
+  attributionStep?: number;
 }
 
 /**

@@ -40,6 +40,8 @@ export interface SliceLoad {
   forecastPeak?: number;
   calibration: number;
   coverage?: number;
+  /** The forecast's top drivers: change of the forecast, percent, when an input group is occluded. */
+  attribution?: { factor: string; percent: number }[];
   /** Set when telemetry failed this cycle: the controller holds capacity. */
   telemetryError?: string;
   /** A load anomaly active now (the load against this step's forecast band), if any. */

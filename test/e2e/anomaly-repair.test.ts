@@ -109,9 +109,11 @@ async function outageAlertFires(ns: string): Promise<string> {
   const { binDir } = e2eEnv();
   const chart = path.join(repoRoot, 'charts', 'slice-operator');
   const rendered = await new Promise<string>((resolve, reject) =>
-    execFile(path.join(binDir, 'helm'), ['template', 'x', chart, '--set', 'metrics.prometheusRule.enabled=true'], { env: { ...process.env, HELM_CACHE_HOME: '/tmp/helm-e2e/cache', HELM_CONFIG_HOME: '/tmp/helm-e2e/config', HELM_DATA_HOME: '/tmp/helm-e2e/data' } }, (err, out) => (err ? reject(err) : resolve(out))),
+    execFile(path.join(binDir, 'helm'), ['template', 'x', chart, '--api-versions', 'monitoring.coreos.com/v1/PrometheusRule', '--set', 'metrics.prometheusRule.enabled=true'], { env: { ...process.env, HELM_CACHE_HOME: '/tmp/helm-e2e/cache', HELM_CONFIG_HOME: '/tmp/helm-e2e/config', HELM_DATA_HOME: '/tmp/helm-e2e/data' } }, (err, out) => (err ? reject(err) : resolve(out))),
   );
-  const rule = parseAllDocuments(rendered).map((d) => d.toJSON()).find((o) => o?.kind === 'PrometheusRule');
+  const rule = parseAllDocuments(rendered)
+    .map((d) => d.toJSON())
+    .find((o) => o?.kind === 'PrometheusRule' && JSON.stringify(o.spec).includes('NetworkSliceOutage'));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'slice-outage-rule-'));
   try {
     writeFileSync(path.join(dir, 'rules.yaml'), stringify({ groups: rule.spec.groups }));

@@ -58,7 +58,28 @@ describe('Helm chart', () => {
     expect(t.stderr).toBe('');
     const kinds = parseAllDocuments(t.stdout).map((d) => (d.toJSON() as { kind?: string } | null)?.kind).filter(Boolean).sort();
     expect(kinds).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'CustomResourceDefinition', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'PriorityClass', 'PrometheusRule', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].sort(),
+      [
+        // The operator's, and the slice editor, approver and viewer roles (slice-roles.yaml).
+        ...['ClusterRole', 'ClusterRole', 'ClusterRole', 'ClusterRole'],
+        'ClusterRoleBinding',
+        'ConfigMap',
+        // NetworkSlice and SliceDecision.
+        ...['CustomResourceDefinition', 'CustomResourceDefinition'],
+        'Deployment',
+        'NetworkPolicy',
+        'PodDisruptionBudget',
+        'PriorityClass',
+        // The operator's alerts, and the SliceDecision alerts (prometheusrule-decisions.yaml).
+        ...['PrometheusRule', 'PrometheusRule'],
+        'Role',
+        'RoleBinding',
+        'Service',
+        'ServiceAccount',
+        'ServiceMonitor',
+        // delete-owned-only.yaml and operator-cannot-answer.yaml.
+        ...['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicy'],
+        ...['ValidatingAdmissionPolicyBinding', 'ValidatingAdmissionPolicyBinding'],
+      ].sort(),
     );
     // Where it does not, they are left out (and NOTES.txt says so) instead of failing the install.
     const bare = await helm(['template', release, chart, '-n', releaseNs, '--set', 'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true']);
@@ -104,14 +125,18 @@ describe('Helm chart', () => {
     expect(dep.spec.template.spec.containers[0].args).toContain('--leader-elect=true');
     expect(dep.spec.template.spec.containers[0].args).toContain('--prometheus-timeout-seconds=20');
     // The alerts are real PromQL: Prometheus's own checker reads the rendered rule groups.
-    const rule = parseAllDocuments(t.stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'PrometheusRule');
+    const rules = parseAllDocuments(t.stdout).map((d) => d.toJSON()).filter((o) => o?.kind === 'PrometheusRule');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'slice-rules-'));
     try {
-      const file = path.join(dir, 'rules.yaml');
-      writeFileSync(file, stringify({ groups: rule.spec.groups }));
-      const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
-      expect(check.stdout + check.stderr).toContain(`SUCCESS: ${rule.spec.groups[0].rules.length} rules found`);
-      expect(rule.spec.groups[0].rules.map((r: { alert: string }) => r.alert)).toEqual(expect.arrayContaining(['SliceOperatorTelemetryDown', 'SliceOperatorAbsent', 'SliceOperatorNoLeader']));
+      const alerts: string[] = [];
+      for (const rule of rules) {
+        const file = path.join(dir, 'rules.yaml');
+        writeFileSync(file, stringify({ groups: rule.spec.groups }));
+        const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+        expect(check.stdout + check.stderr).toContain(`SUCCESS: ${rule.spec.groups[0].rules.length} rules found`);
+        alerts.push(...rule.spec.groups[0].rules.map((r: { alert: string }) => r.alert));
+      }
+      expect(alerts).toEqual(expect.arrayContaining(['SliceOperatorTelemetryDown', 'SliceOperatorAbsent', 'SliceOperatorNoLeader', 'NetworkSliceOutage', 'SliceDecisionExpiredUnanswered', 'SliceDecisionsPending']));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -188,6 +213,26 @@ describe('Helm chart', () => {
     expect((await kubectl(['apply', '-f', '-'], JSON.stringify(slice))).stderr).toBe('');
     await eventually('the smf Deployment pruned', async () => (await kubectl(['get', '-n', ns, 'deployment', 'iot-smf'])).code !== 0, 60_000, 500);
     expect(await forbidden('POST', '/api/v1/namespaces', { metadata: { name: 'nope' } })).toBe(403);
+    // It records Applied on a SliceDecision, and may not approve one (admission policy). Each try
+    // is on a new decision: an approval that got through before the policy was in force is final.
+    const decision = (name: string) => ({ apiVersion: 'slicing.telco.dev/v1alpha1', kind: 'SliceDecision', metadata: { name, namespace: ns }, spec: { slice: 'iot', cnf: 'upf', action: 'Scale', fromReplicas: 1, toReplicas: 5, reason: 'ForecastScaleUp', needsApproval: ['step'], explanation: { text: 't' }, proposedAt: '2026-12-02T10:00:00Z', expiresAt: '2026-12-02T11:00:00Z' } });
+    const status = (name: string, type: string) => ({ apiVersion: 'slicing.telco.dev/v1alpha1', kind: 'SliceDecision', metadata: { name }, status: { conditions: [{ type, status: 'True', reason: type, message: 'by the operator', lastTransitionTime: '2026-12-02T10:01:00Z' }] } });
+    const decisionStatus = (name: string) => `/apis/slicing.telco.dev/v1alpha1/namespaces/${ns}/slicedecisions/${name}/status`;
+    let tries = 0;
+    const approvedByOperator = await eventually('the answer policy in force', async () => {
+      const name = `d${tries++}`;
+      expect((await kubectl(['apply', '-f', '-'], JSON.stringify(decision(name)))).stderr).toBe('');
+      try {
+        await manager!.client.apply(decisionStatus(name), status(name, 'Approved'), 'slice-operator');
+        return undefined;
+      } catch (e) {
+        return e instanceof ApiError && (e.status === 403 || e.status === 422) ? e : undefined;
+      }
+    }, 30_000, 500);
+    expect(approvedByOperator.message).toContain('never approve or deny it');
+    const last = `d${tries - 1}`;
+    await manager!.client.apply(decisionStatus(last), status(last, 'Applied'), 'slice-operator');
+    expect(JSON.parse((await kubectl(['get', '-n', ns, 'slicedecision', last, '-o', 'json'])).stdout).status.conditions).toEqual([expect.objectContaining({ type: 'Applied', status: 'True' })]);
     // Nothing is granted by wildcard.
     const list = await kubectl(['auth', 'can-i', '--list', `--as=${sa}`]);
     expect(list.code).toBe(0);

@@ -20,6 +20,8 @@ export interface TelemetryRig {
   clock: ReplayClock;
   prom: LocalPrometheus;
   manager: Manager;
+  /** Stops the operator and starts a new one on the same cluster and telemetry (an operator restart). */
+  restartOperator(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export async function startTelemetryRig(o: { slices: ReplayedSlice[]; stepSecond
     backfill: openMetricsHistory(o.slices, clock, 180, wallStartMs, { job: 'open5gs', instance: `127.0.0.1:${exporterPort}` }),
   });
   await prom.start();
-  const manager = new Manager({
+  const options = {
     kubeConfig: kubeConfig(),
     log: silentLogger,
     parse: toSliceView,
@@ -54,17 +56,23 @@ export async function startTelemetryRig(o: { slices: ReplayedSlice[]; stepSecond
     stepSeconds: o.stepSeconds,
     cycleMs: 1000,
     clock: { wallStartMs, virtualStartMs: MILAN_START_MS + o.startHour * HOUR_MS },
-  });
-  await manager.start();
-  return {
+  };
+  const rig: TelemetryRig = {
     clock,
     prom,
-    manager,
+    manager: new Manager(options),
+    async restartOperator() {
+      await rig.manager.stop();
+      rig.manager = new Manager(options);
+      await rig.manager.start();
+    },
     async stop() {
-      await manager.stop();
+      await rig.manager.stop();
       await prom.stop();
       await replayer.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  await rig.manager.start();
+  return rig;
 }

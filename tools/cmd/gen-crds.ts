@@ -1,5 +1,5 @@
 /**
- * Writes the CRD built by src/api/crd.ts to crds/ (and its spec to the Helm chart's files/crds/,
+ * Writes the CRDs built by src/api/crd.ts and src/api/slicedecision-crd.ts to crds/ (and their specs to the Helm chart's files/crds/,
  * which templates/crds.yaml includes, when the chart exists), the values table of the chart's README and the API reference to docs/api-reference.md. `--check` writes nothing and exits 1 when a committed file is stale.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,6 @@
 import { networkSliceCrd } from '../../src/api/crd.js';
 import { RULES } from '../../src/api/rules.js';
+import { sliceDecisionCrd } from '../../src/api/slicedecision-crd.js';
 
 /** The subset of OpenAPI v3 the NetworkSlice CRD uses (src/api/crd.ts). */
 export interface Schema {
@@ -170,5 +171,27 @@ export function renderApiReference(): string {
   out.push('', '## `kubectl get` columns', '', 'Columns with priority 1 are shown by `kubectl get nsl -o wide` only.', '', '| column | JSONPath | priority | description |', '|---|---|---|---|');
   for (const c of version.additionalPrinterColumns) out.push(`| ${c.name.toUpperCase()} | \`${esc(c.jsonPath)}\` | ${c.priority ?? 0} | ${esc(c.description ?? '')} |`);
   out.push('', 'The operator re-checks every rule with zod (`src/api/networkslice.ts`) when it reads a slice;', 'a slice that fails there gets `Degraded=True` with reason `InvalidSpec` and the field named.', '');
+  out.push(...decisionReference());
   return out.join('\n');
+}
+
+/** The SliceDecision section: fields, rules and columns of the CRD built in src/api/slicedecision-crd.ts. */
+function decisionReference(): string[] {
+  const version = (sliceDecisionCrd() as unknown as { spec: { versions: CrdVersion[] } }).spec.versions[0]!;
+  const root = version.schema.openAPIV3Schema;
+  const out = [
+    '# SliceDecision API reference (`slicing.telco.dev/v1alpha1`)',
+    '',
+    'Generated from `src/api/slicedecision-crd.ts`. Short name `sdec`; namespaced; created by the operator for a',
+    'slice in `spec.automation.mode: Approve` and owned by it. Fields are listed under `SliceDecision.`.',
+    '',
+    ...tableHead,
+  ];
+  rows({ properties: { spec: root.properties!.spec!, status: root.properties!.status! }, required: root.required }, 'SliceDecision', out);
+  out.push('', '## SliceDecision rules (CEL)', '', '| on | rule | message |', '|---|---|---|');
+  for (const r of celRules(root)) out.push(`| \`${r.at || '(the object)'}\` | \`${esc(r.rule)}\` | ${esc(r.message)} |`);
+  out.push('', '## SliceDecision `kubectl get` columns', '', '| column | JSONPath | priority | description |', '|---|---|---|---|');
+  for (const c of version.additionalPrinterColumns) out.push(`| ${c.name.toUpperCase()} | \`${esc(c.jsonPath)}\` | ${c.priority ?? 0} | ${esc(c.description ?? '')} |`);
+  out.push('');
+  return out;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { networkSliceCrd } from '../../../src/api/crd.js';
-import { crdFileTargets, renderCrdSpecYaml, renderCrdYaml } from '../../../tools/docs/crd-yaml.js';
+import { crdFileTargets, renderCrdYaml } from '../../../tools/docs/crd-yaml.js';
 import { crdVersion, renderApiReference, type Schema } from '../../../tools/docs/reference-doc.js';
 import { LIMIT } from '../../../src/api/limits.js';
 import { parseNetworkSlice } from '../../../src/api/networkslice.js';
@@ -98,10 +98,15 @@ describe('CRD', () => {
   it("committed crds/ YAML and the chart's CRD spec are what src/api/crd.ts generates (npm run gen:crds)", () => {
     const root = fileURLToPath(new URL('../../..', import.meta.url));
     const targets = crdFileTargets(root);
-    expect(targets.map(([t]) => t)).toEqual(['crds/networkslices.slicing.telco.dev.yaml', 'charts/slice-operator/files/crds/networkslices.slicing.telco.dev.yaml']);
+    expect(targets.map(([t]) => t)).toEqual([
+      'crds/networkslices.slicing.telco.dev.yaml',
+      'charts/slice-operator/files/crds/networkslices.slicing.telco.dev.yaml',
+      'crds/slicedecisions.slicing.telco.dev.yaml',
+      'charts/slice-operator/files/crds/slicedecisions.slicing.telco.dev.yaml',
+    ]);
     for (const [t, render] of targets) expect(readFileSync(`${root}/${t}`, 'utf8')).toBe(render());
     expect(parse(renderCrdYaml())).toEqual(networkSliceCrd());
-    expect(parse(renderCrdSpecYaml())).toEqual({ spec: networkSliceCrd().spec });
+    expect(parse(targets[1]![1]())).toEqual({ spec: networkSliceCrd().spec });
     expect(readFileSync(new URL('../../../docs/api-reference.md', import.meta.url), 'utf8')).toBe(renderApiReference());
   });
 

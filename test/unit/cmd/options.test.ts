@@ -208,6 +208,7 @@ describe('the entry point', () => {
       'lease-namespace',
       'log-level',
       'max-concurrent-reconciles',
+      'max-concurrent-replacements',
       'metrics-bind-address',
       'prometheus-timeout-seconds',
       'step-seconds',

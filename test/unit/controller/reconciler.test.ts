@@ -191,7 +191,11 @@ describe('SliceReconciler', () => {
     expect(upfEvent).toMatchObject({ type: 'Normal', reason: expect.stringMatching(/ScaleUp|StepLimited|BoundedByMax/) });
     // The status keeps the last decision of the reconcile (CNFs in spec order).
     const last = t.events.filter((e) => e.type === 'Normal').at(-1)!;
-    expect(t.status('embb-video')?.lastDecision).toMatchObject({ reason: last.reason, message: last.message });
+    const lastDecision = t.status('embb-video')?.lastDecision;
+    expect(lastDecision).toMatchObject({ reason: last.reason });
+    // The event says what the status says, and why, with the numbers of the explanation.
+    expect(last.message).toBe(`${lastDecision!.message}. Why: ${lastDecision!.explanation!.text}`);
+    expect(lastDecision!.explanation).toMatchObject({ loadNow: expect.any(Number), rawReplicas: expect.any(Number), reactiveReplicas: expect.any(Number), bound: expect.any(String) });
     expect(await t.registry.getSingleMetricAsString('slice_operator_scaling_decisions_total')).toContain(`reason="${upfEvent!.reason}"`);
   });
 

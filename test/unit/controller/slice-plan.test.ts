@@ -127,7 +127,9 @@ describe('planOutcome', () => {
     const plan = planSlice(embb, obs, mem);
     const r = planOutcome(embb, obs, mem, plan, { applied: 1, allNew: false, hasStatus: true });
     const to = plan.replicas[upf.name]!;
-    expect(r.events).toContainEqual({ type: 'Normal', reason: plan.decisions[upf.name]!.reason, message: `${upf.name}: ${plan.decisions[upf.name]!.message}` });
+    const scaledEvent = r.events.find((e) => e.reason === plan.decisions[upf.name]!.reason)!;
+    expect(scaledEvent.message).toBe(`${upf.name}: ${plan.decisions[upf.name]!.message}. Why: ${r.memory.lastDecision!.explanation!.text}`);
+    expect(r.memory.lastDecision!.explanation).toMatchObject({ loadNow: 100, forecast: { p99: 400, peak: 400 }, rawReplicas: 22, chosenReplicas: 6, bound: 'MaxStep', reactiveReplicas: 6, placement: { chosen: ['edge-a', 'edge-b'] } });
     expect(r.scaled).toContain(plan.decisions[upf.name]!.reason);
     expect(r.memory.lastDecision).toBeDefined();
     expect(r.status?.provisionedCapacity).toBe(to * upf.sessionsPerReplica);
@@ -140,7 +142,7 @@ describe('planOutcome', () => {
     const mem: SliceMemory = { recommendations: {}, lastSites: ['nowhere'] };
     const obs = observations();
     const r = planOutcome(embb, obs, mem, planSlice(embb, obs, mem), { applied: 1, allNew: false, hasStatus: true });
-    expect(r.events[0]).toMatchObject({ reason: 'UPFReplaced', message: expect.stringMatching(/\(was nowhere\)$/) });
+    expect(r.events[0]).toMatchObject({ reason: 'UPFReplaced', message: expect.stringMatching(/ \(was nowhere\)\. Skipped regional-1: eligible, but not needed: /) });
   });
 });
 
