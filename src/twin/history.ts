@@ -62,7 +62,7 @@ export function parseCsv(text: string, source: string): LoadSeries {
 
 /** A regular series from timestamped points; the step is the smallest spacing; missing steps are gaps (NaN). */
 export function fromPoints(pts: { time: number; value: number }[], source: string, stepSeconds?: number): LoadSeries {
-  if (pts.length === 0) return { startMs: 0, stepSeconds: stepSeconds ?? HOUR_S, values: new Float64Array(0) };
+  if (pts.length === 0) return checkSeries({ startMs: 0, stepSeconds: stepSeconds ?? HOUR_S, values: new Float64Array(0) }, source);
   let step = stepSeconds ?? Infinity;
   for (let i = 1; i < pts.length && stepSeconds === undefined; i++) {
     const d = (pts[i]!.time - pts[i - 1]!.time) / 1000;
