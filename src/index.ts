@@ -32,3 +32,8 @@ export { ConformalCalibrator } from './forecast/calibration.js';
 export { DEFAULT_BATCH_QUERY, LoadObserver } from './telemetry/load-observer.js';
 export { DEFAULT_HISTORY_STEPS } from './telemetry/load-history.js';
 export type { PrometheusClient, Sample, Series } from './telemetry/prometheus-client.js';
+
+// The what-if twin (bench/whatif.ts replays 10,000 slices of history through it).
+export { prepare, replay } from './twin/whatif.js';
+export { DEFAULT_TIMING } from './twin/simulate.js';
+export { sliceViewsFromFile } from './twin/manifests.js';

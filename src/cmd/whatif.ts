@@ -155,7 +155,7 @@ export async function whatifCommand(argv: string[], io: CommandIo = { out: (s) =
     const forecaster = await Forecaster.create();
     let prepared;
     try {
-      prepared = await prepare(forecaster, slices, opts.warmupHours);
+      prepared = await prepare(forecaster, slices, opts.warmupHours, !v.sweep);
     } finally {
       await forecaster.close();
     }
@@ -171,10 +171,11 @@ export async function whatifCommand(argv: string[], io: CommandIo = { out: (s) =
     if (v.sweep) {
       const points = sweep(prepared, opts);
       writeFileSync(path.join(opts.out, 'frontier.svg'), frontierSvg(`Cost vs SLA over ${prepared.length} slice(s)`, points));
-      const op = cheapestMeeting(points, 'operator', opts.slaPercent);
-      const hpa = cheapestMeeting(points, 'hpa', opts.slaPercent);
-      const best = (p: typeof op): string => (p ? `${p.label}: ${p.replicaHours.toFixed(1)} replica-hours, ${p.violatingPercent.toFixed(2)} % violating` : 'no setting meets it');
-      parts.push(`## Frontier\n\nCheapest setting with at most ${opts.slaPercent} % of intervals violating: operator ${best(op)}; KEDA/HPA ${best(hpa)}.\n\n${frontierTable(points)}\n\n![frontier](frontier.svg)\n`);
+      const best = (p: ReturnType<typeof cheapestMeeting>): string => (p ? `${p.label}: ${p.replicaHours.toFixed(1)} replica-hours, ${p.violatingPercent.toFixed(2)} % violating` : 'no setting meets it');
+      const op = best(cheapestMeeting(points, 'operator', opts.slaPercent, 'hourly-peak'));
+      const lead = best(cheapestMeeting(points, 'operator', opts.slaPercent, 'lead-time'));
+      const hpa = best(cheapestMeeting(points, 'hpa', opts.slaPercent));
+      parts.push(`## Frontier\n\nCheapest setting with at most ${opts.slaPercent} % of intervals violating: operator (hourly peak) ${op}; operator (lead time) ${lead}; KEDA/HPA ${hpa}.\n\n${frontierTable(points)}\n\n![frontier](frontier.svg)\n`);
     }
     const report = parts.join('\n');
     writeFileSync(path.join(opts.out, 'report.md'), report);

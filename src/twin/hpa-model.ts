@@ -104,9 +104,10 @@ function complete(given: ScalingRules | undefined, def: FullRules): FullRules {
   };
 }
 
-interface Rec {
-  rec: number;
-  t: number;
+/** Timestamped recommendations, as two parallel arrays (a replay syncs every HPA every period). */
+interface Recs {
+  rec: number[];
+  t: number[];
 }
 interface ScaleEvent {
   change: number;
@@ -118,7 +119,7 @@ interface ScaleEvent {
 export interface HpaState {
   /** The target's spec.replicas (what the HPA reads and writes). */
   replicas: number;
-  recommendations: Rec[] | undefined;
+  recommendations: Recs | undefined;
   scaleUpEvents: ScaleEvent[];
   scaleDownEvents: ScaleEvent[];
 }
@@ -141,21 +142,27 @@ export function metricProposal(cfg: HpaConfig, statusReplicas: number, usage: nu
 
 /** Legacy stabilizeRecommendation: replaces the last sample older than the window, else appends. */
 function stabilizeLegacy(s: HpaState, windowS: number, desired: number, now: number): number {
-  const recs = (s.recommendations ??= []);
+  const { rec, t } = (s.recommendations ??= { rec: [], t: [] });
   const cutoff = now - windowS;
   let max = desired;
   let old = -1;
-  for (let i = 0; i < recs.length; i++) {
-    const r = recs[i]!;
-    if (r.t < cutoff) old = i;
-    else if (r.rec > max) max = r.rec;
+  for (let i = 0; i < rec.length; i++) {
+    if (t[i]! < cutoff) old = i;
+    else if (rec[i]! > max) max = rec[i]!;
   }
-  // The slot is reused in place: a replay syncs every HPA every period.
-  if (old >= 0) {
-    recs[old]!.rec = desired;
-    recs[old]!.t = now;
-  } else recs.push({ rec: desired, t: now });
+  record(s.recommendations, old, desired, now);
   return max;
+}
+
+/** Stores a recommendation in the slot of an old one, else appends it. */
+function record(r: Recs, old: number, desired: number, now: number): void {
+  if (old >= 0) {
+    r.rec[old] = desired;
+    r.t[old] = now;
+  } else {
+    r.rec.push(desired);
+    r.t.push(now);
+  }
 }
 
 /** convertDesiredReplicasWithRules. */
@@ -168,25 +175,23 @@ function convertLegacy(current: number, desired: number, min: number, max: numbe
 
 /** stabilizeRecommendationWithBehaviors. */
 function stabilizeWithBehaviors(s: HpaState, up: FullRules, down: FullRules, current: number, desired: number, now: number): number {
-  const recs = (s.recommendations ??= []);
+  const recs = (s.recommendations ??= { rec: [], t: [] });
   const upCutoff = now - up.stabilizationWindowSeconds;
   const downCutoff = now - down.stabilizationWindowSeconds;
   let upRec = desired;
   let downRec = desired;
   let old = -1;
-  for (let i = 0; i < recs.length; i++) {
-    const r = recs[i]!;
-    if (r.t > upCutoff) upRec = Math.min(r.rec, upRec);
-    if (r.t > downCutoff) downRec = Math.max(r.rec, downRec);
-    if (r.t < upCutoff && r.t < downCutoff) old = i;
+  for (let i = 0; i < recs.rec.length; i++) {
+    const r = recs.rec[i]!;
+    const t = recs.t[i]!;
+    if (t > upCutoff) upRec = Math.min(r, upRec);
+    if (t > downCutoff) downRec = Math.max(r, downRec);
+    if (t < upCutoff && t < downCutoff) old = i;
   }
   let rec = current;
   if (rec < upRec) rec = upRec;
   if (rec > downRec) rec = downRec;
-  if (old >= 0) {
-    recs[old]!.rec = desired;
-    recs[old]!.t = now;
-  } else recs.push({ rec: desired, t: now });
+  record(recs, old, desired, now);
   return rec;
 }
 
@@ -248,7 +253,7 @@ function storeScaleEvent(s: HpaState, rules: FullRules, events: ScaleEvent[], ch
 export function hpaSync(cfg: HpaConfig, s: HpaState, now: number, usage: number, statusReplicas = s.replicas): number {
   const current = s.replicas;
   // recordInitialRecommendation: the first sync remembers the current count.
-  if (!s.recommendations) s.recommendations = [{ rec: current, t: now }];
+  if (!s.recommendations) s.recommendations = { rec: [current], t: [now] };
   let desired: number;
   if (current === 0 && cfg.minReplicas !== 0) return current; // scaling disabled at zero
   if (current > cfg.maxReplicas) desired = cfg.maxReplicas;

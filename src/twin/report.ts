@@ -72,5 +72,15 @@ export function frontierSvg(title: string, points: FrontierPoint[]): string {
     color,
     points: points.filter((p) => p.policy === policy).map((p) => ({ x: p.replicaHours, y: p.violatingPercent, label: p.label })),
   });
-  return frontierChart(title, [set('operator', 'operator', '#2ca02c'), set('hpa', 'KEDA/HPA', '#d62728')], 'replica-hours', 'SLA-violating intervals, %');
+  const op = (decision: string, name: string, color: string) => ({
+    name,
+    color,
+    points: points.filter((p) => p.policy === 'operator' && p.decision === decision).map((p) => ({ x: p.replicaHours, y: p.violatingPercent, label: p.label })),
+  });
+  return frontierChart(
+    title,
+    [op('hourly-peak', 'operator, hourly peak', '#2ca02c'), op('lead-time', 'operator, lead time', '#1f77b4'), set('hpa', 'KEDA/HPA', '#d62728')],
+    'replica-hours',
+    'SLA-violating intervals, %',
+  );
 }

@@ -8,7 +8,8 @@
  */
 import { decideTarget, scalingLoad, type Recommendation, type ScaleEvent, type ScalingPolicy } from '../controller/scaling.js';
 import { remember } from '../controller/slice-memory.js';
-import { loadAt, type LoadSeries } from './history.js';
+import { leadTimeLoad, type HourPath } from '../controller/capacity-decision.js';
+import { hourly, loadAt, type LoadSeries } from './history.js';
 import { hpaSync, metricAt, newHpaState, type HpaConfig } from './hpa-model.js';
 import type { HourlyForecasts } from './operator-forecasts.js';
 import type { Quantile } from '../telemetry/slice-load.js';
@@ -71,6 +72,13 @@ export interface SliceInput {
   quantile: Quantile;
   operator: ScalingPolicy;
   hpa: HpaConfig;
+  /**
+   * The operator's capacity decision: 'hourly-peak' scales on the peak of the hourly forecast
+   * over the slice's horizon with its calibration (the operator as it runs today);
+   * 'lead-time' on the load forecast for now + leadSeconds (controller/capacity-decision.ts).
+   */
+  decision?: 'hourly-peak' | 'lead-time';
+  leadSeconds?: number;
   /** Replay one policy only (a sweep varies one at a time); the other's result stays empty. */
   only?: 'operator' | 'hpa';
 }
@@ -154,6 +162,16 @@ export function simulateSlice(input: SliceInput, timing: TwinTiming = DEFAULT_TI
   let maxLoad = 0;
   const steps = intervals * perInterval;
   const runOp = input.only !== 'hpa';
+  const leadTime = input.decision === 'lead-time';
+  const lead = input.leadSeconds ?? timing.readiness.delaySeconds + timing.readiness.jitterSeconds + timing.operatorCycleSeconds + timing.scrapeIntervalSeconds;
+  const p50 = fc.q.p50;
+  const hourlyValues = leadTime ? hourly(series) : undefined;
+  const pathOf = (h: number): HourPath => ({
+    hourStartMs: series.startMs + (t0 + h * 3600) * 1000,
+    previous: hourlyValues![fc.firstHour + h - 1]!,
+    p50: [p50.next[h]!, p50.second[h]!],
+    upper: [qf.next[h]!, qf.second[h]!],
+  });
   const runHpa = input.only !== 'operator';
   for (let k = 0; k < steps; k++) {
     const t = k * dt;
@@ -162,7 +180,7 @@ export function simulateSlice(input: SliceInput, timing: TwinTiming = DEFAULT_TI
     if (runOp && k % cycleEvery === 0) {
       const h = Math.floor(t / 3600);
       const now = series.startMs + (t0 + t) * 1000;
-      const obs = { current: scrapedLoad, forecastPeak: qf.peak[h], calibration: qf.calib[h] };
+      const obs = leadTime ? { current: scrapedLoad, forecastPeak: leadTimeLoad(scrapedLoad, now, lead, pathOf(h)), calibration: 1 } : { current: scrapedLoad, forecastPeak: qf.peak[h], calibration: qf.calib[h] };
       const basis = scalingLoad(pol, obs);
       // A decision that kept the count and recommended it, on the same load, factor and count,
       // decides the same again (step bounds always admit the current count; no scale-down to

@@ -33,8 +33,12 @@ export class WhatIfInputError extends Error {
   override readonly name = 'WhatIfInputError';
 }
 
-/** Runs the operator's forecasts for every slice (one batched inference per hour). */
-export async function prepare(forecaster: BatchForecaster, slices: WhatIfSlice[], warmupHours: number): Promise<PreparedSlice[]> {
+/**
+ * Runs the operator's forecasts for every slice (one batched inference per hour), calibrated at
+ * every quantile (a sweep compares them) or, with `onlyOwn`, at each slice's own quantile and
+ * the median (what a replay of the manifests as written needs).
+ */
+export async function prepare(forecaster: BatchForecaster, slices: WhatIfSlice[], warmupHours: number, onlyOwn = false): Promise<PreparedSlice[]> {
   const L = forecaster.historyLength ?? 168;
   const byLength = new Map<number, WhatIfSlice[]>();
   for (const s of slices) {
@@ -51,6 +55,8 @@ export async function prepare(forecaster: BatchForecaster, slices: WhatIfSlice[]
       forecaster,
       group.map((s, i) => ({ key: `${i}/${s.name}`, hourly: hourly(s.series), startMs: s.series.startMs, horizonSteps: s.view.scaling.horizonSteps })),
       warmupHours,
+      {},
+      onlyOwn ? [...new Set<Quantile>(['p50', ...group.map((s) => s.view.scaling.quantile)])] : undefined,
     );
     group.forEach((s, i) => out.set(s, fs[i]!));
   }
@@ -62,8 +68,11 @@ export function replay(s: PreparedSlice, opts: WhatIfOptions, withTrace = false)
   return simulateSlice({ series: s.series, forecasts: s.forecasts, quantile: s.view.scaling.quantile, operator: operatorPolicy(s.view), hpa: hpaConfig(s.view, opts.hpa) }, opts.timing, withTrace);
 }
 
+export type Decision = 'hourly-peak' | 'lead-time';
+
 export interface FrontierPoint {
   policy: 'operator' | 'hpa';
+  decision?: Decision;
   label: string;
   quantile?: Quantile;
   headroomPercent?: number;
@@ -76,7 +85,7 @@ export interface FrontierPoint {
 }
 
 export const SWEEP_QUANTILES: Quantile[] = ['p50', 'p90', 'p99'];
-export const SWEEP_HEADROOMS = [0, 5, 10, 15, 20, 30, 40, 60];
+export const SWEEP_HEADROOMS = [0, 2, 5, 10, 15, 20, 30, 40, 60];
 export const SWEEP_TARGETS = [0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1];
 
 function point(policy: FrontierPoint['policy'], label: string, rs: PolicyResult[], extra: Partial<FrontierPoint>): FrontierPoint {
@@ -87,11 +96,13 @@ function point(policy: FrontierPoint['policy'], label: string, rs: PolicyResult[
 }
 
 /** The operator at one quantile and headroom over every slice (the slices' other settings kept). */
-export function operatorPoint(slices: PreparedSlice[], opts: WhatIfOptions, quantile: Quantile, headroomPercent: number): FrontierPoint {
+export function operatorPoint(slices: PreparedSlice[], opts: WhatIfOptions, quantile: Quantile, headroomPercent: number, decision: Decision = 'hourly-peak'): FrontierPoint {
   const rs = slices.map(
-    (s) => simulateSlice({ series: s.series, forecasts: s.forecasts, quantile, only: 'operator', operator: { ...operatorPolicy(s.view), headroomPercent }, hpa: hpaConfig(s.view, opts.hpa) }, opts.timing).operator,
+    (s) =>
+      simulateSlice({ series: s.series, forecasts: s.forecasts, quantile, decision, only: 'operator', operator: { ...operatorPolicy(s.view), headroomPercent }, hpa: hpaConfig(s.view, opts.hpa) }, opts.timing)
+        .operator,
   );
-  return point('operator', `${quantile} +${headroomPercent}%`, rs, { quantile, headroomPercent });
+  return point('operator', `${decision === 'lead-time' ? 'lead-time ' : ''}${quantile} +${headroomPercent}%`, rs, { quantile, headroomPercent, decision });
 }
 
 /** The KEDA/HPA at one target utilisation over every slice. */
@@ -102,13 +113,31 @@ export function hpaPoint(slices: PreparedSlice[], opts: WhatIfOptions, targetUti
   return point('hpa', `target ${Math.round(targetUtilization * 100)}%`, rs, { targetUtilization });
 }
 
-/** Both policies' frontiers over every slice. */
-export function sweep(slices: PreparedSlice[], opts: WhatIfOptions, grid = { quantiles: SWEEP_QUANTILES, headrooms: SWEEP_HEADROOMS, targets: SWEEP_TARGETS }): FrontierPoint[] {
-  const ops = grid.quantiles.flatMap((q) => grid.headrooms.map((h) => operatorPoint(slices, opts, q, h)));
+export interface SweepGrid {
+  quantiles: Quantile[];
+  headrooms: number[];
+  targets: number[];
+  decisions: Decision[];
+}
+
+export const SWEEP_GRID: SweepGrid = { quantiles: SWEEP_QUANTILES, headrooms: SWEEP_HEADROOMS, targets: SWEEP_TARGETS, decisions: ['hourly-peak', 'lead-time'] };
+
+/** Both policies' frontiers over every slice (the operator with each capacity decision). */
+export function sweep(slices: PreparedSlice[], opts: WhatIfOptions, grid: SweepGrid = SWEEP_GRID): FrontierPoint[] {
+  const ops = grid.decisions.flatMap((d) => grid.quantiles.flatMap((q) => grid.headrooms.map((h) => operatorPoint(slices, opts, q, h, d))));
   return ops.concat(grid.targets.map((u) => hpaPoint(slices, opts, u)));
 }
 
-/** The cheapest point of a policy that meets the SLA (violating share <= slaPercent), if any. */
-export function cheapestMeeting(points: FrontierPoint[], policy: FrontierPoint['policy'], slaPercent: number): FrontierPoint | undefined {
-  return points.filter((p) => p.policy === policy && p.violatingPercent <= slaPercent).sort((a, b) => a.replicaHours - b.replicaHours)[0];
+/** The cheapest point of a policy (and operator decision) that meets the SLA (violating share <= slaPercent), if any. */
+export function cheapestMeeting(points: FrontierPoint[], policy: FrontierPoint['policy'], slaPercent: number, decision?: Decision): FrontierPoint | undefined {
+  return points
+    .filter((p) => p.policy === policy && (decision === undefined || p.decision === decision) && p.violatingPercent <= slaPercent)
+    .sort((a, b) => a.replicaHours - b.replicaHours)[0];
+}
+
+/** The fewest violations a policy (and decision) reaches within a budget of replica-hours, if any. */
+export function fewestWithin(points: FrontierPoint[], policy: FrontierPoint['policy'], replicaHours: number, decision?: Decision): FrontierPoint | undefined {
+  return points
+    .filter((p) => p.policy === policy && (decision === undefined || p.decision === decision) && p.replicaHours <= replicaHours)
+    .sort((a, b) => a.violatingIntervals - b.violatingIntervals || a.replicaHours - b.replicaHours)[0];
 }

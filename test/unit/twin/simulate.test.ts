@@ -27,7 +27,7 @@ function input(forecastAhead: boolean, delaySeconds: number): { input: SliceInpu
   const rise = (216 + 3) * 60;
   const values = Float64Array.from({ length: minutes }, (_, m) => (m < rise ? 40 : m < rise + 5 ? 40 + (160 * (m - rise)) / 5 : 200));
   const peak = Float32Array.from({ length: 6 }, (_, k) => (forecastAhead && k >= 2 ? 200 : 40));
-  const q = { peak, calib: new Float32Array(6).fill(1), next: peak };
+  const q = { peak, calib: new Float32Array(6).fill(1), next: peak, second: peak };
   return {
     input: {
       series: { startMs: 0, stepSeconds: 60, values },
