@@ -2,8 +2,10 @@
  * `slice-operator whatif`: replays a load history through the operator's scaling and through
  * the KEDA/HPA a platform team would run instead (src/twin), at real-world time scales.
  *
- *   node dist/cmd/whatif.js --slice examples/embb.yaml --csv load.csv [--out DIR] [--sweep]
- *   node dist/cmd/whatif.js --slice a.yaml --slice b.yaml --prometheus http://prom:9090 --from 2026-11-01T00:00:00Z
+ *   npm run whatif -- --slice examples/embb.yaml --csv load.csv [--out DIR] [--sweep]
+ *   npm run whatif -- --slice a.yaml --slice b.yaml --prometheus http://prom:9090 --from 2026-11-01T00:00:00Z
+ *
+ * (run with tsx; the operator's image holds src/cmd/operator.ts and what it imports only)
  *
  * Exit status: 0 done, 2 bad input (named), 1 anything else.
  */

@@ -6,6 +6,7 @@
  * load one replica serves times a target utilisation, and the HPA defaults.
  */
 import type { ScalingPolicy } from '../controller/scaling.js';
+import { scalingPolicyOf } from '../controller/scaling-policy.js';
 import type { CnfView, SliceView } from '../controller/slice-view.js';
 import { HPA_DEFAULTS, type HpaBehavior, type HpaConfig } from './hpa-model.js';
 
@@ -26,17 +27,7 @@ export function scaledCnf(view: SliceView): CnfView {
 }
 
 export function operatorPolicy(view: SliceView): ScalingPolicy {
-  const cnf = scaledCnf(view);
-  return {
-    mode: view.scaling.mode,
-    minReplicas: cnf.minReplicas,
-    maxReplicas: cnf.maxReplicas,
-    perReplicaCapacity: cnf.sessionsPerReplica,
-    headroomPercent: view.scaling.headroomPercent,
-    maxStep: view.scaling.maxStep,
-    stepPeriodMs: view.scaling.stepPeriodMs,
-    scaleDownStabilizationMs: view.scaling.scaleDownStabilizationMs,
-  };
+  return scalingPolicyOf(view, scaledCnf(view));
 }
 
 export function hpaConfig(view: SliceView, c: HpaChoice): HpaConfig {

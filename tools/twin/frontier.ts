@@ -27,6 +27,8 @@ import { milanSplit } from './milan-slices.js';
 
 const WEEK = 168;
 const WEEKS = { tuning: 576, test: [744, 912] }; // 2013-11-25, 12-02, 12-09 (after the model's training targets; before the holidays)
+/** The CET date a week starts on (hour 0 of the data is 2013-11-01 00:00 CET). */
+const weekOf = (h: number): string => new Date(MILAN_START_MS + (h + 1) * 3_600_000).toISOString().slice(0, 10);
 const WARMUP = 48;
 /**
  * The sweep: the HPA's target utilisation; the operator's headroom for its hourly-peak decision
@@ -71,8 +73,8 @@ function floorHours(ps: PreparedSlice[]): number {
 const forecaster = await Forecaster.create();
 const sets: { name: string; ps: PreparedSlice[] }[] = [];
 sets.push({ name: 'tuning', ps: await prepare(forecaster, slices(split.tuning, WEEKS.tuning), WARMUP) });
-for (const w of WEEKS.test) sets.push({ name: `tuning squares, week of ${new Date(MILAN_START_MS + w * 3_600_000).toISOString().slice(0, 10)}`, ps: await prepare(forecaster, slices(split.tuning, w), WARMUP) });
-for (const w of [WEEKS.tuning, ...WEEKS.test]) sets.push({ name: `held-out squares, week of ${new Date(MILAN_START_MS + w * 3_600_000).toISOString().slice(0, 10)}`, ps: await prepare(forecaster, slices(split.heldOut, w), WARMUP) });
+for (const w of WEEKS.test) sets.push({ name: `tuning squares, week of ${weekOf(w)}`, ps: await prepare(forecaster, slices(split.tuning, w), WARMUP) });
+for (const w of [WEEKS.tuning, ...WEEKS.test]) sets.push({ name: `held-out squares, week of ${weekOf(w)}`, ps: await prepare(forecaster, slices(split.heldOut, w), WARMUP) });
 await forecaster.close();
 
 const fmt = (p: FrontierPoint | undefined): string => (p ? `${p.replicaHours.toFixed(0)} rh, ${p.violatingIntervals}/${p.intervals} (${p.violatingPercent.toFixed(2)} %)` : 'n/a');
@@ -87,7 +89,7 @@ for (const delay of delays) {
   const peak = cheapestMeeting(tuned, 'operator', sla, 'hourly-peak');
   const lead = cheapestMeeting(tuned, 'operator', sla, 'lead-time');
   lines.push(
-    `| ${delay}-${delay * 1.5} s | tuning (${sets[0]!.ps.length} squares, week of 2013-11-25) | HPA ${hpa?.label ?? 'none'}: ${fmt(hpa)} | ${peak?.label ?? 'none'}: ${fmt(peak)} | ${lead?.label ?? 'none'}: ${fmt(lead)} | ${floorHours(sets[0]!.ps).toFixed(0)} | | |`,
+    `| ${delay}-${delay * 1.5} s | tuning (${sets[0]!.ps.length} squares, week of ${weekOf(WEEKS.tuning)}) | HPA ${hpa?.label ?? 'none'}: ${fmt(hpa)} | ${peak?.label ?? 'none'}: ${fmt(peak)} | ${lead?.label ?? 'none'}: ${fmt(lead)} | ${floorHours(sets[0]!.ps).toFixed(0)} | | |`,
   );
   const held: FrontierPoint[][] = [];
   for (const set of sets.slice(1)) {
