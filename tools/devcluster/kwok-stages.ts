@@ -9,6 +9,9 @@
  * status.replicas but not readyReplicas. Other pods are Ready at once, as with the defaults.
  * kwok uses given Pod stages instead of its defaults, and keeps its default Node stages.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments, stringify } from 'yaml';
 
 export interface CnfReadiness {
   delayMs: number;
@@ -20,148 +23,31 @@ export const UPF_READINESS: CnfReadiness = { delayMs: 60_000, jitterMs: 30_000 }
 
 export const CNF_SELECTOR_LABEL = 'app.kubernetes.io/component';
 
-const READY_TEMPLATE = `    statusTemplate: |
-      {{ $now := Now }}
-
-      conditions:
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "True"
-        type: Initialized
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "True"
-        type: Ready
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "True"
-        type: ContainersReady
-      {{ range .spec.readinessGates }}
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "True"
-        type: {{ .conditionType | Quote }}
-      {{ end }}
-
-      containerStatuses:
-      {{ range .spec.containers }}
-      - image: {{ .image | Quote }}
-        name: {{ .name | Quote }}
-        ready: true
-        restartCount: 0
-        state:
-          running:
-            startedAt: {{ $now | Quote }}
-      {{ end }}
-
-      initContainerStatuses:
-      {{ range .spec.initContainers }}
-      - image: {{ .image | Quote }}
-        name: {{ .name | Quote }}
-        ready: true
-        restartCount: 0
-        {{ if eq .restartPolicy "Always" }}
-        started: true
-        state:
-          running:
-            startedAt: {{ $now | Quote }}
-        {{ else }}
-        state:
-          terminated:
-            exitCode: 0
-            finishedAt: {{ $now | Quote }}
-            reason: Completed
-            startedAt: {{ $now | Quote }}
-        {{ end }}
-      {{ end }}
-
-      hostIP: {{ NodeIPWith .spec.nodeName | Quote }}
-      podIP: {{ PodIPWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) | Quote }}
-      phase: Running
-      startTime: {{ $now | Quote }}
-`;
-
-function podReady(name: string, cnf: 'In' | 'NotIn', delay?: CnfReadiness): string {
-  return `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: ${name}
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
-  selector:
-    matchExpressions:
-    - key: '.metadata.deletionTimestamp'
-      operator: 'DoesNotExist'
-    - key: '.status.podIP'
-      operator: 'DoesNotExist'
-    - key: '.metadata.labels["${CNF_SELECTOR_LABEL}"]'
-      operator: '${cnf}'
-      values:
-      - 'cnf'
-${delay ? `  delay:\n    durationMilliseconds: ${Math.round(delay.delayMs)}\n    jitterDurationMilliseconds: ${Math.round(delay.delayMs + delay.jitterMs)}\n` : ''}  next:
-${READY_TEMPLATE}`;
+interface Stage {
+  metadata: { name: string };
+  spec: { selector: { matchExpressions: { key: string; operator: string; values?: string[] }[] }; delay?: { durationMilliseconds: number; jitterDurationMilliseconds: number } };
 }
 
-const POD_COMPLETE = `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: pod-complete
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
-  selector:
-    matchExpressions:
-    - key: '.metadata.deletionTimestamp'
-      operator: 'DoesNotExist'
-    - key: '.status.phase'
-      operator: 'In'
-      values:
-      - 'Running'
-    - key: '.metadata.ownerReferences.[].kind'
-      operator: 'In'
-      values:
-      - 'Job'
-  next:
-    statusTemplate: |
-      {{ $now := Now }}
-      {{ $root := . }}
-      containerStatuses:
-      {{ range $index, $item := .spec.containers }}
-      {{ $origin := index $root.status.containerStatuses $index }}
-      - image: {{ $item.image | Quote }}
-        name: {{ $item.name | Quote }}
-        ready: false
-        restartCount: 0
-        started: false
-        state:
-          terminated:
-            exitCode: 0
-            finishedAt: {{ $now | Quote }}
-            reason: Completed
-            startedAt: {{ $now | Quote }}
-      {{ end }}
-      phase: Succeeded
-`;
+/** kwok's fast pod stages, as kwok-pod-stages.yaml holds them (verbatim from kwok v0.7.0). */
+function fastPodStages(): Stage[] {
+  const text = readFileSync(fileURLToPath(new URL('./kwok-pod-stages.yaml', import.meta.url)), 'utf8');
+  return parseAllDocuments(text).map((d) => d.toJS() as Stage);
+}
 
-const POD_DELETE = `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: pod-delete
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
-  selector:
-    matchExpressions:
-    - key: '.metadata.deletionTimestamp'
-      operator: 'Exists'
-  next:
-    finalizers:
-      empty: true
-    delete: true
-`;
+/** kwok's pod-ready stage for pods with (In) or without (NotIn) the CNF label, with a delay if given. */
+function podReady(base: Stage, name: string, cnf: 'In' | 'NotIn', delay?: CnfReadiness): Stage {
+  const s = structuredClone(base);
+  s.metadata.name = name;
+  s.spec.selector.matchExpressions.push({ key: `.metadata.labels["${CNF_SELECTOR_LABEL}"]`, operator: cnf, values: ['cnf'] });
+  if (delay) s.spec.delay = { durationMilliseconds: Math.round(delay.delayMs), jitterDurationMilliseconds: Math.round(delay.delayMs + delay.jitterMs) };
+  return s;
+}
 
 /** The kwok --config file's content: the pod stages with the CNF start-up delay. */
 export function kwokStageConfig(delay: CnfReadiness): string {
   if (!(delay.delayMs >= 0 && delay.jitterMs >= 0)) throw new RangeError(`CNF readiness delay must be >= 0 ms, got ${JSON.stringify(delay)}`);
-  return [podReady('pod-ready', 'NotIn'), podReady('pod-ready-cnf', 'In', delay), POD_COMPLETE, POD_DELETE].join('---\n');
+  const stages = fastPodStages();
+  const ready = stages.find((s) => s.metadata.name === 'pod-ready')!;
+  const rest = stages.filter((s) => s !== ready);
+  return [podReady(ready, 'pod-ready', 'NotIn'), podReady(ready, 'pod-ready-cnf', 'In', delay), ...rest].map((s) => stringify(s, { lineWidth: 0 })).join('---\n');
 }
