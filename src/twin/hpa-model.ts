@@ -104,10 +104,15 @@ function complete(given: ScalingRules | undefined, def: FullRules): FullRules {
   };
 }
 
-/** Timestamped recommendations, as two parallel arrays (a replay syncs every HPA every period). */
+/**
+ * Timestamped recommendations, as two parallel arrays (a replay syncs every HPA every period).
+ * Without behaviour they are kept as a monotonic deque from `head` (times ascending,
+ * recommendations descending), see stabilizeLegacy; with behaviour as the controller's list.
+ */
 interface Recs {
   rec: number[];
   t: number[];
+  head: number;
 }
 interface ScaleEvent {
   change: number;
@@ -140,17 +145,28 @@ export function metricProposal(cfg: HpaConfig, statusReplicas: number, usage: nu
   return Math.ceil(u / target);
 }
 
-/** Legacy stabilizeRecommendation: replaces the last sample older than the window, else appends. */
+/**
+ * Legacy stabilizeRecommendation: the highest of this recommendation and those not older than
+ * the window. The controller keeps a list whose stale slots it reuses; stale entries never
+ * count, so the same maximum comes from a monotonic deque: expired entries leave the front, and
+ * a new recommendation drops the older ones it is at least as high as (they expire first).
+ */
 function stabilizeLegacy(s: HpaState, windowS: number, desired: number, now: number): number {
-  const { rec, t } = (s.recommendations ??= { rec: [], t: [] });
+  const d = (s.recommendations ??= { rec: [], t: [], head: 0 });
   const cutoff = now - windowS;
-  let max = desired;
-  let old = -1;
-  for (let i = 0; i < rec.length; i++) {
-    if (t[i]! < cutoff) old = i;
-    else if (rec[i]! > max) max = rec[i]!;
+  while (d.head < d.t.length && d.t[d.head]! < cutoff) d.head++;
+  const max = d.head < d.rec.length ? Math.max(desired, d.rec[d.head]!) : desired;
+  while (d.rec.length > d.head && d.rec[d.rec.length - 1]! <= desired) {
+    d.rec.pop();
+    d.t.pop();
   }
-  record(s.recommendations, old, desired, now);
+  d.rec.push(desired);
+  d.t.push(now);
+  if (d.head > 64) {
+    d.rec.splice(0, d.head);
+    d.t.splice(0, d.head);
+    d.head = 0;
+  }
   return max;
 }
 
@@ -175,7 +191,7 @@ function convertLegacy(current: number, desired: number, min: number, max: numbe
 
 /** stabilizeRecommendationWithBehaviors. */
 function stabilizeWithBehaviors(s: HpaState, up: FullRules, down: FullRules, current: number, desired: number, now: number): number {
-  const recs = (s.recommendations ??= { rec: [], t: [] });
+  const recs = (s.recommendations ??= { rec: [], t: [], head: 0 });
   const upCutoff = now - up.stabilizationWindowSeconds;
   const downCutoff = now - down.stabilizationWindowSeconds;
   let upRec = desired;
@@ -253,7 +269,7 @@ function storeScaleEvent(s: HpaState, rules: FullRules, events: ScaleEvent[], ch
 export function hpaSync(cfg: HpaConfig, s: HpaState, now: number, usage: number, statusReplicas = s.replicas): number {
   const current = s.replicas;
   // recordInitialRecommendation: the first sync remembers the current count.
-  if (!s.recommendations) s.recommendations = { rec: [current], t: [now] };
+  if (!s.recommendations) s.recommendations = { rec: [current], t: [now], head: 0 };
   let desired: number;
   if (current === 0 && cfg.minReplicas !== 0) return current; // scaling disabled at zero
   if (current > cfg.maxReplicas) desired = cfg.maxReplicas;
