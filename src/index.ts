@@ -36,3 +36,8 @@ export { Indexer } from './runtime/indexer.js';
 export { ValueTable } from './runtime/intern.js';
 export { compactPod, podSliceKey } from './controller/pod-facts.js';
 export type { PrometheusClient, Sample, Series } from './telemetry/prometheus-client.js';
+
+// The what-if twin (bench/whatif.ts replays 10,000 slices of history through it).
+export { prepare, replay } from './twin/whatif.js';
+export { DEFAULT_TIMING } from './twin/simulate.js';
+export { sliceViewsFromFile } from './twin/manifests.js';

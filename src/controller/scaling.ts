@@ -97,29 +97,42 @@ const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.m
  */
 function stepBounds(policy: ScalingPolicy, cur: number, events: ScaleEvent[], now: number): [number, number] {
   const step = Math.max(1, Math.floor(policy.maxStep) || 1);
-  const inPeriod = policy.stepPeriodMs > 0 ? events.filter((e) => e.at > now - policy.stepPeriodMs) : [];
-  const base = inPeriod.length ? inPeriod.reduce((a, b) => (b.at < a.at ? b : a)).from : cur;
+  // Loops, not filter/reduce: replays call this for every slice every cycle (src/twin).
+  let first: ScaleEvent | undefined;
+  if (policy.stepPeriodMs > 0) for (const e of events) if (e.at > now - policy.stepPeriodMs && (!first || e.at < first.at)) first = e;
+  const base = first ? first.from : cur;
   return [Math.min(cur, base - step), Math.max(cur, base + step)];
 }
 
 /** Scale-down stabilisation: the highest recommendation in the window, and until when it holds. */
 function stabilize(recommended: number, cur: number, history: Recommendation[], now: number, windowMs: number): { target: number; until?: number } {
-  const recent = history.filter((h) => h.at >= now - windowMs && h.replicas <= cur);
-  const highest = Math.max(recommended, ...recent.map((h) => h.replicas));
+  let highest = recommended;
+  for (const h of history) if (h.at >= now - windowMs && h.replicas <= cur && h.replicas > highest) highest = h.replicas;
   const target = Math.min(cur, highest);
   if (target <= recommended) return { target };
-  const lastAt = Math.max(...recent.filter((h) => h.replicas >= target).map((h) => h.at));
+  let lastAt = -Infinity;
+  for (const h of history) if (h.at >= now - windowMs && h.replicas <= cur && h.replicas >= target && h.at > lastAt) lastAt = h.at;
   return { target, until: lastAt + windowMs };
 }
 
-export function decideReplicas(
-  policy: ScalingPolicy,
-  current: number,
-  obs: LoadObservation,
-  history: Recommendation[],
-  now: number,
-  events: ScaleEvent[] = [],
-): ScalingDecision {
+/** The load a decision scales on: the forecast peak or the load now, whichever is higher, in predictive mode; else the load now. */
+export function scalingLoad(policy: ScalingPolicy, obs: LoadObservation): number | undefined {
+  return policy.mode === 'predictive' && finite(obs.forecastPeak) ? Math.max(obs.forecastPeak, obs.current ?? 0) : obs.current;
+}
+
+/** A decision's figures, without its message (what decideReplicas explains). */
+export interface ScalingTarget extends Omit<ScalingDecision, 'message'> {
+  /** The load the decision scaled on, the calibration factor, and whether it was the forecast. */
+  load?: number;
+  calib?: number;
+  predictive?: boolean;
+}
+
+/**
+ * The decision's figures alone: what decideReplicas decides, with no message built. Replays of
+ * many slices over weeks of history (src/twin) call this once per cycle and slice.
+ */
+export function decideTarget(policy: ScalingPolicy, current: number, obs: LoadObservation, history: Recommendation[], now: number, events: ScaleEvent[] = []): ScalingTarget {
   const min = Math.max(0, Math.floor(policy.minReplicas));
   const max = Math.max(min, Math.floor(policy.maxReplicas));
   const cur = finite(current) ? Math.round(current) : min;
@@ -128,19 +141,13 @@ export function decideReplicas(
 
   if (policy.mode === 'static') {
     const r = clamp(cur || min, min, max);
-    return { replicas: r, recommended: r, provisionedLoad: r * (capacity || 0), reason: 'Static', message: `static scaling: ${r} replicas` };
+    return { replicas: r, recommended: r, provisionedLoad: r * (capacity || 0), reason: 'Static' };
   }
-  const load = policy.mode === 'predictive' && finite(obs.forecastPeak) ? Math.max(obs.forecastPeak, obs.current ?? 0) : obs.current;
+  const load = scalingLoad(policy, obs);
   // A forecast without a current observation is stale by definition (it was made from telemetry
   // that has since gone missing): hold, as with no data at all.
   if (obs.telemetryDown || !finite(obs.current) || !finite(load) || !Number.isFinite(capacity)) {
-    return {
-      replicas: hold,
-      recommended: hold,
-      provisionedLoad: hold * (capacity || 0),
-      reason: 'HoldNoTelemetry',
-      message: `no valid load data: holding ${hold} replicas (never scaling down blind)`,
-    };
+    return { replicas: hold, recommended: hold, provisionedLoad: hold * (capacity || 0), reason: 'HoldNoTelemetry' };
   }
   if (obs.anomaly === 'Outage') {
     return {
@@ -178,8 +185,24 @@ export function decideReplicas(
   target = clamp(target, min, max);
   if (raw > max && target === max && reason !== 'StepLimited') reason = 'BoundedByMax';
   if (raw < min && target === min && cur === min) reason = 'BoundedByMin';
-  const basis = predictive ? `forecast peak ${load.toFixed(1)}` : `observed load ${load.toFixed(1)}`;
-  const held = heldUntil !== undefined && target > recommended ? `, held until ${new Date(heldUntil).toISOString()}` : '';
-  const message = `${basis} x${calib.toFixed(2)} +${policy.headroomPercent}% headroom needs ${raw} replicas of ${capacity}; ${cur} -> ${target} (${reason}${held})`;
-  return { replicas: target, recommended, provisionedLoad: provisioned, reason, message, needed: raw, ...(held ? { heldUntil } : {}) };
+  const held = heldUntil !== undefined && target > recommended;
+  return { replicas: target, recommended, provisionedLoad: provisioned, reason, needed: raw, ...(held ? { heldUntil } : {}), load, calib, predictive };
+}
+
+export function decideReplicas(
+  policy: ScalingPolicy,
+  current: number,
+  obs: LoadObservation,
+  history: Recommendation[],
+  now: number,
+  events: ScaleEvent[] = [],
+): ScalingDecision {
+  const { load, calib, predictive, ...t } = decideTarget(policy, current, obs, history, now, events);
+  const cur = finite(current) ? Math.round(current) : t.replicas;
+  if (t.reason === 'Static') return { ...t, message: `static scaling: ${t.replicas} replicas` };
+  if (t.reason === 'HoldNoTelemetry') return { ...t, message: `no valid load data: holding ${t.replicas} replicas (never scaling down blind)` };
+  const basis = predictive ? `forecast peak ${load!.toFixed(1)}` : `observed load ${load!.toFixed(1)}`;
+  const held = t.heldUntil !== undefined ? `, held until ${new Date(t.heldUntil).toISOString()}` : '';
+  const message = `${basis} x${calib!.toFixed(2)} +${policy.headroomPercent}% headroom needs ${t.needed} replicas of ${policy.perReplicaCapacity}; ${cur} -> ${t.replicas} (${t.reason}${held})`;
+  return { ...t, message };
 }

@@ -16,6 +16,7 @@ import { choosePlacement, type PlacementDecision } from './placement.js';
 import { olderVersion } from '../runtime/resource-version.js';
 import { PAUSED_ANNOTATION } from './names.js';
 import { decideReplicas, type Recommendation, type ScalingDecision } from './scaling.js';
+import { scalingPolicyOf } from './scaling-policy.js';
 import type { Site } from './sites.js';
 import type { CnfView, SliceView } from './slice-view.js';
 import type { DecisionStatus, RecommendationStatus, StatusInput } from './status.js';
@@ -159,16 +160,7 @@ function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): P
     const loadDec = view.paused
       ? pausedDecision(live?.spec?.replicas ?? current)
       : decideReplicas(
-          {
-            mode: view.scaling.mode,
-            minReplicas: cnf.minReplicas,
-            maxReplicas: cnf.maxReplicas,
-            perReplicaCapacity: cnf.sessionsPerReplica,
-            headroomPercent: view.scaling.headroomPercent,
-            maxStep: view.scaling.maxStep,
-            stepPeriodMs: view.scaling.stepPeriodMs,
-            scaleDownStabilizationMs: view.scaling.scaleDownStabilizationMs,
-          },
+          scalingPolicyOf(view, cnf),
           current,
           {
             current: load?.current,

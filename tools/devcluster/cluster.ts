@@ -10,6 +10,7 @@ import { generatePki, type Pki } from './pki.js';
 import { freePorts } from './ports.js';
 import { startSupervised, type SupervisedProcess } from './process.js';
 import { DEFAULT_SITES, fakeNode, KWOK_ANNOTATION, type SiteSpec } from './topology.js';
+import { kwokStageConfig, type CnfReadiness } from './kwok-stages.js';
 
 export interface ClusterOptions {
   /** Sites (and their kwok nodes) to create. Defaults to two edge sites and one regional site. */
@@ -20,6 +21,8 @@ export interface ClusterOptions {
   log?: (line: string) => void;
   /** Build the binaries if they are not cached (default true). */
   build?: boolean;
+  /** CNF pods become Ready only after this start-up delay (kwok Stages, kwok-stages.ts); default: at once. */
+  cnfReadiness?: CnfReadiness;
 }
 
 export interface ClusterInfo {
@@ -141,6 +144,11 @@ export class LocalCluster {
         // Ready for good (kwok does not set it back), which stalls long runs such as the demo.
         '--node-lease-duration-seconds=40',
       ];
+      if (this.opts.cnfReadiness) {
+        const stages = path.join(dir, 'kwok-stages.yaml');
+        writeFileSync(stages, kwokStageConfig(this.opts.cnfReadiness));
+        kwokArgs.push(`--config=${stages}`);
+      }
       this.supervise('kwok', () => startSupervised('kwok', bins.kwok, kwokArgs, path.join(logs, 'kwok.log'), { cwd: dir, env: { HOME: dir, ...go.env } }));
       await Promise.all([
         waitFor('kube-controller-manager /healthz', async () => (await probe(`https://127.0.0.1:${kcmPort}/healthz`)).status === 200, 60_000, fail('kube-controller-manager')),

@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const src = path.join(root, 'src');
 
 /** Layer of each folder of src/, lowest first; index.ts is the public face for tooling, on top. */
-export const LAYERS: Record<string, number> = { runtime: 0, api: 1, forecast: 2, telemetry: 3, controller: 4, cmd: 5, 'index.ts': 6 };
+export const LAYERS: Record<string, number> = { runtime: 0, api: 1, forecast: 2, telemetry: 3, controller: 4, twin: 5, cmd: 6, 'index.ts': 7 };
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
