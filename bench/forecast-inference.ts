@@ -1,7 +1,7 @@
 // `npm run bench:forecast`: one batched inference for 10,000 series through the real Forecaster
 // (input preparation + onnxruntime-node + unscaling), median of several runs. The raw session
 // time (model.run only) is reported separately so regressions can be located.
-// With --write-docs the result replaces the bench block in docs/forecaster.md.
+// With --write-docs the result replaces the forecast-bench block in docs/benchmarks.md.
 import { replaceDocBlock } from '../tools/docs/doc-block.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const out = [
-    `${N.toLocaleString('en-US')} series, one batched call (session runs of up to ${DEFAULT_MAX_BATCH_ROWS.toLocaleString('en-US')} rows), median of ${RUNS} runs after warm-up, ${os.cpus().length} cores (${cpu}), node ${process.version}, onnxruntime-node (1 intra-op thread):`,
+    `\`npm run bench:forecast\` (model \`${card.name}@${card.version}\`, ${(card.sizeBytes ?? 0).toLocaleString('en-US')} bytes), measured ${new Date().toISOString().slice(0, 10)}: ${N.toLocaleString('en-US')} series, one batched call (session runs of up to ${DEFAULT_MAX_BATCH_ROWS.toLocaleString('en-US')} rows), median of ${RUNS} runs after warm-up, ${os.cpus().length} cores (${cpu}), node ${process.version}, onnxruntime-node (1 intra-op thread):`,
     '',
     `| measured | median ms | min ms | max ms |`,
     `|---|---|---|---|`,
@@ -64,8 +64,8 @@ async function main(): Promise<void> {
   ].join('\n');
   console.log(out);
   if (process.argv.includes('--write-docs')) {
-    const doc = path.join(packageRoot(), 'docs', 'forecaster.md');
-    replaceDocBlock(doc, 'bench', out);
+    const doc = path.join(packageRoot(), 'docs', 'benchmarks.md');
+    replaceDocBlock(doc, 'forecast-bench', out);
     console.log(`\nwrote results into ${doc}`);
   }
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CALENDAR_FEATURES, QUANTILE_LEVELS, loadModelCard, type ModelCard } from './card.js';
 import { CalendarCache } from './calendar.js';
-import { countGaps, fillGaps, MAX_GAP_SHARE, scaleOf } from './features.js';
+import { countGaps, fillGaps, MAX_GAP_SHARE, padShortHistory, scaleOf } from './features.js';
 import { fallbackForecast } from './fallback.js';
 import { allocateFloat32, OnnxForecastModel } from './model.js';
 import type { BatchForecaster, Forecast, SeriesInput } from './contract.js';
@@ -52,6 +52,14 @@ export function packageRoot(): string {
 
 export const defaultModelPath = (): string => path.join(packageRoot(), 'models', 'forecaster.onnx');
 export const defaultCardPath = (): string => path.join(packageRoot(), 'models', 'forecaster.card.json');
+
+type Bands = NonNullable<ModelCard['contract']['shortHistory']>['bands'];
+
+/** The widening factors of the band holding `points` known hours (the widest band if none does). */
+export function bandWidening(bands: Bands, points: number): { p90: number; p99: number } {
+  const b = bands.find((x) => points >= x.fromPoints && points < x.toPoints) ?? bands.reduce((w, x) => (x.p99Factor > w.p99Factor ? x : w));
+  return { p90: b.p90Factor, p99: b.p99Factor };
+}
 
 export class Forecaster implements BatchForecaster {
   readonly modelStatus: ModelStatus;
@@ -101,7 +109,9 @@ export class Forecaster implements BatchForecaster {
     const H = this.horizonSteps;
 
     // 1. Decide per series whether the model may be used, and prepare its row.
-    const rows: { index: number; scale: number }[] = [];
+    const short = this.card?.contract.shortHistory;
+    const minPoints = short?.minPoints ?? L;
+    const rows: { index: number; scale: number; widen?: { p90: number; p99: number } }[] = [];
     const histBuf = this.model ? allocateFloat32(inputs.length * L) : undefined;
     const calBuf = this.model ? allocateFloat32(inputs.length * CALENDAR_FEATURES) : undefined;
     for (let i = 0; i < inputs.length; i++) {
@@ -110,15 +120,15 @@ export class Forecaster implements BatchForecaster {
         reasons[i] = faults[i] = `model ${this.modelStatus.name} not loaded: ${this.modelStatus.error ?? 'unknown error'}`;
         continue;
       }
-      if (s.history.length < L) {
-        reasons[i] = `history too short for the model: ${s.history.length} of ${L} hourly points`;
+      if (s.history.length < minPoints) {
+        reasons[i] = `history too short for the model: ${s.history.length} of ${minPoints} hourly points`;
         continue;
       }
-      // A view of the last L values, not a copy.
-      const window = s.history.length === L ? s.history : Array.isArray(s.history) ? s.history.slice(-L) : (s.history as Float32Array).subarray(-L);
+      // A view of the last L values (or all of a shorter history), not a copy.
+      const window = s.history.length <= L ? s.history : Array.isArray(s.history) ? s.history.slice(-L) : (s.history as Float32Array).subarray(-L);
       const gaps = countGaps(window);
-      if (gaps > MAX_GAP_SHARE * L) {
-        reasons[i] = `too many gaps for the model: ${gaps} of the last ${L} hourly points missing`;
+      if (gaps > MAX_GAP_SHARE * window.length) {
+        reasons[i] = `too many gaps for the model: ${gaps} of the last ${window.length} hourly points missing`;
         continue;
       }
       const t = s.endTime.getTime();
@@ -126,12 +136,13 @@ export class Forecaster implements BatchForecaster {
         reasons[i] = 'invalid endTime';
         continue;
       }
-      const filled = gaps ? fillGaps(window) : window;
+      const gapFree = gaps ? fillGaps(window) : window;
+      const filled = window.length < L ? padShortHistory(gapFree, L) : gapFree;
       const scale = scaleOf(filled, this.card!.contract.scaling.epsilon);
       const r = rows.length;
       for (let j = 0; j < L; j++) histBuf[r * L + j] = filled[j]! / scale;
       calBuf.set(this.calendar.features(new Date(t + STEP_SECONDS * 1000)), r * CALENDAR_FEATURES);
-      rows.push({ index: i, scale });
+      rows.push({ index: i, scale, ...(window.length < L ? { widen: bandWidening(short!.bands, window.length) } : {}) });
     }
 
     // 2. One batched inference for every eligible series.
@@ -140,7 +151,9 @@ export class Forecaster implements BatchForecaster {
       try {
         const { quantiles } = await this.model.run(histBuf.subarray(0, n * L), calBuf.subarray(0, n * CALENDAR_FEATURES), n);
         for (let r = 0; r < n; r++) {
-          const { index, scale } = rows[r]!;
+          const { index, scale, widen } = rows[r]!;
+          const w90 = widen?.p90 ?? 1;
+          const w99 = widen?.p99 ?? 1;
           // Sized up front: the observer keeps the last forecast of every slice, and arrays grown
           // by push keep 16 slots or more for the 6 steps of the horizon.
           const p50 = new Array<number>(H);
@@ -155,11 +168,12 @@ export class Forecaster implements BatchForecaster {
             if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) finite = false;
             // Load is never negative; the running max keeps the quantiles monotone even for a
             // user model that does not enforce it in its graph.
+            // A short history widens the bands by its bucket's calibrated factors (1 otherwise).
             const v50 = a > 0 ? a * scale : 0;
-            const v90 = Math.max(v50, b * scale);
+            const v90 = Math.max(v50, (a + w90 * (b - a)) * scale);
             p50[h] = v50;
             p90[h] = v90;
-            p99[h] = Math.max(v90, c * scale);
+            p99[h] = Math.max(v90, v90 + w99 * (c - b) * scale);
           }
           if (!finite) {
             reasons[index] = faults[index] = 'model returned non-finite values for this series';
