@@ -65,8 +65,11 @@ def stat_forecasts(model_factory, window, y, first, end, fit_end, origin_step=1,
     by_origin = {}
     for o in range(first - hmax + 1, end):
         if o % origin_step == 0 and o + hmax - 1 >= scored_from:
-            win = y[max(0, o - window) : o].astype(np.float64)
-            by_origin[o] = model.forward(y=win, h=hmax)["mean"]
+            # forward() keeps the fitted initial states, seasonal ones included: the window must
+            # start at the same phase of the week as the fitted data did, or the seasons shift.
+            start = max(lo, o - window)
+            start -= (start - lo) % 168
+            by_origin[o] = model.forward(y=y[start:o].astype(np.float64), h=hmax)["mean"]
     return {
         h: [max(0.0, float(by_origin[t - h + 1][h - 1])) if t - h + 1 in by_origin else None for t in range(first, end)]
         for h in HORIZONS

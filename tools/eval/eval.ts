@@ -195,6 +195,7 @@ function groupTable(title: string, results: SeriesResult[], t0: number, t1: numb
 async function historyTable(f: Forecaster, groups: [string, EvalSeries[]][], first: number, t0: number, t1: number): Promise<string> {
   const lines = ['| history | ' + groups.map(([g]) => `${g} MAE 1 h / 6 h`).join(' | ') + ' |', `|---|${groups.map(() => '---').join('|')}|`];
   const full: number[][] = [];
+  const day: number[][] = [];
   for (const hours of HISTORY_LENGTHS) {
     const cells: string[] = [];
     for (const [gi, [, series]] of groups.entries()) {
@@ -209,21 +210,29 @@ async function historyTable(f: Forecaster, groups: [string, EvalSeries[]][], fir
       }
       const m = [mae(f1, y1), mae(f6, y1)];
       if (hours === 168) full[gi] = m;
+      if (hours === 24) day[gi] = m;
       cells.push(`${fmt(m[0], 3)} / ${fmt(m[1], 3)}`);
     }
     lines.push(`| ${hours} h | ${cells.join(' | ')} |`);
   }
   // What a young slice got before the model took short histories: the EWMA / seasonal fallback.
-  const fb = groups.map(([, series]) => {
-    const f1: number[] = [];
-    const y1: number[] = [];
-    for (const s of series) for (let t = t0; t < t1; t++) {
-      f1.push(fallbackForecast(s.values.slice(t - 24, t), 1).p50[0]!);
-      y1.push(s.values[t]!);
-    }
-    return fmt(mae(f1, y1), 3);
-  });
-  lines.push(`| 24 h, EWMA fallback (before) | ${fb.map((v) => `${v} / `).join(' | ')} |`);
+  const fb = groups.map(([, series]) =>
+    HORIZONS.map((h) => {
+      const f: number[] = [];
+      const y: number[] = [];
+      for (const s of series) {
+        for (let t = t0; t < t1; t++) {
+          const o = t - h + 1;
+          f.push(fallbackForecast(s.values.slice(o - 24, o), h).p50[h - 1]!);
+          y.push(s.values[t]!);
+        }
+      }
+      return fmt(mae(f, y), 3);
+    }).join(' / '),
+  );
+  lines.push(`| 24 h, fallback (what a young slice got before) | ${fb.join(' | ')} |`);
+  const worse = (i: number) => HORIZONS.map((_, k) => `${fmt(100 * (day[i]![k]! / full[i]![k]! - 1), 1)} %`).join(' / ');
+  lines.push('', `24 h of history against a full week (MAE, 1 h / 6 h): ${groups.map(([g], i) => `${g} ${worse(i)} worse`).join('; ')}.`);
   return lines.join('\n');
 }
 
