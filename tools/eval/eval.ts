@@ -166,7 +166,10 @@ function groupTable(title: string, results: SeriesResult[], t0: number, t1: numb
   const peers = rows.filter((r) => r.method !== OURS);
   const us = rows.find((r) => r.method === OURS)!;
   const best = HORIZONS.map((_, i) => peers.reduce((b, r) => (r.mae[i]! / r.oursMae[i]! < b.mae[i]! / b.oursMae[i]! ? r : b)));
-  const vsBest = HORIZONS.map((h, i) => `${h} h: ${fmt((100 * (best[i]!.mae[i]! - best[i]!.oursMae[i]!)) / best[i]!.mae[i]!, 1)} % lower MAE than the best peer (${best[i]!.method})`);
+  const vsBest = HORIZONS.map((h, i) => {
+    const d = (100 * (best[i]!.mae[i]! - best[i]!.oursMae[i]!)) / best[i]!.mae[i]!;
+    return `${h} h: ${fmt(Math.abs(d), 1)} % ${d >= 0 ? 'lower' : 'higher'} MAE than the best peer (${best[i]!.method})`;
+  });
   const head = ['method', 'MAE 1 h', 'MAE 6 h', 'ours on its targets 1 h / 6 h', ...(withMape ? ['MAPE 1 h %', 'MAPE 6 h %'] : []), 'capacity (1 h)', 'under-prov. %', 'over-prov. %'];
   const line = (r: GroupRow) =>
     `| ${r.method}${r.n[0]! < us.n[0]! ? ` (${r.n[0]} of ${us.n[0]} targets)` : ''} | ${fmt(r.mae[0], 3)} | ${fmt(r.mae[1], 3)} | ${r.method === OURS ? '' : `${fmt(r.oursMae[0], 3)} / ${fmt(r.oursMae[1], 3)}`} | ${withMape ? `${fmt(r.mape[0])} | ${fmt(r.mape[1])} | ` : ''}${r.under === undefined ? '' : 'point x conformal'} | ${fmt(r.under)} | ${fmt(r.over, 1)} |`;
