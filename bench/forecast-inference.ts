@@ -1,7 +1,7 @@
 // `npm run bench:forecast`: one batched inference for 10,000 series through the real Forecaster
 // (input preparation + onnxruntime-node + unscaling), median of several runs. The raw session
 // time (model.run only) is reported separately so regressions can be located.
-// With --write-docs the result replaces the bench block in docs/forecaster.md.
+// With --write-docs the result replaces the forecast-bench block in docs/benchmarks.md.
 import { replaceDocBlock } from '../tools/docs/doc-block.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,25 @@ const N = Number(process.env.BENCH_SERIES ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Wall and CPU milliseconds of one call. The CPU time (user + system of the whole process) is what
+ * the call costs whatever else runs on the machine; on a shared machine the wall time also holds
+ * the waits for a core.
+ */
+async function timed(fn: () => Promise<unknown>): Promise<[number, number]> {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  await fn();
+  const d = process.cpuUsage(c);
+  return [performance.now() - t, (d.user + d.system) / 1000];
+}
+
+const row = (label: string, xs: [number, number][]) => {
+  const wall = xs.map((x) => x[0]);
+  const cpu = xs.map((x) => x[1]);
+  return `| ${label} | ${median(wall).toFixed(1)} | ${Math.min(...wall).toFixed(1)} | ${Math.max(...wall).toFixed(1)} | ${median(cpu).toFixed(1)} |`;
+};
 
 function syntheticInputs(n: number, length: number): SeriesInput[] {
   // Deterministic daily-shaped series with per-series level and noise (LCG, no Math.random).
@@ -32,11 +51,10 @@ async function main(): Promise<void> {
   const forecaster = await Forecaster.create({});
   if (!forecaster.modelStatus.loaded) throw new Error(`model not loaded: ${forecaster.modelStatus.error}`);
   await forecaster.forecast(inputs.slice(0, 64)); // warm-up
-  const full: number[] = [];
+  const full: [number, number][] = [];
   for (let r = 0; r < RUNS; r++) {
-    const t = performance.now();
-    const out = await forecaster.forecast(inputs);
-    full.push(performance.now() - t);
+    let out: Awaited<ReturnType<Forecaster['forecast']>> = [];
+    full.push(await timed(async () => (out = await forecaster.forecast(inputs))));
     if (out.length !== N || out.some((f) => f.source !== 'onnx')) throw new Error('unexpected fallback in bench');
   }
   await forecaster.close();
@@ -45,27 +63,25 @@ async function main(): Promise<void> {
   const hist = new Float32Array(N * L).map((_, i) => 1 + 0.3 * Math.sin(i));
   const cal = new Float32Array(N * CALENDAR_FEATURES).fill(0.5);
   await model.run(hist.subarray(0, 64 * L), cal.subarray(0, 64 * CALENDAR_FEATURES), 64);
-  const raw: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t = performance.now();
-    await model.run(hist, cal, N);
-    raw.push(performance.now() - t);
-  }
+  const raw: [number, number][] = [];
+  for (let r = 0; r < RUNS; r++) raw.push(await timed(() => model.run(hist, cal, N)));
   await model.release();
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const out = [
-    `${N.toLocaleString('en-US')} series, one batched call (session runs of up to ${DEFAULT_MAX_BATCH_ROWS.toLocaleString('en-US')} rows), median of ${RUNS} runs after warm-up, ${os.cpus().length} cores (${cpu}), node ${process.version}, onnxruntime-node (1 intra-op thread):`,
+    `\`npm run bench:forecast\` (model \`${card.name}@${card.version}\`, ${(card.sizeBytes ?? 0).toLocaleString('en-US')} bytes), measured ${new Date().toISOString().slice(0, 10)}: ${N.toLocaleString('en-US')} series, one batched call (session runs of up to ${DEFAULT_MAX_BATCH_ROWS.toLocaleString('en-US')} rows), median of ${RUNS} runs after warm-up, ${os.cpus().length} cores (${cpu}), node ${process.version}, onnxruntime-node (1 intra-op thread):`,
     '',
-    `| measured | median ms | min ms | max ms |`,
-    `|---|---|---|---|`,
-    `| Forecaster.forecast() (prepare + infer + unscale) | ${median(full).toFixed(1)} | ${Math.min(...full).toFixed(1)} | ${Math.max(...full).toFixed(1)} |`,
-    `| OnnxForecastModel.run() (session only) | ${median(raw).toFixed(1)} | ${Math.min(...raw).toFixed(1)} | ${Math.max(...raw).toFixed(1)} |`,
+    `| measured | median ms | min ms | max ms | median CPU ms |`,
+    `|---|---|---|---|---|`,
+    row('Forecaster.forecast() (prepare + infer + unscale)', full),
+    row('OnnxForecastModel.run() (session only)', raw),
+    '',
+    `Load average while it ran: ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${os.cpus().length} cores.`,
   ].join('\n');
   console.log(out);
   if (process.argv.includes('--write-docs')) {
-    const doc = path.join(packageRoot(), 'docs', 'forecaster.md');
-    replaceDocBlock(doc, 'bench', out);
+    const doc = path.join(packageRoot(), 'docs', 'benchmarks.md');
+    replaceDocBlock(doc, 'forecast-bench', out);
     console.log(`\nwrote results into ${doc}`);
   }
 }

@@ -24,9 +24,13 @@ SEED = 20131101
 FIRST_DOW = 4
 TEST_START = 24 * 24  # 2013-11-25 00:00: first held-out target hour
 TEST_END = 24 * 45  # 2013-12-16 00:00: end (exclusive) of held-out targets
+# 2013-12-16 .. 2013-12-19: the sealed final test window. No design choice looks at it; it is
+# reported once, at the end (tools/eval/eval.ts --sealed), never used for selection or tuning.
+SEALED_START = TEST_END
+SEALED_END = 24 * 49  # 2013-12-20 00:00, exclusive
 HOLIDAY_START = 24 * 49  # 2013-12-20: never evaluated on (holidays); not used at all here
-HELD_OUT_FRACTION = 0.2  # squares never seen in training
-VAL_FRACTION = 0.1  # training-side squares used only for early stopping
+HELD_OUT_FRACTION = 0.2  # distinct series never seen in training
+VAL_FRACTION = 0.1  # training-side distinct series used only for model selection
 
 
 def load_rows(path: str) -> list[np.ndarray]:
@@ -39,9 +43,43 @@ def load_rows(path: str) -> list[np.ndarray]:
     return rows
 
 
-def split_squares(n: int) -> tuple[list[int], list[int], list[int]]:
-    """(train, val, held_out) row indices; deterministic for a given row count."""
-    perm = np.random.default_rng(SEED).permutation(n)
+def load_duplicates(path: str) -> list[list[int]]:
+    """Groups of row indices that hold the same series (duplicate_rows.txt: one group a line)."""
+    groups = []
+    with open(path, encoding="ascii") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                groups.append([int(v) for v in line.split()])
+    return groups
+
+
+def distinct_rows(rows: list[np.ndarray], groups: list[list[int]]) -> list[int]:
+    """One row index per distinct series: the first row of each duplicate group, every other row.
+
+    Checks the groups against the data (rows of a group must be equal value for value) and that
+    no two kept rows are equal, so a stale duplicate list cannot leak a copy across the split.
+    """
+    dropped = set()
+    for g in groups:
+        for i in g[1:]:
+            if not np.array_equal(rows[g[0]], rows[i], equal_nan=True):
+                raise ValueError(f"duplicate_rows: rows {g[0]} and {i} differ")
+            dropped.add(i)
+    kept = [i for i in range(len(rows)) if i not in dropped]
+    seen = {}
+    for i in kept:
+        key = rows[i].tobytes()
+        if key in seen:
+            raise ValueError(f"rows {seen[key]} and {i} are equal but not listed in duplicate_rows")
+        seen[key] = i
+    return kept
+
+
+def split_squares(distinct: list[int]) -> tuple[list[int], list[int], list[int]]:
+    """(train, val, held_out) row indices over distinct series; deterministic for a given list."""
+    n = len(distinct)
+    perm = [distinct[i] for i in np.random.default_rng(SEED).permutation(n)]
     n_test = int(round(HELD_OUT_FRACTION * n))
     n_val = int(round(VAL_FRACTION * n))
     held_out = sorted(int(i) for i in perm[:n_test])
@@ -79,3 +117,21 @@ def windows(series: np.ndarray, first_target: int, end_target: int):
     hi = min(end_target, len(series)) - HORIZON
     for t in range(lo, hi + 1):
         yield t, series[t - HISTORY : t], series[t : t + HORIZON]
+
+
+SLICE_SIZES = (2, 5, 12)
+
+
+def evaluation_slices(held_out: list[int], rows: list[np.ndarray]) -> list[list[int]]:
+    """Slices the evaluation scores: sums of 2, 5 and 12 distinct held-out series.
+
+    Only series with the sealed window (so the test and the sealed run score the same slices);
+    for each size, consecutive groups of one seeded permutation, no square twice in a group.
+    """
+    full = [i for i in held_out if len(rows[i]) >= SEALED_END]
+    perm = [full[i] for i in np.random.default_rng(SEED + 1).permutation(len(full))]
+    out = []
+    for k in SLICE_SIZES:
+        for g in range(len(perm) // k):
+            out.append(sorted(perm[g * k : (g + 1) * k]))
+    return out

@@ -150,13 +150,7 @@ export function decideTarget(policy: ScalingPolicy, current: number, obs: LoadOb
     return { replicas: hold, recommended: hold, provisionedLoad: hold * (capacity || 0), reason: 'HoldNoTelemetry' };
   }
   if (obs.anomaly === 'Outage') {
-    return {
-      replicas: hold,
-      recommended: hold,
-      provisionedLoad: hold * capacity,
-      reason: 'HoldOutage',
-      message: `load ${obs.current.toFixed(1)} dropped to near zero against its forecast (suspected outage): holding ${hold} replicas`,
-    };
+    return { replicas: hold, recommended: hold, provisionedLoad: hold * capacity, reason: 'HoldOutage', load: obs.current };
   }
   const calib = finite(obs.calibration) && obs.calibration > 0 ? obs.calibration : 1;
   const provisioned = load * calib * (1 + Math.max(0, policy.headroomPercent) / 100);
@@ -201,6 +195,7 @@ export function decideReplicas(
   const cur = finite(current) ? Math.round(current) : t.replicas;
   if (t.reason === 'Static') return { ...t, message: `static scaling: ${t.replicas} replicas` };
   if (t.reason === 'HoldNoTelemetry') return { ...t, message: `no valid load data: holding ${t.replicas} replicas (never scaling down blind)` };
+  if (t.reason === 'HoldOutage') return { ...t, message: `load ${load!.toFixed(1)} dropped to near zero against its forecast (suspected outage): holding ${t.replicas} replicas` };
   const basis = predictive ? `forecast peak ${load!.toFixed(1)}` : `observed load ${load!.toFixed(1)}`;
   const held = t.heldUntil !== undefined ? `, held until ${new Date(t.heldUntil).toISOString()}` : '';
   const message = `${basis} x${calib!.toFixed(2)} +${policy.headroomPercent}% headroom needs ${t.needed} replicas of ${policy.perReplicaCapacity}; ${cur} -> ${t.replicas} (${t.reason}${held})`;

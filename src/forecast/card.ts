@@ -15,6 +15,29 @@ const dim = z.union([z.string().min(1), z.number().int().positive()]);
 const tensor = <N extends string>(name: N) =>
   z.object({ name: z.literal(name), dtype: z.literal('float32'), shape: z.array(dim).min(2).max(3) });
 
+/**
+ * A model that forecasts from less than historyLength points: the history is padded (see
+ * padShortHistory in features.ts) and the bands of the bucket of known points widened by the
+ * factors calibrated in training. Optional: a card without it (an older or a user model) leaves
+ * short histories to the fallback.
+ */
+const shortHistory = z
+  .object({
+    minPoints: z.number().int().min(1),
+    padding: z.literal('daily-tile'),
+    bands: z
+      .array(
+        z.object({
+          fromPoints: z.number().int().min(1),
+          toPoints: z.number().int().min(2),
+          p90Factor: z.number().min(1).max(10),
+          p99Factor: z.number().min(1).max(10),
+        }),
+      )
+      .min(1),
+  })
+  .refine((s) => s.bands.every((b) => b.fromPoints < b.toPoints), { message: 'every band needs fromPoints < toPoints' });
+
 const timeZone = z.string().refine(
   (tz) => {
     try {
@@ -31,6 +54,7 @@ export const ModelCardSchema = z.object({
   schemaVersion: z.literal(1),
   name: z.string().min(1),
   version: z.string().min(1),
+  sizeBytes: z.number().int().positive().optional(),
   contract: z
     .object({
       inputs: z.tuple([tensor(INPUT_HISTORY), tensor(INPUT_CALENDAR)]),
@@ -45,6 +69,7 @@ export const ModelCardSchema = z.object({
       quantiles: z.tuple([z.literal(0.5), z.literal(0.9), z.literal(0.99)]),
       scaling: z.object({ rule: z.literal('mean'), epsilon: z.number().positive() }),
       calendar: z.object({ timezone: timeZone, features: z.array(z.string()).length(CALENDAR_FEATURES) }),
+      shortHistory: shortHistory.optional(),
     })
     // The card must describe the same shapes it claims elsewhere; model.ts then checks the
     // ONNX graph against these shapes.
@@ -58,13 +83,18 @@ export const ModelCardSchema = z.object({
         c.outputs[0].shape[1] === c.horizonSteps &&
         c.outputs[0].shape[2] === QUANTILE_LEVELS.length,
       { message: 'tensor shapes disagree with historyLength/horizonSteps/calendar/quantiles' },
-    ),
+    )
+    .refine((c) => !c.shortHistory || c.shortHistory.minPoints < c.historyLength, { message: 'shortHistory.minPoints must be below historyLength' }),
   training: z
     .object({
       split: z.object({
         trainTargetsBeforeHour: z.number().int().nonnegative(),
         testTargetHours: z.tuple([z.number().int().nonnegative(), z.number().int().positive()]),
         heldOutSquares: z.array(z.number().int().nonnegative()),
+        /** Sealed final test window [from, to): reported once (`npm run eval:forecast -- --sealed`). */
+        sealedTargetHours: z.tuple([z.number().int().nonnegative(), z.number().int().positive()]).optional(),
+        /** Slices the evaluation scores: sums of distinct held-out squares (row indices). */
+        evaluationSlices: z.array(z.array(z.number().int().nonnegative()).min(2)).optional(),
       }),
     })
     .optional(),

@@ -42,3 +42,23 @@ export function scaleOf(window: ArrayLike<number>, epsilon: number): number {
   const s = mean(window);
   return s >= epsilon ? s : 1;
 }
+
+/**
+ * A short history (fewer than `length` points, gaps already filled) padded at the front to
+ * `length`: with a day or more known, each unknown hour takes the value of the same hour a day
+ * later (the known days tiled backwards, keeping the daily shape); with less, the mean of the
+ * known values. The model was trained on windows padded this way (training/features.py pad_short).
+ */
+export function padShortHistory(known: ArrayLike<number>, length: number): number[] {
+  const n = known.length;
+  if (n >= length) return Array.from(known).slice(n - length);
+  const out = new Array<number>(length);
+  const first = length - n;
+  for (let i = 0; i < n; i++) out[first + i] = known[i]!;
+  if (n >= HOURS_PER_DAY) {
+    for (let i = first - 1; i >= 0; i--) out[i] = out[i + HOURS_PER_DAY]!;
+  } else {
+    out.fill(mean(known), 0, first);
+  }
+  return out;
+}

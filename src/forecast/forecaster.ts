@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CALENDAR_FEATURES, QUANTILE_LEVELS, loadModelCard, type ModelCard } from './card.js';
 import { CalendarCache } from './calendar.js';
-import { countGaps, fillGaps, MAX_GAP_SHARE, scaleOf } from './features.js';
+import { countGaps, fillGaps, MAX_GAP_SHARE, padShortHistory, scaleOf } from './features.js';
 import { fallbackForecast } from './fallback.js';
 import { allocateFloat32, OnnxForecastModel } from './model.js';
 import type { Attribution, BatchForecaster, Forecast, SeriesInput } from './contract.js';
@@ -54,6 +54,14 @@ export function packageRoot(): string {
 export const defaultModelPath = (): string => path.join(packageRoot(), 'models', 'forecaster.onnx');
 export const defaultCardPath = (): string => path.join(packageRoot(), 'models', 'forecaster.card.json');
 
+type Bands = NonNullable<ModelCard['contract']['shortHistory']>['bands'];
+
+/** The widening factors of the band holding `points` known hours (the widest band if none does). */
+export function bandWidening(bands: Bands, points: number): { p90: number; p99: number } {
+  const b = bands.find((x) => points >= x.fromPoints && points < x.toPoints) ?? bands.reduce((w, x) => (x.p99Factor > w.p99Factor ? x : w));
+  return { p90: b.p90Factor, p99: b.p99Factor };
+}
+
 export class Forecaster implements BatchForecaster {
   readonly modelStatus: ModelStatus;
   readonly horizonSteps: number;
@@ -97,16 +105,20 @@ export class Forecaster implements BatchForecaster {
    * What the model reads of a series: its last window with gaps filled, the window's scale, and
    * the calendar features of the step forecast; or why the model cannot read it.
    */
-  private modelInput(s: SeriesInput): { filled: ArrayLike<number>; scale: number; calendar: ArrayLike<number> } | string {
+  private modelInput(s: SeriesInput): { filled: ArrayLike<number>; scale: number; calendar: ArrayLike<number>; known: number } | string {
     const L = this.historyLength;
-    if (s.history.length < L) return `history too short for the model: ${s.history.length} of ${L} hourly points`;
-    const window = s.history.length === L ? s.history : Array.isArray(s.history) ? s.history.slice(-L) : (s.history as Float32Array).subarray(-L);
+    // A history shorter than the model's window is padded (the card's shortHistory contract).
+    const minPoints = this.card?.contract.shortHistory?.minPoints ?? L;
+    if (s.history.length < minPoints) return `history too short for the model: ${s.history.length} of ${minPoints} hourly points`;
+    // A view of the last L values (or all of a shorter history), not a copy.
+    const window = s.history.length <= L ? s.history : Array.isArray(s.history) ? s.history.slice(-L) : (s.history as Float32Array).subarray(-L);
     const gaps = countGaps(window);
-    if (gaps > MAX_GAP_SHARE * L) return `too many gaps for the model: ${gaps} of the last ${L} hourly points missing`;
+    if (gaps > MAX_GAP_SHARE * window.length) return `too many gaps for the model: ${gaps} of the last ${window.length} hourly points missing`;
     const t = s.endTime.getTime();
     if (!Number.isFinite(t)) return 'invalid endTime';
-    const filled = gaps ? fillGaps(window) : window;
-    return { filled, scale: scaleOf(filled, this.card!.contract.scaling.epsilon), calendar: this.calendar!.features(new Date(t + STEP_SECONDS * 1000)) };
+    const gapFree = gaps ? fillGaps(window) : window;
+    const filled = window.length < L ? padShortHistory(gapFree, L) : gapFree;
+    return { filled, scale: scaleOf(filled, this.card!.contract.scaling.epsilon), calendar: this.calendar!.features(new Date(t + STEP_SECONDS * 1000)), known: window.length };
   }
 
   /**
@@ -145,7 +157,8 @@ export class Forecaster implements BatchForecaster {
     const H = this.horizonSteps;
 
     // 1. Decide per series whether the model may be used, and prepare its row.
-    const rows: { index: number; scale: number }[] = [];
+    const short = this.card?.contract.shortHistory;
+    const rows: { index: number; scale: number; widen?: { p90: number; p99: number } }[] = [];
     const histBuf = this.model ? allocateFloat32(inputs.length * L) : undefined;
     const calBuf = this.model ? allocateFloat32(inputs.length * CALENDAR_FEATURES) : undefined;
     for (let i = 0; i < inputs.length; i++) {
@@ -159,11 +172,11 @@ export class Forecaster implements BatchForecaster {
         reasons[i] = prepared;
         continue;
       }
-      const { filled, scale } = prepared;
+      const { filled, scale, known } = prepared;
       const r = rows.length;
       for (let j = 0; j < L; j++) histBuf[r * L + j] = filled[j]! / scale;
       calBuf.set(prepared.calendar as ArrayLike<number>, r * CALENDAR_FEATURES);
-      rows.push({ index: i, scale });
+      rows.push({ index: i, scale, ...(known < L ? { widen: bandWidening(short!.bands, known) } : {}) });
     }
 
     // 2. One batched inference for every eligible series.
@@ -172,7 +185,9 @@ export class Forecaster implements BatchForecaster {
       try {
         const { quantiles } = await this.model.run(histBuf.subarray(0, n * L), calBuf.subarray(0, n * CALENDAR_FEATURES), n);
         for (let r = 0; r < n; r++) {
-          const { index, scale } = rows[r]!;
+          const { index, scale, widen } = rows[r]!;
+          const w90 = widen?.p90 ?? 1;
+          const w99 = widen?.p99 ?? 1;
           // Sized up front: the observer keeps the last forecast of every slice, and arrays grown
           // by push keep 16 slots or more for the 6 steps of the horizon.
           const p50 = new Array<number>(H);
@@ -187,11 +202,12 @@ export class Forecaster implements BatchForecaster {
             if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) finite = false;
             // Load is never negative; the running max keeps the quantiles monotone even for a
             // user model that does not enforce it in its graph.
+            // A short history widens the bands by its bucket's calibrated factors (1 otherwise).
             const v50 = a > 0 ? a * scale : 0;
-            const v90 = Math.max(v50, b * scale);
+            const v90 = Math.max(v50, (a + w90 * (b - a)) * scale);
             p50[h] = v50;
             p90[h] = v90;
-            p99[h] = Math.max(v90, c * scale);
+            p99[h] = Math.max(v90, v90 + w99 * (c - b) * scale);
           }
           if (!finite) {
             reasons[index] = faults[index] = 'model returned non-finite values for this series';

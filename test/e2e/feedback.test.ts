@@ -23,7 +23,7 @@ const STEP_SECONDS = 4; // one trace hour every 4 s (900x)
 const START_HOUR = 744; // 2013-12-02 00:00 CET, a Monday in the held-out weeks
 const PER_REPLICA = 10;
 
-// Real traffic: the sum of the 36 held-out squares (never seen in training), / 10 -> sessions.
+// Real traffic: the sum of the held-out distinct squares (never seen in training), / 10 -> sessions.
 const rows = loadHourlySquares(milanCsvPath(repoRoot));
 const card = JSON.parse(readFileSync(defaultCardPath(), 'utf8')) as { training: { split: { heldOutSquares: number[] } } };
 const heldOut = card.training.split.heldOutSquares.filter((i) => (rows[i]?.length ?? 0) >= 1100);

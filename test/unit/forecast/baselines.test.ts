@@ -7,7 +7,7 @@ import {
   sameHourYesterday,
   seasonalNaive,
 } from '../../../src/forecast/baselines.js';
-import { fillGaps, scaleOf } from '../../../src/forecast/features.js';
+import { fillGaps, padShortHistory, scaleOf } from '../../../src/forecast/features.js';
 import { fallbackForecast } from '../../../src/forecast/fallback.js';
 import { capacityMetrics, mae, mape, naiveScale, smape } from '../../../tools/eval/metrics.js';
 import { quantile } from '../../../src/forecast/stats.js';
@@ -63,6 +63,21 @@ describe('baselines (hand-checked)', () => {
     expect(fillGaps([Number.NaN, 2, Number.NaN])).toEqual([2, 2, 2]);
     expect(scaleOf([0, 0], 1e-6)).toBe(1);
     expect(scaleOf([2, 4], 1e-6)).toBe(3);
+  });
+
+  test('a short history is padded as training pads it (training/features.py pad_short)', () => {
+    // A day or more: the known days tiled backwards, hour for hour.
+    const known = range(30, (i) => i);
+    const padded = padShortHistory(known, 168);
+    expect(padded).toHaveLength(168);
+    expect(padded.slice(-30)).toEqual(known);
+    expect(padded[137]).toBe(padded[161]); // one day before the first known hour...
+    expect(padded[161]).toBe(known[23]); // ...is the same hour a day later
+    for (let i = 0; i < 138; i++) expect(padded[i]).toBe(padded[i + 24]);
+    // Less than a day: the mean of what is known.
+    expect(padShortHistory([2, 4, 6, 8, 10, 12], 10)).toEqual([7, 7, 7, 7, 2, 4, 6, 8, 10, 12]);
+    // Long enough already: the last values.
+    expect(padShortHistory([1, 2, 3], 2)).toEqual([2, 3]);
   });
 
   test('fallback quantiles are monotone and wider for noisier series', () => {

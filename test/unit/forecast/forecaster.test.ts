@@ -1,10 +1,10 @@
 /** @jest-environment ./test/support/ort-environment.cjs */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { calendarFeatures } from '../../../src/forecast/calendar.js';
 import { loadModelCard } from '../../../src/forecast/card.js';
-import { defaultCardPath, defaultModelPath, Forecaster } from '../../../src/forecast/forecaster.js';
+import { bandWidening, defaultCardPath, defaultModelPath, Forecaster } from '../../../src/forecast/forecaster.js';
 import type { SeriesInput } from '../../../src/forecast/contract.js';
 import { allocateFloat32, ModelContractError, OnnxForecastModel } from '../../../src/forecast/model.js';
 
@@ -45,6 +45,10 @@ describe('model contract', () => {
     expect(m.historyLength).toBe(168);
     expect(m.horizonSteps).toBe(6);
     await m.release();
+    // The card describes this file, and the file stays small enough to ship in the image.
+    const size = statSync(defaultModelPath()).size;
+    expect(card.sizeBytes).toBe(size);
+    expect(size).toBeLessThan(5 * 1024 * 1024);
   });
 
   test('a batch larger than maxBatchRows is run in chunks with the same result as one run', async () => {
@@ -105,7 +109,7 @@ describe('Forecaster', () => {
       expect(o.stepSeconds).toBe(3600);
       for (let h = 0; h < 6; h++) expect(o.p50[h]! <= o.p90[h]! && o.p90[h]! <= o.p99[h]!).toBe(true);
     }
-    expect(out.filter((o) => o.source === 'onnx')).toHaveLength(50);
+    expect(out.filter((o) => o.source === 'onnx')).toHaveLength(51);
     // Scale equivariance of the contract: a 20x larger series gets a ~20x larger forecast.
     const small = out.find((o) => o.key === 's0')!;
     const big = (await f.forecast([{ key: 'b', history: daily(168, 200, 0), endTime: END }]))[0]!;
@@ -115,16 +119,48 @@ describe('Forecaster', () => {
     expect(Math.abs(small.p50[0]! - next) / next).toBeLessThan(0.3);
   });
 
-  test('short history falls back with a reason', async () => {
+  test('a short history is forecast by the model with wider bands; below minPoints it falls back', async () => {
     const f = await make({});
-    const [a, b] = await f.forecast([
-      { key: 'day2', history: daily(60), endTime: END },
+    const short = f.card!.contract.shortHistory!;
+    expect(short.minPoints).toBe(6);
+    const full = daily(168);
+    const [a, b, c] = await f.forecast([
+      { key: 'day2', history: full.slice(-60), endTime: END },
+      { key: 'week', history: full, endTime: END },
       { key: 'hour5', history: [3, 4, 5, 4, 5], endTime: END },
     ]);
+    expect(a!.source).toBe('onnx');
+    expect(a!.fallbackReason).toBeUndefined();
+    // Two days of a clean daily pattern: about what a week of it gives.
+    expect(Math.abs(a!.p50[0]! - b!.p50[0]!) / b!.p50[0]!).toBeLessThan(0.15);
+    // Bands of a short history are wider than the week's, by the card's factors for 60 h.
+    const w = bandWidening(short.bands, 60);
+    expect(w.p99).toBeGreaterThanOrEqual(1);
+    expect((a!.p99[0]! - a!.p50[0]!) / a!.p50[0]!).toBeGreaterThan((b!.p99[0]! - b!.p50[0]!) / b!.p50[0]!);
+    expect(c!.source).toBe('ewma');
+    expect(c!.fallbackReason).toBe('history too short for the model: 5 of 6 hourly points');
+  });
+
+  test('a card without shortHistory (an older or a user model) leaves short histories to the fallback', async () => {
+    const card = JSON.parse(readFileSync(defaultCardPath(), 'utf8'));
+    delete card.contract.shortHistory;
+    const cardPath = path.join(tmp, 'no-short.card.json');
+    writeFileSync(cardPath, JSON.stringify(card));
+    const f = await make({ cardPath });
+    const [a] = await f.forecast([{ key: 'day2', history: daily(60), endTime: END }]);
     expect(a!.source).toBe('seasonal-naive');
     expect(a!.fallbackReason).toBe('history too short for the model: 60 of 168 hourly points');
-    expect(b!.source).toBe('ewma');
-    expect(b!.fallbackReason).toMatch(/too short/);
+  });
+
+  test('bandWidening picks the bucket of the known points, else the widest', () => {
+    const bands = [
+      { fromPoints: 6, toPoints: 24, p90Factor: 1.5, p99Factor: 2 },
+      { fromPoints: 24, toPoints: 168, p90Factor: 1.1, p99Factor: 1.2 },
+    ];
+    expect(bandWidening(bands, 6)).toEqual({ p90: 1.5, p99: 2 });
+    expect(bandWidening(bands, 23)).toEqual({ p90: 1.5, p99: 2 });
+    expect(bandWidening(bands, 24)).toEqual({ p90: 1.1, p99: 1.2 });
+    expect(bandWidening(bands, 3)).toEqual({ p90: 1.5, p99: 2 });
   });
 
   test('too many gaps falls back; a few gaps are filled and use the model', async () => {

@@ -1,48 +1,77 @@
 /** @jest-environment ./test/support/ort-environment.cjs */
-// Accuracy on REAL held-out data: squares the model never saw, hours after all training targets.
-// This can fail: it guards the committed model against regressions (e.g. a retrain that overfits).
+// Accuracy of the COMMITTED model on REAL held-out data: distinct squares the model never saw,
+// hours after all training targets. A regression guard (a retrain that overfits, a broken
+// padding or scaling path fails it), checked against the targets docs/forecaster.md states, on
+// a subsample of origins to stay quick; the full figures come from `npm run eval:forecast`.
 import { existsSync } from 'node:fs';
-import { lastValue, sameHourYesterday } from '../../../../src/forecast/baselines.js';
+import { holtWinters, lastValue, sameHourLastWeek, sameHourYesterday } from '../../../../src/forecast/baselines.js';
 import { Forecaster, packageRoot } from '../../../../src/forecast/forecaster.js';
 import type { SeriesInput } from '../../../../src/forecast/contract.js';
 import { mae } from '../../../../tools/eval/metrics.js';
 import { hourToDate, loadHourlySquares, milanCsvPath } from '../../../../tools/replayer/milan.js';
+import { evaluationSeries } from '../../../../tools/eval/series.js';
 
 const data = milanCsvPath(packageRoot());
 const describeIfData = existsSync(data) ? describe : describe.skip;
+const STEP = 5; // every 5th origin
 
-describeIfData('accuracy on held-out Milan squares (1 h ahead)', () => {
-  test('the committed model beats last value and same hour yesterday on MAE', async () => {
-    const f = await Forecaster.create({});
+describeIfData('accuracy of the committed model on held-out Milan squares', () => {
+  let f: Forecaster;
+  let squares: number[][];
+  let t0: number;
+  let t1: number;
+  beforeAll(async () => {
+    f = await Forecaster.create({});
     expect(f.modelStatus.loaded).toBe(true);
-    const split = f.card!.training!.split;
-    const [t0, t1] = split.testTargetHours;
-    const rows = loadHourlySquares(data);
-    const squares = split.heldOutSquares.filter((i) => rows[i]!.length >= t1).slice(0, 12);
+    [t0, t1] = f.card!.training!.split.testTargetHours;
+    squares = evaluationSeries(f.card!, loadHourlySquares(data), t1)
+      .filter((s) => s.members.length === 1)
+      .map((s) => s.values);
+  });
+  afterAll(async () => f.close());
+
+  /** Our p50 at step h from the last `hours` of history, with the targets, over all squares. */
+  async function ours(h: number, hours: number): Promise<{ p50: number[]; p99: number[]; y: number[]; hist: number[][] }> {
     const inputs: SeriesInput[] = [];
     const y: number[] = [];
-    const lv: number[] = [];
-    const yd: number[] = [];
-    for (const i of squares) {
-      for (let t = t0; t < t1; t += 5) {
-        const hist = rows[i]!.slice(t - 168, t);
-        inputs.push({ key: `${i}@${t}`, history: hist, endTime: hourToDate(t - 1) });
-        y.push(rows[i]![t]!);
-        lv.push(lastValue(hist, 1)[0]!);
-        yd.push(sameHourYesterday(hist, 1)[0]!);
+    const hist: number[][] = [];
+    for (const [i, s] of squares.entries()) {
+      for (let t = t0; t < t1; t += STEP) {
+        const o = t - h + 1;
+        inputs.push({ key: `${i}@${o}`, history: s.slice(o - hours, o), endTime: hourToDate(o - 1) });
+        hist.push(s.slice(o - 336, o));
+        y.push(s[t]!);
       }
     }
     const out = await f.forecast(inputs); // one batch
-    await f.close();
     expect(out.every((o) => o.source === 'onnx')).toBe(true);
-    const ours = mae(
-      out.map((o) => o.p50[0]!),
-      y,
-    );
-    expect(ours).toBeLessThan(0.85 * mae(lv, y));
-    expect(ours).toBeLessThan(0.85 * mae(yd, y));
-    // The p99 is a capacity quantile: it must cover the vast majority of hours.
-    const misses = out.filter((o, k) => y[k]! > o.p99[0]!).length / y.length;
-    expect(misses).toBeLessThan(0.05);
+    return { p50: out.map((o) => o.p50[h - 1]!), p99: out.map((o) => o.p99[h - 1]!), y, hist };
+  }
+
+  test('1 h ahead: at least 25 % lower MAE than last value and same hour yesterday; p99 covers', async () => {
+    const { p50, p99, y, hist } = await ours(1, 168);
+    const m = mae(p50, y);
+    expect(m).toBeLessThan(0.75 * mae(hist.map((h) => lastValue(h, 1)[0]!), y));
+    expect(m).toBeLessThan(0.75 * mae(hist.map((h) => sameHourYesterday(h, 1)[0]!), y));
+    // Ahead of Holt-Winters by more than the 5 % the docs claim over the best peer.
+    expect(m).toBeLessThan(0.95 * mae(hist.map((h) => Math.max(0, holtWinters(h, 1)[0]!)), y));
+    // The raw p99 must cover the vast majority of hours (the operator's conformal factor then
+    // moves it to the target coverage online).
+    expect(y.filter((v, k) => v > p99[k]!).length / y.length).toBeLessThan(0.05);
+  });
+
+  test('6 h ahead: ahead of same hour last week and Holt-Winters by at least 5 %', async () => {
+    const { p50, y, hist } = await ours(6, 168);
+    const m = mae(p50, y);
+    expect(m).toBeLessThan(0.95 * mae(hist.map((h) => sameHourLastWeek(h, 6)[5]!), y));
+    expect(m).toBeLessThan(0.95 * mae(hist.map((h) => Math.max(0, holtWinters(h, 6)[5]!)), y));
+  });
+
+  test('24 h of history: MAE at most 15 % worse than a full week, at 1 h and 6 h', async () => {
+    for (const h of [1, 6]) {
+      const week = await ours(h, 168);
+      const day = await ours(h, 24);
+      expect(mae(day.p50, day.y)).toBeLessThan(1.15 * mae(week.p50, week.y));
+    }
   });
 });
