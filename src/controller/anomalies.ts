@@ -1,6 +1,7 @@
 /**
  * The slice's Anomalous condition: what is wrong with its health beyond its replica count, first
- * match wins: CNF pods that cannot start (crash loop, image pull), the load off its forecast band
+ * match wins: a site the UPF is kept off because its pods there were unhealthy (site-health.ts),
+ * CNF pods that cannot start (crash loop, image pull), the load off its forecast band
  * (telemetry/load-anomaly.ts), or the slice's own series missing while others report. Pure; the
  * repairs are in the scaling decision (scaling.ts: an outage holds capacity, a surge scales past
  * the step limit).
@@ -12,6 +13,7 @@ import { podTrouble } from './pod-health.js';
 import type { AnomalyKind } from './slice-metrics.js';
 import type { SliceLoad } from '../telemetry/slice-load.js';
 import type { SliceView } from './slice-view.js';
+import type { SiteAvoidance } from './site-health.js';
 
 export interface Anomaly extends ReasonMessage {
   reason: AnomalyKind;
@@ -24,7 +26,9 @@ const REPAIR: Partial<Record<AnomalyKind, string>> = {
   LevelShift: 'scaling follows the load as usual; the forecaster learns the new level',
 };
 
-export function anomalyOf(view: SliceView, load: SliceLoad | undefined, telemetryError: string | undefined, pods: Record<string, CnfPods>): Anomaly | undefined {
+export function anomalyOf(view: SliceView, load: SliceLoad | undefined, telemetryError: string | undefined, pods: Record<string, CnfPods>, avoid?: SiteAvoidance): Anomaly | undefined {
+  const sites = Object.entries(avoid?.until ?? {});
+  if (sites.length) return { reason: 'SiteUnhealthy', message: `UPF pods were unhealthy on ${sites.map(([s]) => s).join(', ')}; the UPF is kept off ${sites.length === 1 ? 'it' : 'them'} until ${metaTime(Math.max(...sites.map(([, t]) => t)))}` };
   for (const c of view.cnfs) {
     const h = pods[c.name];
     if (h?.failing) return { reason: 'CNFFailing', message: podTrouble(c.name, { ...h, unschedulable: undefined })! };

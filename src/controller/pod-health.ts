@@ -7,6 +7,8 @@ import type { PodFacts } from './pod-facts.js';
 
 /** A pod Pending for the scheduler this long is a stuck rollout, not a slow one. */
 export const UNSCHEDULABLE_STUCK_MS = 120_000;
+/** A scheduled pod not ready this long (since it last turned unready, else since it was created) is unhealthy. */
+export const UNREADY_GRACE_MS = 60_000;
 
 export interface CnfPods {
   /** Pods not being deleted. */
@@ -14,6 +16,11 @@ export interface CnfPods {
   ready: number;
   /** Scheduled pods per site of their node ('' for a node in no site). */
   sites: Record<string, number>;
+  /**
+   * Scheduled pods per site that have not been ready for UNREADY_GRACE_MS while their containers
+   * run (no waiting reason): what a broken node or site looks like, as opposed to a broken image.
+   */
+  unready: Record<string, number>;
   /** Pods the scheduler cannot place: how many, since when (the oldest), and its message. */
   unschedulable?: { pods: number; sinceMs: number; message: string };
   /** Pods whose container cannot start (crash loop, image pull): how many, the first reason. */
@@ -21,9 +28,9 @@ export interface CnfPods {
   restarts: number;
 }
 
-/** The summary of one CNF's pods; `siteOf` maps a node to its site. */
-export function cnfPods(pods: PodFacts[], siteOf: (node: string) => string | undefined): CnfPods {
-  const out: CnfPods = { total: 0, ready: 0, sites: {}, restarts: 0 };
+/** The summary of one CNF's pods at `now`; `siteOf` maps a node to its site. */
+export function cnfPods(pods: PodFacts[], siteOf: (node: string) => string | undefined, now = 0): CnfPods {
+  const out: CnfPods = { total: 0, ready: 0, sites: {}, unready: {}, restarts: 0 };
   for (const p of pods) {
     if (p.terminating) continue;
     out.total += 1;
@@ -32,6 +39,7 @@ export function cnfPods(pods: PodFacts[], siteOf: (node: string) => string | und
     if (p.node) {
       const site = siteOf(p.node) ?? '';
       out.sites[site] = (out.sites[site] ?? 0) + 1;
+      if (!p.ready && !p.waiting && now - (p.readyChangedMs ?? p.createdMs) >= UNREADY_GRACE_MS) out.unready[site] = (out.unready[site] ?? 0) + 1;
     }
     if (p.unschedulable !== undefined) {
       const u = out.unschedulable;
@@ -64,4 +72,21 @@ export function unschedulableStuck(cnf: string, h: CnfPods | undefined, now: num
   const u = h?.unschedulable;
   if (!u || now - u.sinceMs < UNSCHEDULABLE_STUCK_MS) return undefined;
   return { reason: 'PodsUnschedulable', message: `${cnf}: ${plural(u.pods, 'pod')} Pending for ${Math.round((now - u.sinceMs) / 1000)} s: ${u.message.trim()}` };
+}
+
+/**
+ * Sites where at least half of a CNF's pods are unhealthy (unready, containers running) while its
+ * pods elsewhere are mostly healthy: the site, not the CNF, is at fault. With the unhealthy count
+ * and the pods there, for the explanation.
+ */
+export function unhealthySites(h: CnfPods | undefined): { site: string; unready: number; pods: number }[] {
+  if (!h) return [];
+  const total = Object.values(h.sites).reduce((a, b) => a + b, 0);
+  const bad = Object.values(h.unready).reduce((a, b) => a + b, 0);
+  return Object.entries(h.unready).flatMap(([site, n]) => {
+    const there = h.sites[site] ?? 0;
+    const elsewhere = total - there;
+    const badElsewhere = bad - n;
+    return site && n * 2 >= there && badElsewhere * 2 < Math.max(elsewhere, 1) ? [{ site, unready: n, pods: there }] : [];
+  });
 }

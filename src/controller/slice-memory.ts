@@ -33,6 +33,8 @@ export interface SliceMemory {
   cnfs?: Record<string, CnfMemory>;
   lastSites?: string[];
   lastDecision?: DecisionStatus;
+  /** Sites the UPF keeps away from until a time (ms), because its pods there were unhealthy (memory only). */
+  avoidSites?: Record<string, number>;
 }
 
 /**

@@ -22,7 +22,7 @@ const ANOMALY = 10;
 const CNF0 = 11;
 
 /** Kinds of the Anomalous condition (the anomaly label's closed set of values). */
-export const ANOMALY_KINDS = ['Surge', 'Drop', 'Outage', 'LevelShift', 'TelemetryMissing', 'CNFFailing'] as const;
+export const ANOMALY_KINDS = ['Surge', 'Drop', 'Outage', 'LevelShift', 'TelemetryMissing', 'CNFFailing', 'SiteUnhealthy'] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 interface SliceSeries {

@@ -26,6 +26,7 @@ import { remember, type CnfMemory, type SliceMemory } from './slice-memory.js';
 import type { PodFacts } from './pod-facts.js';
 import { anomalyOf, type Anomaly } from './anomalies.js';
 import { planRollbacks, type RollbackPlan } from './rollback.js';
+import { avoidedReason, siteAvoidance, type SiteAvoidance } from './site-health.js';
 import { cnfPods, podTrouble, sitesOutside, unschedulableStuck, type CnfPods } from './pod-health.js';
 import { collectGate, emptyApproval, gateScaling, type ApprovalPlan } from './approval.js';
 import type { DecisionRecord } from './decision-record.js';
@@ -93,6 +94,8 @@ export interface SlicePlan {
   runningSites?: { site: string; pods: number }[];
   /** What is wrong with the slice's health, if anything (anomalies.ts). */
   anomalous?: Anomaly;
+  /** Sites the UPF is kept away from, and those found unhealthy now (site-health.ts). */
+  avoid: SiteAvoidance;
   /** Each CNF's image (rolled back or not) and what to remember of its health (rollback.ts). */
   rollback: RollbackPlan;
   /** What automation modes Recommend and Approve held, proposed and applied (approval.ts). */
@@ -120,7 +123,7 @@ export interface PlanResult {
   /** Reasons of the scaling decisions that changed replicas (for the decisions metric). */
   scaled: string[];
   /** What to remember after a successful apply. */
-  memory: Pick<SliceMemory, 'lastSites' | 'lastDecision' | 'cnfs'>;
+  memory: Pick<SliceMemory, 'lastSites' | 'lastDecision' | 'cnfs' | 'avoidSites'>;
   /** The status to write; undefined to leave the first status to the reconcile that follows. */
   status?: Omit<StatusInput, 'generation'>;
   /** Ready replicas per CNF (for metrics). */
@@ -187,9 +190,9 @@ function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): P
 }
 
 /** The UPF's sites for `replicas` replicas, from the sites' free capacity. */
-function placeUpf(view: SliceView, upf: CnfView, replicas: number, obs: SliceObservations, mem: SliceMemory): PlacementDecision {
+function placeUpf(view: SliceView, upf: CnfView, replicas: number, obs: SliceObservations, mem: SliceMemory, avoid: Record<string, number>): PlacementDecision {
   const perReplica = { cpu: cpuMillis(upf.resources?.requests?.cpu ?? '0') || 0, mem: parseQuantity(upf.resources?.requests?.memory ?? '0') || 0 };
-  return choosePlacement(obs.sites, {
+  const decision = choosePlacement(obs.sites.filter((s) => !(s.name in avoid)), {
     allowedSites: view.placement.allowedSites,
     trackingAreas: view.trackingAreas,
     latencyBudgetMs: view.latencyBudgetMs,
@@ -198,8 +201,10 @@ function placeUpf(view: SliceView, upf: CnfView, replicas: number, obs: SliceObs
     demand: { replicas, cpuMillis: perReplica.cpu * replicas, memoryBytes: perReplica.mem * replicas },
     onePodPerNode: view.placement.antiAffinity === 'required',
     // Where the UPF runs now: its live (or just applied) Deployment, else the last placement.
-    current: obs.upfSites ?? mem.lastSites,
+    current: (obs.upfSites ?? mem.lastSites)?.filter((s) => !(s in avoid)),
   });
+  const avoided = Object.entries(avoid).map(([site, until]) => ({ site, reason: avoidedReason(until) }));
+  return decision.ok && avoided.length ? { ...decision, skipped: [...avoided, ...decision.skipped] } : decision;
 }
 
 /** Why the slice is Degraded, if it is; the first that applies wins, in this order. */
@@ -257,7 +262,7 @@ function rollouts(view: SliceView, obs: SliceObservations, replicas: Record<stri
 function podsByCnf(view: SliceView, obs: SliceObservations): Record<string, CnfPods> {
   if (!obs.pods) return {};
   const siteOf = obs.siteOf ?? (() => undefined);
-  return Object.fromEntries(view.cnfs.map((c) => [c.name, cnfPods(obs.pods![c.name] ?? [], siteOf)]));
+  return Object.fromEntries(view.cnfs.map((c) => [c.name, cnfPods(obs.pods![c.name] ?? [], siteOf, obs.now)]));
 }
 
 /**
@@ -279,13 +284,14 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
   const upf = view.cnfs.find((c) => c.type === 'upf');
   // Paused: a UPF that runs stays where it runs; one never placed is placed.
   const running = obs.upfSites ?? mem.lastSites;
-  const placed = upf && !(view.paused && running) ? placeUpf(view, upf, decided.replicas[upf.name] ?? upf.minReplicas, obs, mem) : undefined;
+  const pods = podsByCnf(view, obs);
+  const avoid = siteAvoidance(upf ? pods[upf.name] : undefined, mem.avoidSites, obs.now);
+  const placed = upf && !(view.paused && running) ? placeUpf(view, upf, decided.replicas[upf.name] ?? upf.minReplicas, obs, mem, avoid.until) : undefined;
   const disruption = voluntaryMoveHold(view, obs, running);
   const gp = upf ? gatePlacement({ automation: view.automation, slice: view.name, cnf: upf.name, replicas: decided.replicas[upf.name] ?? upf.minReplicas, placement: placed, running, records: obs.decisions ?? [], now: obs.now, disruption }) : undefined;
   const placement = gp?.placement ?? placed;
   if (gp) addPlacementGate(decided.approval, upf!.name, gp);
   const upfSites = placement?.ok ? placement.sites : view.paused ? running : mem.lastSites;
-  const pods = podsByCnf(view, obs);
   const { pending, stuck, makeRoom } = rollouts(view, obs, decided.replicas, pods, upfSites);
   const load = obs.load?.telemetryError ? undefined : obs.load?.current;
   const upfPods = upf ? pods[upf.name] : undefined;
@@ -304,7 +310,8 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
     makeRoom,
     ...(upfPods ? { runningSites: Object.entries(upfPods.sites).sort(([a], [b]) => a.localeCompare(b)).map(([site, n]) => ({ site: site || '(no site label)', pods: n })) } : {}),
     objects: desired(view, { replicas: decided.replicas, upfSites, makeRoom, images: rollback.images }),
-    anomalous: anomalyOf(view, obs.load, obs.telemetryError, pods),
+    anomalous: anomalyOf(view, obs.load, obs.telemetryError, pods, avoid),
+    avoid,
     rollback,
     degraded: degradedReason(view, obs, placement, mem.lastSites) ?? rollback.degraded ?? stuck ?? slaExceedsCapacity(view) ?? capacityShort(view, load, decided.replicas, decided.decisions),
     scalingLimited: scalingLimited(view, decided.decisions) ?? decided.approval.placementHeld,
@@ -328,7 +335,8 @@ function nextCnfMemory(view: SliceView, now: number, cm: CnfMemory | undefined, 
 function planEvents(view: SliceView, obs: SliceObservations, mem: SliceMemory, plan: SlicePlan): Pick<PlanResult, 'events' | 'scaled' | 'memory'> {
   const events: SliceEvent[] = [];
   const scaled: string[] = [];
-  const memory: PlanResult['memory'] = { lastSites: mem.lastSites, lastDecision: mem.lastDecision, cnfs: {} };
+  const memory: PlanResult['memory'] = { lastSites: mem.lastSites, lastDecision: mem.lastDecision, cnfs: {}, avoidSites: plan.avoid.until };
+  for (const f of plan.avoid.fresh) events.push({ type: 'Warning', reason: 'SiteUnhealthy', message: f.message });
   const { placement } = plan;
   if (view.cnfs.some((c) => c.type === 'upf') && placement?.ok && JSON.stringify(mem.lastSites) !== JSON.stringify(placement.sites)) {
     const was = mem.lastSites;

@@ -4,7 +4,7 @@
  * surge, so a template change leaves its new pod Pending beside the old ones. The slice says
  * why (the scheduler's message), makes room (maxSurge 0) instead of waiting forever, and reports
  * where its UPF pods actually run. A CNF whose new image crash-loops goes back to the last image
- * its pods ran ready on.
+ * its pods ran ready on; a site whose UPF pods go unready loses the UPF to another site.
  */
 import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
@@ -120,5 +120,49 @@ describe('rollout truth (real control plane)', () => {
     crashy.spec.cnfs[0]!.image = 'upf:1';
     expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(crashy))).stderr).toBe('');
     await eventually('crashy Ready again', async () => conditionOf(await getSlice(ns, 'crashy'), 'Ready')?.status === 'True', 60_000, 250);
+  });
+
+  test('a site whose UPF pods go unready loses the UPF to another qualifying site', async () => {
+    const sick = structuredClone(slice);
+    sick.metadata.name = 'sick-site';
+    sick.spec.snssai.sd = '0000e3';
+    sick.spec.placement = { sites: ['edge-a', 'edge-b'], maxSites: 1, antiAffinity: 'none' } as typeof slice.spec.placement;
+    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(sick))).stderr).toBe('');
+    type Placed = { status?: { placement?: { upfSites: string[]; skipped?: { site: string; reason: string }[] } } };
+    const placement = async () => ((await getSlice(ns, 'sick-site')) as unknown as Placed).status?.placement;
+    await eventually('sick-site Ready', async () => conditionOf(await getSlice(ns, 'sick-site'), 'Ready')?.status === 'True', 60_000, 250);
+    const [first] = (await placement())!.upfSites;
+    expect(first).toBeDefined();
+    const other = first === 'edge-a' ? 'edge-b' : 'edge-a';
+    // What a kubelet on a failing site reports: the containers run, the pods stopped being ready,
+    // here stamped 90 s ago so the test need not wait out the minute of grace.
+    const since = new Date(Date.now() - 90_000).toISOString();
+    const unready = JSON.stringify({
+      status: {
+        conditions: [
+          { type: 'PodScheduled', status: 'True' },
+          { type: 'Initialized', status: 'True' },
+          { type: 'ContainersReady', status: 'False', lastTransitionTime: since },
+          { type: 'Ready', status: 'False', lastTransitionTime: since },
+        ],
+      },
+    });
+    const pods = JSON.parse((await kubectl(['get', '-n', ns, 'pods', '-l', 'slicing.telco.dev/slice=sick-site', '-o', 'json'])).stdout) as { items: { metadata: { name: string } }[] };
+    const injectedAt = Date.now();
+    for (const p of pods.items) expect((await kubectl(['patch', '-n', ns, 'pod', p.metadata.name, '--subresource=status', '--type=merge', '-p', unready])).code).toBe(0);
+    const moved = await eventually(`UPF moved to ${other}`, async () => {
+      const pl = await placement();
+      return pl?.upfSites.join() === other ? pl : undefined;
+    }, 60_000, 250);
+    process.stderr.write(`[rollout] unready pods on ${first} -> UPF placed on ${other} in ${((Date.now() - injectedAt) / 1000).toFixed(1)} s\n`);
+    expect(moved.skipped?.find((x) => x.site === first)?.reason).toMatch(/^UPF pods there were unhealthy; avoided until /);
+    expect(conditionOf(await getSlice(ns, 'sick-site'), 'Anomalous')?.reason).toBe('SiteUnhealthy');
+    const events = JSON.parse((await kubectl(['get', 'events', '-n', ns, '--field-selector', 'involvedObject.name=sick-site,reason=SiteUnhealthy', '-o', 'json'])).stdout) as { items: { message: string }[] };
+    // One or both pods, depending on whether a reconcile ran between the two patches.
+    expect(events.items[0]?.message).toMatch(new RegExp(`^[12] of 2 UPF pods on ${first} unready for over a minute while the UPF's pods elsewhere are ready; moving the UPF off ${first} for 10 minutes$`));
+    await eventually(`UPF pods running on ${other}`, async () => {
+      const nodes = (await kubectl(['get', '-n', ns, 'pods', '-l', 'slicing.telco.dev/slice=sick-site', '-o', 'jsonpath={.items[*].spec.nodeName}'])).stdout.split(' ').filter(Boolean);
+      return nodes.length === 2 && nodes.every((n) => n.startsWith(other));
+    }, 60_000, 500);
   });
 });

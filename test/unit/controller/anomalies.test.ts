@@ -12,7 +12,7 @@ const view = (file: string, mode?: string): SliceView => {
   if (!r.ok) throw new Error('bad example');
   return r.view;
 };
-const healthy: CnfPods = { total: 2, ready: 2, sites: { 'edge-a': 2 }, restarts: 0 };
+const healthy: CnfPods = { total: 2, ready: 2, sites: { 'edge-a': 2 }, unready: {}, restarts: 0 };
 const T = Date.UTC(2026, 11, 2, 9, 0, 0);
 const surge = { current: 300, observedAt: T, calibration: 1, anomaly: { kind: 'Surge' as const, sinceMs: T - 60_000, evidence: 'load 300 against forecast p50 100, upper 130 (3x p50)' } };
 

@@ -1,6 +1,7 @@
 /** Pod facts from pods as the API server sends them, and a CNF's pod summary from the facts. */
-import { compactPod, FACTS, podChanged, podFacts, podSliceKey, type CachedPod } from '../../../src/controller/pod-facts.js';
-import { cnfPods, podTrouble, sitesOutside, unschedulableStuck, UNSCHEDULABLE_STUCK_MS } from '../../../src/controller/pod-health.js';
+import { compactPod, FACTS, podChanged, podFacts, podSliceKey, type CachedPod, type PodFacts } from '../../../src/controller/pod-facts.js';
+import { cnfPods, podTrouble, sitesOutside, unhealthySites, unschedulableStuck, UNSCHEDULABLE_STUCK_MS } from '../../../src/controller/pod-health.js';
+import { AVOID_MS, siteAvoidance } from '../../../src/controller/site-health.js';
 
 const T0 = Date.UTC(2026, 11, 2, 8, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -61,5 +62,30 @@ describe('cnfPods', () => {
     const h = cnfPods(facts, siteOf);
     expect(unschedulableStuck('upf', h, T0 + UNSCHEDULABLE_STUCK_MS - 1)).toBeUndefined();
     expect(unschedulableStuck('upf', h, T0 + UNSCHEDULABLE_STUCK_MS)).toEqual({ reason: 'PodsUnschedulable', message: expect.stringMatching(/^upf: 1 pod Pending for 120 s: 0\/6 nodes/) });
+  });
+});
+
+describe('unhealthy sites', () => {
+  const siteOf = (n: string) => n.replace(/-node-\d+$/, '');
+  const T = Date.UTC(2026, 11, 2, 9, 0, 0);
+  const pod = (node: string, ready: boolean, readyChangedMs = T - 120_000): PodFacts => ({ node, phase: 'Running', ready, createdMs: T - 600_000, readyChangedMs, restarts: 0 });
+
+  it('a site where the UPF pods stay unready while they are ready elsewhere is unhealthy; avoided for AVOID_MS', () => {
+    const h = cnfPods([pod('edge-a-node-0', false), pod('edge-a-node-1', false), pod('edge-b-node-0', true)], siteOf, T);
+    expect(h.unready).toEqual({ 'edge-a': 2 });
+    expect(unhealthySites(h)).toEqual([{ site: 'edge-a', unready: 2, pods: 2 }]);
+    const a = siteAvoidance(h, undefined, T);
+    expect(a.until).toEqual({ 'edge-a': T + AVOID_MS });
+    expect(a.fresh[0]!.message).toBe("2 of 2 UPF pods on edge-a unready for over a minute while the UPF's pods elsewhere are ready; moving the UPF off edge-a for 10 minutes");
+    // The pods are gone from edge-a: it stays avoided, without a new event, until the time is up.
+    const healthyNow = cnfPods([pod('edge-b-node-0', true), pod('edge-b-node-1', true)], siteOf, T + 60_000);
+    expect(siteAvoidance(healthyNow, a.until, T + 60_000)).toEqual({ until: { 'edge-a': T + AVOID_MS }, fresh: [] });
+    expect(siteAvoidance(healthyNow, a.until, T + AVOID_MS)).toEqual({ until: {}, fresh: [] });
+  });
+
+  it('not a site fault: a pod unready for under a minute, a crashing container, or every site unready', () => {
+    expect(unhealthySites(cnfPods([pod('edge-a-node-0', false, T - 30_000), pod('edge-b-node-0', true)], siteOf, T))).toEqual([]);
+    expect(unhealthySites(cnfPods([{ ...pod('edge-a-node-0', false), waiting: { reason: 'CrashLoopBackOff', message: '' } }, pod('edge-b-node-0', true)], siteOf, T))).toEqual([]);
+    expect(unhealthySites(cnfPods([pod('edge-a-node-0', false), pod('edge-b-node-0', false)], siteOf, T))).toEqual([]);
   });
 });

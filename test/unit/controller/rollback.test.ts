@@ -14,8 +14,8 @@ const view = (image: string, generation: number): SliceView => {
   return r.view;
 };
 const T = Date.UTC(2026, 11, 2, 9, 0, 0);
-const ready: CnfPods = { total: 2, ready: 2, sites: {}, restarts: 0 };
-const crashing: CnfPods = { total: 3, ready: 2, sites: {}, restarts: 5, failing: { pods: 1, reason: 'CrashLoopBackOff', message: 'back-off 20s' } };
+const ready: CnfPods = { total: 2, ready: 2, sites: {}, unready: {}, restarts: 0 };
+const crashing: CnfPods = { total: 3, ready: 2, sites: {}, unready: {}, restarts: 5, failing: { pods: 1, reason: 'CrashLoopBackOff', message: 'back-off 20s' } };
 const done = { upf: { done: true as const }, smf: { done: true as const } };
 const rolling = { upf: { done: false as const, message: 'upf: 1 of 2 replicas updated' }, smf: { done: true as const } };
 
