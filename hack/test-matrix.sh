@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `npm run test:matrix v1.NN.P`: the e2e suite on another Kubernetes release. Builds that
 # release's kube-apiserver, kube-controller-manager, kube-scheduler and kubectl once from the Go
-# module proxy (hack/bins/build.sh; a cold build takes 10-25 min on 2 cores), then runs the e2e
-# tests against them. Supported minors: Chart.yaml's kubeVersion (1.31-1.37).
+# module proxy (hack/bins/build.sh; v1.31.14 cold: 10m16s CPU, 45m49s wall at nice 19 beside
+# other builds at load ~20; 52 s warm), then runs the e2e
+# tests against them (v1.31.14: 67 passed, 4 skipped, in 8m23s; the image tests run only under
+# npm test, which builds the image). Supported minors: Chart.yaml's kubeVersion (1.31-1.37).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 version="${1:-}"

@@ -203,7 +203,10 @@ describe('LoadObserver calibration warm-up', () => {
     prom.reply = { status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: Array.from({ length: n }, (_, i) => ({ metric: { snssai: sd(i), plmnid: '00101' }, value: [1700000000, '100'] })) } }) };
     asked.length = 0;
     const calibrator = new ConformalCalibrator();
-    const observer = new LoadObserver({ prometheus: new PrometheusClient({ url: prom.url, retries: 0 }), forecaster, calibrator, stepSeconds: 3600, log: silentLogger });
+    // 1,030 series of 50 points in one answer: on a loaded 2-core machine it takes longer to build
+    // and read than the client's default 5 s timeout, and a timed-out cycle forecasts nothing.
+    const slowOk = new PrometheusClient({ url: prom.url, retries: 0, timeoutMs: 60_000 });
+    const observer = new LoadObserver({ prometheus: slowOk, forecaster, calibrator, stepSeconds: 3600, log: silentLogger });
     for (let i = 0; i < n; i++) observer.upsert({ key: `ns/s${i}`, query: 'q', defaultQuery: true, snssai: sd(i), plmnid: '00101', horizonSteps: 1, quantile: 'p99' });
     await observer.cycle(hour * 3_600_000 + 1_800_000);
     // 48 forecasts of the first 1,024 slices, 48 of the other 6, then the cycle's own of all.
