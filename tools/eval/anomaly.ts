@@ -16,6 +16,7 @@ import { ConformalCalibrator } from '../../src/forecast/calibration.js';
 import { loadModelCard } from '../../src/forecast/card.js';
 import { defaultCardPath, Forecaster, packageRoot } from '../../src/forecast/forecaster.js';
 import { DEFAULT_DETECTOR, detectLoad, initialDetector, type DetectorParams, isTransient, TRANSIENT_STEPS, type LoadAnomalyKind } from '../../src/telemetry/load-anomaly.js';
+import { prng } from '../../src/twin/pods.js';
 import { replaceDocBlock } from '../docs/doc-block.js';
 import { hourToDate, loadHourlySquares, milanCsvPath } from '../replayer/milan.js';
 
@@ -36,18 +37,6 @@ const ACCEPT: Record<Kind, LoadAnomalyKind[]> = {
   'level shift': ['LevelShift', 'Surge', 'Drop'],
   drift: ['LevelShift', 'Surge'],
 };
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rows of each group of identical series, from duplicate_rows.txt. */
 export function duplicateGroups(file: string): number[][] {
@@ -185,7 +174,7 @@ async function main(): Promise<void> {
   for (let k = 0; k + 5 <= distinct.length; k += 5) slices.push({ name: `slice-${k / 5}`, members: distinct.slice(k, k + 5) });
   for (let k = 0; k + 2 <= distinct.length; k += 2) slices.push({ name: `pair-${k / 2}`, members: distinct.slice(k, k + 2) });
   const f = await Forecaster.create();
-  const r = rng(20131125);
+  const r = prng(20131125);
   const weeks = (t1 - t0) / 168;
   let cleanFalse = 0;
   const perKind = Object.fromEntries(KINDS.map((k) => [k, { runs: 0, detected: 0, trueAlarms: 0, falseAlarms: 0, delays: [] } as Score])) as Record<Kind, Score>;
