@@ -1,8 +1,8 @@
 // Fault-injection evaluation of the load anomaly detector: `npm run eval:anomaly`
 // (tsx tools/eval/anomaly.ts --write-docs).
 //
-// Held-out Milan traffic (distinct series only: ../shared/data/milan/duplicate_rows.txt; squares
-// the model never trained on) summed into slices, at 10-minute telemetry cycles (hourly values
+// Held-out Milan traffic (one row per distinct series, none of whose copies the model trained or
+// validated on, as the twin splits them: tools/twin/milan-slices.ts) summed into slices, at 10-minute telemetry cycles (hourly values
 // interpolated), over the evaluation weeks 2013-11-25 .. 2013-12-15. Each cycle's band is what
 // the operator would have: the embedded model's 1-step forecast made at the start of the hour from
 // the hourly history (the last cycle of each hour, as the operator records it, anomalies
@@ -13,12 +13,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConformalCalibrator } from '../../src/forecast/calibration.js';
-import { loadModelCard } from '../../src/forecast/card.js';
 import { defaultCardPath, Forecaster, packageRoot } from '../../src/forecast/forecaster.js';
 import { DEFAULT_DETECTOR, detectLoad, initialDetector, type DetectorParams, isTransient, TRANSIENT_STEPS, type LoadAnomalyKind } from '../../src/telemetry/load-anomaly.js';
 import { prng } from '../../src/twin/pods.js';
 import { replaceDocBlock } from '../docs/doc-block.js';
-import { hourToDate, loadHourlySquares, milanCsvPath } from '../replayer/milan.js';
+import { aggregate, hourToDate } from '../replayer/milan.js';
+import { milanSplit } from '../twin/milan-slices.js';
 
 const CYCLES_PER_HOUR = 6;
 const CYCLE_MS = 600_000;
@@ -37,31 +37,6 @@ const ACCEPT: Record<Kind, LoadAnomalyKind[]> = {
   'level shift': ['LevelShift', 'Surge', 'Drop'],
   drift: ['LevelShift', 'Surge'],
 };
-
-/** Rows of each group of identical series, from duplicate_rows.txt. */
-export function duplicateGroups(file: string): number[][] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() && !l.startsWith('#'))
-    .map((l) => l.trim().split(/\s+/).map(Number));
-}
-
-/** Held-out rows whose series appears nowhere in training and not twice among themselves. */
-export function distinctHeldOut(heldOut: number[], groups: number[][]): number[] {
-  const held = new Set(heldOut);
-  const groupOf = new Map<number, number[]>();
-  for (const g of groups) for (const r of g) groupOf.set(r, g);
-  const out: number[] = [];
-  const seen = new Set<number>();
-  for (const r of heldOut) {
-    const g = groupOf.get(r) ?? [r];
-    if (g.some((x) => !held.has(x))) continue; // the same series is a training square
-    if (g.some((x) => seen.has(x))) continue;
-    seen.add(r);
-    out.push(r);
-  }
-  return out;
-}
 
 interface Injection {
   kind: Kind;
@@ -163,13 +138,10 @@ const median = (xs: number[]) => {
 
 async function main(): Promise<void> {
   const root = packageRoot();
-  const card = await loadModelCard(defaultCardPath());
-  const split = card.training?.split;
-  if (!split) throw new Error('the model card has no training split: cannot tell held-out squares');
-  const rows = loadHourlySquares(milanCsvPath(root));
-  const groups = duplicateGroups(path.join(path.dirname(milanCsvPath(root)), 'duplicate_rows.txt'));
-  const [t0, t1] = split.testTargetHours;
-  const distinct = distinctHeldOut(split.heldOutSquares, groups).filter((i) => (rows[i]?.length ?? 0) >= t1);
+  // The split as training wrote it (trainSquares, validationSquares), as the twin's frontier reads it.
+  const card = JSON.parse(readFileSync(defaultCardPath(), 'utf8'));
+  const [t0, t1] = card.training.split.testTargetHours as [number, number];
+  const { rows, distinct } = milanSplit(root, card, t1);
   const slices: { name: string; members: number[] }[] = [];
   for (let k = 0; k + 5 <= distinct.length; k += 5) slices.push({ name: `slice-${k / 5}`, members: distinct.slice(k, k + 5) });
   for (let k = 0; k + 2 <= distinct.length; k += 2) slices.push({ name: `pair-${k / 2}`, members: distinct.slice(k, k + 2) });
@@ -178,9 +150,9 @@ async function main(): Promise<void> {
   const weeks = (t1 - t0) / 168;
   let cleanFalse = 0;
   const perKind = Object.fromEntries(KINDS.map((k) => [k, { runs: 0, detected: 0, trueAlarms: 0, falseAlarms: 0, delays: [] } as Score])) as Record<Kind, Score>;
-    const runs: { key: string; load: number[]; kind?: Kind; injections: Injection[] }[] = [];
+  const runs: { key: string; load: number[]; kind?: Kind; injections: Injection[] }[] = [];
   for (const s of slices) {
-    const hourly = Array.from({ length: t1 }, (_, h) => s.members.reduce((a, m) => a + rows[m]![h]!, 0));
+    const hourly = aggregate(rows, s.members).slice(0, t1);
     const base = toCycles(hourly);
     runs.push({ key: s.name, load: base, injections: [] });
     for (const kind of KINDS) {

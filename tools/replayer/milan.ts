@@ -60,3 +60,12 @@ export function aggregate(rows: number[][], squares: number[]): number[] {
   const len = Math.min(...picked.map((r) => r.length));
   return Array.from({ length: len }, (_, h) => picked.reduce((s, r) => s + (r[h] ?? NaN), 0));
 }
+
+/** Groups of rows of the hourly file holding the same series (duplicate_rows.txt beside it). */
+export function duplicateGroups(csv: string): number[][] {
+  const file = path.join(path.dirname(csv), 'duplicate_rows.txt');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => l.trim().split(/\s+/).map(Number));
+}

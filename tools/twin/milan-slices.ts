@@ -5,25 +5,16 @@
  * the forecaster trained or validated on (its model card's split), split in two halves by
  * alternation (a tuning set and a held-out set).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { loadHourlySquares, milanCsvPath } from '../replayer/milan.js';
+import { duplicateGroups, loadHourlySquares, milanCsvPath } from '../replayer/milan.js';
 
 export interface MilanSplit {
   rows: number[][];
+  /** The distinct unseen held-out rows, in the card's order; tuning and heldOut alternate over them. */
+  distinct: number[];
   tuning: number[];
   heldOut: number[];
   /** Rows dropped because a copy was a training or validation row. */
   copiesOfTraining: number[];
-}
-
-/** Groups of rows holding the same series (duplicate_rows.txt beside the data). */
-export function duplicateGroups(csv: string): number[][] {
-  const file = path.join(path.dirname(csv), 'duplicate_rows.txt');
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() && !l.startsWith('#'))
-    .map((l) => l.trim().split(/\s+/).map(Number));
 }
 
 export function milanSplit(repoRoot: string, card: { training: { split: { trainSquares: number[]; validationSquares: number[]; heldOutSquares: number[] } } }, minHours: number): MilanSplit {
@@ -44,5 +35,5 @@ export function milanSplit(repoRoot: string, card: { training: { split: { trainS
       taken.add(r);
     }
   }
-  return { rows, tuning: kept.filter((_, i) => i % 2 === 0), heldOut: kept.filter((_, i) => i % 2 === 1), copiesOfTraining: dropped };
+  return { rows, distinct: kept, tuning: kept.filter((_, i) => i % 2 === 0), heldOut: kept.filter((_, i) => i % 2 === 1), copiesOfTraining: dropped };
 }
