@@ -29,7 +29,7 @@ export interface CnfPods {
 }
 
 /** The summary of one CNF's pods at `now`; `siteOf` maps a node to its site. */
-export function cnfPods(pods: PodFacts[], siteOf: (node: string) => string | undefined, now = 0): CnfPods {
+export function cnfPods(pods: PodFacts[], siteOf: (node: string) => string | undefined, now: number): CnfPods {
   const out: CnfPods = { total: 0, ready: 0, sites: {}, unready: {}, restarts: 0 };
   for (const p of pods) {
     if (p.terminating) continue;

@@ -11,7 +11,7 @@ import { desired, type KubeObj } from './desired.js';
 import { capacityShort, scalingLimited, slaExceedsCapacity } from './capacity-check.js';
 import type { ReasonMessage } from './conditions.js';
 import { metaTime } from './meta-time.js';
-import { rolloutOf, type RolloutStatus } from './rollout.js';
+import { rolloutOf, type Rollout, type RolloutStatus } from './rollout.js';
 import { choosePlacement, type PlacementDecision } from './placement.js';
 import { olderVersion } from '../runtime/resource-version.js';
 import { PAUSED_ANNOTATION } from './names.js';
@@ -233,13 +233,20 @@ function needsRoom(live: LiveDeployment | undefined, h: CnfPods | undefined, now
  * (with why pods are Pending or failing, and UPF pods running outside the placement), the first
  * stuck one, and the CNFs whose rollout must make room.
  */
-function rollouts(view: SliceView, obs: SliceObservations, replicas: Record<string, number>, pods: Record<string, CnfPods>, upfSites: string[] | undefined): { pending: string[]; stuck?: ReasonMessage; makeRoom: string[] } {
+function rollouts(
+  view: SliceView,
+  obs: SliceObservations,
+  replicas: Record<string, number>,
+  pods: Record<string, CnfPods>,
+  upfSites: string[] | undefined,
+): { byCnf: Record<string, Rollout>; pending: string[]; stuck?: ReasonMessage; makeRoom: string[] } {
+  const byCnf: Record<string, Rollout> = {};
   const pending: string[] = [];
   const makeRoom: string[] = [];
   let stuck: ReasonMessage | undefined;
   for (const c of view.cnfs) {
     const live = obs.deployments[c.name];
-    const r = rolloutOf(c.name, live, replicas[c.name] ?? 0);
+    const r = (byCnf[c.name] = rolloutOf(c.name, live, replicas[c.name] ?? 0));
     const outside = c.type === 'upf' ? Object.entries(sitesOutside(pods[c.name], upfSites)) : [];
     if (r.done && outside.length === 0) continue;
     const parts = r.done ? [] : [r.message];
@@ -255,7 +262,7 @@ function rollouts(view: SliceView, obs: SliceObservations, replicas: Record<stri
       if (needsRoom(live, pods[c.name], obs.now)) makeRoom.push(c.name);
     }
   }
-  return { pending, stuck, makeRoom };
+  return { byCnf, pending, stuck, makeRoom };
 }
 
 /** Each CNF's pod summary, when pods are watched. */
@@ -292,16 +299,10 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
   const placement = gp?.placement ?? placed;
   if (gp) addPlacementGate(decided.approval, upf!.name, gp);
   const upfSites = placement?.ok ? placement.sites : view.paused ? running : mem.lastSites;
-  const { pending, stuck, makeRoom } = rollouts(view, obs, decided.replicas, pods, upfSites);
+  const { byCnf, pending, stuck, makeRoom } = rollouts(view, obs, decided.replicas, pods, upfSites);
   const load = obs.load?.telemetryError ? undefined : obs.load?.current;
   const upfPods = upf ? pods[upf.name] : undefined;
-  const rollback = planRollbacks(
-    view,
-    Object.fromEntries(view.cnfs.map((c) => [c.name, mem.cnfs?.[c.name]?.health])),
-    pods,
-    Object.fromEntries(view.cnfs.map((c) => [c.name, rolloutOf(c.name, obs.deployments[c.name], decided.replicas[c.name] ?? 0)])),
-    obs.now,
-  );
+  const rollback = planRollbacks(view, Object.fromEntries(view.cnfs.map((c) => [c.name, mem.cnfs?.[c.name]?.health])), pods, byCnf, obs.now);
   return {
     ...decided,
     placement,

@@ -43,13 +43,24 @@ describe('rollout truth (real control plane)', () => {
       placement: { sites: ['edge-a'], maxSites: 1, antiAffinity: 'required' },
     },
   };
+  const apply = async (m: typeof slice): Promise<void> => {
+    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(m))).stderr).toBe('');
+  };
+  /** The slice above under another name and S-NSSAI, placed as `placement` says. */
+  const variant = (name: string, sd: string, placement: Record<string, unknown>): typeof slice => {
+    const v = structuredClone(slice);
+    v.metadata.name = name;
+    v.spec.snssai.sd = sd;
+    v.spec.placement = placement as typeof slice.spec.placement;
+    return v;
+  };
   const deployment = async () => JSON.parse((await kubectl(['get', '-n', ns, 'deploy', 'tight-upf', '-o', 'json'])).stdout) as {
     spec: { strategy?: { rollingUpdate?: { maxSurge?: number | string } } };
     status: { updatedReplicas?: number; replicas?: number; availableReplicas?: number };
   };
 
   test('a blocked rollout says why, makes room, completes, and reports the sites its pods run on', async () => {
-    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(slice))).stderr).toBe('');
+    await apply(slice);
     await eventually('tight Ready', async () => conditionOf(await getSlice(ns, 'tight'), 'Ready')?.status === 'True', 60_000, 250);
     const placed = (await getSlice(ns, 'tight')) as SliceStatus;
     expect(placed.status?.placement?.runningSites).toEqual([{ site: 'edge-a', pods: 2 }]);
@@ -57,7 +68,7 @@ describe('rollout truth (real control plane)', () => {
     // A new template: its first pod has no node to go to while the old pods hold both.
     const edited = structuredClone(slice);
     edited.spec.cnfs[0]!.image = 'upf:2';
-    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(edited))).stderr).toBe('');
+    await apply(edited);
     const pending = await eventually('Progressing names the Pending pod', async () => {
       const c = conditionOf(await getSlice(ns, 'tight'), 'Progressing');
       return c?.status === 'True' && c.message.includes('Pending: 0/') ? c : undefined;
@@ -83,11 +94,8 @@ describe('rollout truth (real control plane)', () => {
   });
 
   test('a crash loop right after an image change is rolled back to the last healthy image', async () => {
-    const crashy = structuredClone(slice);
-    crashy.metadata.name = 'crashy';
-    crashy.spec.snssai.sd = '0000e2';
-    crashy.spec.placement = { sites: ['edge-a', 'edge-b'], maxSites: 2, antiAffinity: 'none' } as typeof slice.spec.placement;
-    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(crashy))).stderr).toBe('');
+    const crashy = variant('crashy', '0000e2', { sites: ['edge-a', 'edge-b'], maxSites: 2, antiAffinity: 'none' });
+    await apply(crashy);
     // An image is healthy once its pods have all been ready for a minute.
     await eventually('crashy Ready with a healthy image', async () => {
       const s = await getSlice(ns, 'crashy');
@@ -95,7 +103,7 @@ describe('rollout truth (real control plane)', () => {
     }, 120_000, 500);
 
     crashy.spec.cnfs[0]!.image = 'upf:bad';
-    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(crashy))).stderr).toBe('');
+    await apply(crashy);
     // What a kubelet reports of a container that exits at start: the test plays the kubelet.
     const crashLoop = JSON.stringify({ status: { containerStatuses: [{ name: 'upf', image: 'upf:bad', imageID: '', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=upf' } } }] } });
     let injectedAt: number | undefined;
@@ -118,16 +126,12 @@ describe('rollout truth (real control plane)', () => {
     expect(await deployImage()).toBe('upf:1');
     // Fixing the spec ends the rollback.
     crashy.spec.cnfs[0]!.image = 'upf:1';
-    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(crashy))).stderr).toBe('');
+    await apply(crashy);
     await eventually('crashy Ready again', async () => conditionOf(await getSlice(ns, 'crashy'), 'Ready')?.status === 'True', 60_000, 250);
   });
 
   test('a site whose UPF pods go unready loses the UPF to another qualifying site', async () => {
-    const sick = structuredClone(slice);
-    sick.metadata.name = 'sick-site';
-    sick.spec.snssai.sd = '0000e3';
-    sick.spec.placement = { sites: ['edge-a', 'edge-b'], maxSites: 1, antiAffinity: 'none' } as typeof slice.spec.placement;
-    expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(sick))).stderr).toBe('');
+    await apply(variant('sick-site', '0000e3', { sites: ['edge-a', 'edge-b'], maxSites: 1, antiAffinity: 'none' }));
     type Placed = { status?: { placement?: { upfSites: string[]; skipped?: { site: string; reason: string }[] } } };
     const placement = async () => ((await getSlice(ns, 'sick-site')) as unknown as Placed).status?.placement;
     await eventually('sick-site Ready', async () => conditionOf(await getSlice(ns, 'sick-site'), 'Ready')?.status === 'True', 60_000, 250);

@@ -50,16 +50,16 @@ describe('cnfPods', () => {
   const facts = [podFacts(running('n1')), podFacts(running('n2')), podFacts(running('n3')), podFacts(pending), { ...podFacts(running('n1')), terminating: true }];
 
   it('counts pods by site, unschedulable and failing ones; terminating pods do not count', () => {
-    const h = cnfPods(facts, siteOf);
+    const h = cnfPods(facts, siteOf, T0);
     expect(h).toMatchObject({ total: 4, ready: 3, sites: { 'edge-a': 1, 'edge-b': 1, '': 1 }, unschedulable: { pods: 1, sinceMs: T0 }, restarts: 6 });
     expect(sitesOutside(h, ['edge-a'])).toEqual({ 'edge-b': 1, '': 1 });
     expect(sitesOutside(h, undefined)).toEqual({});
     expect(podTrouble('upf', h)).toBe("upf: 1 pod Pending: 0/6 nodes are available: 1 node(s) didn't match pod anti-affinity rules.");
-    expect(podTrouble('upf', cnfPods([podFacts(running('n1'))], siteOf))).toBeUndefined();
+    expect(podTrouble('upf', cnfPods([podFacts(running('n1'))], siteOf, T0))).toBeUndefined();
   });
 
   it('a pod Pending for the scheduler is stuck only after UNSCHEDULABLE_STUCK_MS', () => {
-    const h = cnfPods(facts, siteOf);
+    const h = cnfPods(facts, siteOf, T0);
     expect(unschedulableStuck('upf', h, T0 + UNSCHEDULABLE_STUCK_MS - 1)).toBeUndefined();
     expect(unschedulableStuck('upf', h, T0 + UNSCHEDULABLE_STUCK_MS)).toEqual({ reason: 'PodsUnschedulable', message: expect.stringMatching(/^upf: 1 pod Pending for 120 s: 0\/6 nodes/) });
   });
