@@ -1,6 +1,7 @@
 import {
   ANTI_AFFINITY,
   AUTOMATION_MODES,
+  CAPACITY_BASES,
   CNF_TYPES,
   DEFAULTS,
   GROUP,
@@ -160,6 +161,7 @@ const specSchema: Schema = obj(
             ...d('Fewest replicas whatever the load; static scaling runs exactly this many. At least 1 for the upf CNF (a slice without a UPF carries no traffic); other CNFs may scale to 0.'),
           }),
           maxReplicas: int(1, LIMIT.replicasMax, { default: DEFAULTS.maxReplicas, ...d('Most replicas whatever the load; not below minReplicas.') }),
+          startupSeconds: int(0, LIMIT.startupSecondsMax, { default: DEFAULTS.startupSeconds, ...d('Seconds a new replica takes to become Ready (image pull, process start, PFCP association); with scaling.capacityBasis LeadTime, capacity provisions for the load this far ahead.') }),
           resources: obj(
             {
               requests: { ...resourceList, ...d('Resources reserved for the container (cpu, memory, ...), as quantities such as 500m or 1Gi; each at most its limit.') },
@@ -206,6 +208,12 @@ const specSchema: Schema = obj(
         scaleDownStabilizationSeconds: int(0, LIMIT.stabilizationMax, { default: DEFAULTS.scaling.scaleDownStabilizationSeconds, ...d('Scale down only to the highest recommendation of this window.') }),
         maxStep: int(1, LIMIT.maxStepMax, { default: DEFAULTS.scaling.maxStep, ...d('Largest replica change of a CNF within any stepPeriodSeconds, counted from its replicas before the period\'s first change (a rate limit, as an HPA behavior policy).') }),
         stepPeriodSeconds: int(0, LIMIT.stepPeriodMax, { default: DEFAULTS.scaling.stepPeriodSeconds, ...d('The period maxStep applies to, seconds; 0 limits each decision alone.') }),
+        capacityBasis: enm(CAPACITY_BASES, {
+          default: DEFAULTS.scaling.capacityBasis,
+          ...d(
+            'What predictive capacity provisions for: HorizonPeak, the forecast quantile\'s peak over horizonSteps; LeadTime, the load when a replica started now is Ready (the load now, the median forecast\'s change over each CNF\'s startupSeconds plus one telemetry cycle, and the quantile\'s spread scaled to that lead), which scales up and down closer to the load.',
+          ),
+        }),
       },
       { default: {}, ...d('How replicas follow load.') },
     ),

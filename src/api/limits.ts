@@ -16,6 +16,8 @@ export const SCALING_MODES = ['predictive', 'reactive', 'static'] as const;
 /** Auto acts alone; Recommend computes and publishes only; Approve acts inside spec.automation.policy and asks a person outside it. */
 export const AUTOMATION_MODES = ['Auto', 'Recommend', 'Approve'] as const;
 export const QUANTILES = ['p50', 'p90', 'p99'] as const;
+/** What predictive capacity provisions for: the forecast's peak over the horizon, or the load when a replica started now is Ready. */
+export const CAPACITY_BASES = ['HorizonPeak', 'LeadTime'] as const;
 export const ANTI_AFFINITY = ['none', 'preferred', 'required'] as const;
 export const RESOURCE_TYPES = ['GBR', 'NonGBR', 'DelayCriticalGBR'] as const;
 export const PREEMPTION_CAPABILITY = ['MayPreempt', 'NotPreempt'] as const;
@@ -64,6 +66,7 @@ export const LIMIT = {
   stabilizationMax: 86_400,
   maxStepMax: 100,
   stepPeriodMax: 3600,
+  startupSecondsMax: 3600,
   maxSitesMax: 16,
   maxSkewMax: 10,
   /**
@@ -84,8 +87,10 @@ export const LIMIT = {
 export const DEFAULTS = {
   minReplicas: 1,
   maxReplicas: 10,
+  /** Seconds a new CNF replica takes to become Ready (image pull, start, association): the lead of a LeadTime decision. */
+  startupSeconds: 60,
   automation: { mode: 'Auto', approveReplacement: true, expirySeconds: 3600 },
-  scaling: { mode: 'predictive', horizonSteps: 1, quantile: 'p99', headroomPercent: 10, scaleDownStabilizationSeconds: 300, maxStep: 4, stepPeriodSeconds: 15 },
+  scaling: { mode: 'predictive', horizonSteps: 1, quantile: 'p99', headroomPercent: 10, scaleDownStabilizationSeconds: 300, maxStep: 4, stepPeriodSeconds: 15, capacityBasis: 'HorizonPeak' },
   placement: { maxSites: 1, maxSkew: 1, antiAffinity: 'preferred' },
   arp: { priorityLevel: 8, preemptionCapability: 'NotPreempt', preemptionVulnerability: 'Preemptable' },
   defaultFiveQI: 9,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ANTI_AFFINITY,
   AUTOMATION_MODES,
+  CAPACITY_BASES,
   CNF_TYPES,
   DEFAULTS,
   LIMIT,
@@ -159,6 +160,7 @@ const Cnf = withRules(
     }),
     minReplicas: int(0, LIMIT.replicasMax).default(DEFAULTS.minReplicas),
     maxReplicas: int(1, LIMIT.replicasMax).default(DEFAULTS.maxReplicas),
+    startupSeconds: int(0, LIMIT.startupSecondsMax).default(DEFAULTS.startupSeconds),
     resources: z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() }).optional(),
     env: z
       .array(z.strictObject({ name: re(PATTERN.envName, 'an environment variable name').max(LIMIT.stringMax), value: z.string().max(4096).default('') }))
@@ -199,6 +201,7 @@ const Scaling = z.strictObject({
   scaleDownStabilizationSeconds: int(0, LIMIT.stabilizationMax).default(DEFAULTS.scaling.scaleDownStabilizationSeconds),
   maxStep: int(1, LIMIT.maxStepMax).default(DEFAULTS.scaling.maxStep),
   stepPeriodSeconds: int(0, LIMIT.stepPeriodMax).default(DEFAULTS.scaling.stepPeriodSeconds),
+  capacityBasis: z.enum(CAPACITY_BASES).default(DEFAULTS.scaling.capacityBasis),
 });
 
 const Placement = withRules(

@@ -83,6 +83,11 @@ export class Manager {
   private stopped = false;
   metricsPort = 0;
 
+  /** Milliseconds between telemetry cycles. */
+  private get cycleMs(): number {
+    return this.o.cycleMs ?? Math.min(this.o.stepSeconds * 1000, 60_000);
+  }
+
   constructor(private readonly o: ManagerOptions) {
     this.client = new KubeClient(o.kubeConfig);
     collectDefaultMetrics({ register: this.registry });
@@ -99,6 +104,7 @@ export class Manager {
       calibrator: o.calibrator,
       stepSeconds: o.stepSeconds,
       clock: o.clock,
+      cycleMs: this.cycleMs,
       log: o.log.child({ component: 'telemetry' }),
     });
     const events = new EventRecorder(this.client, 'slice-operator', o.log);
@@ -229,7 +235,7 @@ export class Manager {
     for (const i of Object.values(this.informers)) i.start();
     await Promise.all(Object.values(this.informers).map((i) => i.waitForSync(60_000)));
     this.controller.start();
-    const cycleMs = this.o.cycleMs ?? Math.min(this.o.stepSeconds * 1000, 60_000);
+    const cycleMs = this.cycleMs;
     const tick = async (): Promise<void> => {
       try {
         await this.observer.cycle();

@@ -138,6 +138,7 @@ export class SliceReconciler {
       plmnid: view.plmnId,
       horizonSteps: view.scaling.horizonSteps,
       quantile: view.scaling.quantile,
+      leadTime: view.scaling.mode === 'predictive' && view.scaling.capacityBasis === 'LeadTime',
     });
     const upf = view.cnfs.find((c) => c.type === 'upf');
     const upfKey = upf ? `${ns}/${this.childName(view, upf.name)}` : undefined;

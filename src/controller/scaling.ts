@@ -28,6 +28,8 @@ export interface LoadObservation {
   forecastPeak?: number;
   /** Calibrated multiplicative headroom from online feedback (1 = none). */
   calibration?: number;
+  /** Set when forecastPeak is the load this many seconds ahead (capacityBasis LeadTime), not a horizon peak. */
+  leadSeconds?: number;
   /** Telemetry is missing or invalid: hold capacity. */
   telemetryDown?: boolean;
   /**
@@ -196,7 +198,7 @@ export function decideReplicas(
   if (t.reason === 'Static') return { ...t, message: `static scaling: ${t.replicas} replicas` };
   if (t.reason === 'HoldNoTelemetry') return { ...t, message: `no valid load data: holding ${t.replicas} replicas (never scaling down blind)` };
   if (t.reason === 'HoldOutage') return { ...t, message: `load ${load!.toFixed(1)} dropped to near zero against its forecast (suspected outage): holding ${t.replicas} replicas` };
-  const basis = predictive ? `forecast peak ${load!.toFixed(1)}` : `observed load ${load!.toFixed(1)}`;
+  const basis = !predictive ? `observed load ${load!.toFixed(1)}` : obs.leadSeconds !== undefined ? `load in ${Math.round(obs.leadSeconds)} s ${load!.toFixed(1)}` : `forecast peak ${load!.toFixed(1)}`;
   const held = t.heldUntil !== undefined ? `, held until ${new Date(t.heldUntil).toISOString()}` : '';
   const message = `${basis} x${calib!.toFixed(2)} +${policy.headroomPercent}% headroom needs ${t.needed} replicas of ${policy.perReplicaCapacity}; ${cur} -> ${t.replicas} (${t.reason}${held})`;
   return { ...t, message };

@@ -25,6 +25,7 @@ import { reportRecommendation } from './decision-report.js';
 import { remember, type CnfMemory, type SliceMemory } from './slice-memory.js';
 import type { PodFacts } from './pod-facts.js';
 import { anomalyOf, type Anomaly } from './anomalies.js';
+import { forecastBasis } from './capacity-basis.js';
 import { planRollbacks, type RollbackPlan } from './rollback.js';
 import { avoidedReason, siteAvoidance, type SiteAvoidance } from './site-health.js';
 import { cnfPods, podTrouble, sitesOutside, unschedulableStuck, type CnfPods } from './pod-health.js';
@@ -167,8 +168,7 @@ function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): P
           current,
           {
             current: load?.current,
-            forecastPeak: load?.forecast ? load.forecastPeak : undefined,
-            calibration: load?.calibration,
+            ...forecastBasis(view, cnf, load, now),
             telemetryDown: !load || load.telemetryError !== undefined || load.current === undefined,
             ...(load?.anomaly ? { anomaly: load.anomaly.kind } : {}),
           },

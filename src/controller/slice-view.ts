@@ -14,6 +14,8 @@ export interface CnfView {
   maxReplicas: number;
   /** Sessions one replica serves (scaling unit). */
   sessionsPerReplica: number;
+  /** Seconds a new replica takes to become Ready: the lead of a LeadTime capacity decision. */
+  startupSeconds: number;
   /** Throughput one replica forwards, Mbps (for bandwidth annotations). */
   throughputMbps?: number;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -65,6 +67,8 @@ export interface SliceView {
     horizonSteps: number;
     /** Quantile the capacity is provisioned for. */
     quantile: 'p50' | 'p90' | 'p99';
+    /** Provision for the forecast's peak over the horizon, or for the load when a replica started now is Ready. */
+    capacityBasis: 'HorizonPeak' | 'LeadTime';
   };
   placement: {
     allowedSites: string[];

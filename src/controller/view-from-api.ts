@@ -59,6 +59,7 @@ export function viewOf(s: NetworkSlice): SliceView {
     minReplicas: c.minReplicas,
     maxReplicas: c.maxReplicas,
     sessionsPerReplica: c.capacity.sessions,
+    startupSeconds: c.startupSeconds,
     ...(c.capacity.throughputMbps !== undefined ? { throughputMbps: c.capacity.throughputMbps } : {}),
     ...(c.resources ? { resources: { requests: quantityStrings(c.resources.requests), limits: quantityStrings(c.resources.limits) } } : {}),
     ...(c.env ? { env: c.env.map((e) => ({ name: e.name, value: e.value })) } : {}),
@@ -99,6 +100,7 @@ export function viewOf(s: NetworkSlice): SliceView {
       scaleDownStabilizationMs: spec.scaling.scaleDownStabilizationSeconds * 1000,
       horizonSteps: spec.scaling.horizonSteps,
       quantile: spec.scaling.quantile,
+      capacityBasis: spec.scaling.capacityBasis,
     },
     placement: {
       allowedSites: spec.placement.sites ?? [],

@@ -1,6 +1,7 @@
 // One batched forecast for every slice with a usable history, once per cycle.
 import type { BatchForecaster, Calibrator, Forecast, SeriesInput } from '../forecast/contract.js';
 import type { CycleContext } from './context.js';
+import { updateLeadPath } from './lead-path.js';
 import { summarize, type ObservedSlice } from './slice-load.js';
 
 /**
@@ -39,6 +40,7 @@ export async function forecastSlices(ctx: CycleContext, forecaster: BatchForecas
       l.pendingStep = step + 1;
       l.pendingValue = next;
     }
+    updateLeadPath(ctx.history, ctx.clock, ctx.cycleMs, l, ctx.current(s) ?? s, step, f);
     l.calibration = calibrator?.factor(s.key) ?? 1;
     l.coverage = calibrator?.coverage(s.key);
     // The band the next step's load is judged against for anomalies.

@@ -7,6 +7,8 @@ import type { StepClock } from './step-clock.js';
 export interface CycleContext {
   history: LoadHistory;
   clock: StepClock;
+  /** Milliseconds between cycles (telemetry/lead-path.ts adds it to a LeadTime decision's lead). */
+  cycleMs: number;
   /**
    * A slice taken at the start of the cycle as it is observed now, if it still is with the same
    * query; undefined once it was removed or its query changed (its history was then dropped).

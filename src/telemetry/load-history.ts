@@ -16,6 +16,13 @@ export const CALIBRATION_WARMUP_STEPS = 48;
  */
 export const DEFAULT_HISTORY_STEPS = MODEL_HISTORY_STEPS + CALIBRATION_WARMUP_STEPS;
 
+/** One step's forecast: its median and the provisioning quantile's value. */
+export interface StepForecast {
+  step: number;
+  p50: number;
+  upper: number;
+}
+
 /** What the loop keeps of a slice; LoadObserver.get() hands it out as a SliceLoad. */
 export interface SliceState extends SliceLoad {
   /** The slice's row in the history rows: one value per step, oldest first, NaN for gaps. */
@@ -30,6 +37,9 @@ export interface SliceState extends SliceLoad {
   nextBand?: LoadBand & { step: number };
   band?: LoadBand & { step: number };
   detector?: DetectorState;
+  /** LeadTime slices: the forecast for the next step and the one for the current step, at p50 and the slice's quantile. */
+  leadNext?: StepForecast;
+  leadNow?: StepForecast;
   /** The step the attribution was computed at (once a step). */
   attributionStep?: number;
 }

@@ -29,6 +29,8 @@ export interface LoadObserverOptions extends StepClockOptions {
   backfillMaxPoints?: number;
   /** Hindcasts per slice that warm up its calibration from backfilled history (0: none; see warm-up.ts). */
   calibrationWarmupSteps?: number;
+  /** Milliseconds between cycles: how old a decision's load can be (the lag a LeadTime path adds to its lead). */
+  cycleMs?: number;
   log: Logger;
 }
 
@@ -49,7 +51,7 @@ export class LoadObserver {
   constructor(private readonly o: LoadObserverOptions) {
     this.history = new LoadHistory(o.historySteps);
     this.clock = new StepClock(o);
-    this.ctx = { history: this.history, clock: this.clock, current: (s) => this.currentOf(s), log: o.log };
+    this.ctx = { history: this.history, clock: this.clock, cycleMs: o.cycleMs ?? Math.min(this.clock.stepMs, 60_000), current: (s) => this.currentOf(s), log: o.log };
     // Without telemetry the load is unknown: slices hold capacity and say why (Degraded).
     if (!o.prometheus) this.lastError = 'no Prometheus configured (--prometheus-url): slice load is unknown';
   }

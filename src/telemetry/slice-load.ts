@@ -1,6 +1,7 @@
 // What the telemetry loop is asked to watch (ObservedSlice) and what it publishes per slice
 // (SliceLoad), which status, metrics and the scaling decision read.
 import type { Forecast } from '../forecast/contract.js';
+import type { HourPath } from '../forecast/lead-time.js';
 import type { LoadAnomaly } from './load-anomaly.js';
 
 export type Quantile = 'p50' | 'p90' | 'p99';
@@ -15,6 +16,17 @@ export interface ObservedSlice {
   plmnid: string;
   horizonSteps: number;
   quantile: Quantile;
+  /** The slice provisions for the load at a lead time (scaling.capacityBasis LeadTime): keep its LeadPath. */
+  leadTime?: boolean;
+}
+
+/**
+ * The median and provisioning-quantile path a LeadTime capacity decision reads
+ * (forecast/lead-time.ts), in wall time, and how stale a decision's load can be.
+ */
+export interface LeadPath extends HourPath {
+  /** Milliseconds between telemetry cycles: added to each CNF's start-up as the decision's own lag. */
+  lagMs: number;
 }
 
 /**
@@ -38,6 +50,8 @@ export interface SliceLoad {
   forecast?: ForecastSummary;
   /** Max over the horizon at the slice's quantile. */
   forecastPeak?: number;
+  /** The path a LeadTime decision provisions along, for slices that asked for it (ObservedSlice.leadTime). */
+  leadPath?: LeadPath;
   calibration: number;
   coverage?: number;
   /** The forecast's top drivers: change of the forecast, percent, when an input group is occluded. */

@@ -8,7 +8,7 @@
  */
 import { decideTarget, scalingLoad, type Recommendation, type ScaleEvent, type ScalingPolicy } from '../controller/scaling.js';
 import { remember } from '../controller/slice-memory.js';
-import { leadTimeLoad, type HourPath } from '../controller/capacity-decision.js';
+import { leadTimeLoad, type HourPath } from '../forecast/lead-time.js';
 import { hourly, loadAt, type LoadSeries } from './history.js';
 import { hpaSync, metricAt, newHpaState, type HpaConfig } from './hpa-model.js';
 import type { HourlyForecasts } from './operator-forecasts.js';
@@ -75,7 +75,7 @@ export interface SliceInput {
   /**
    * The operator's capacity decision: 'hourly-peak' scales on the peak of the hourly forecast
    * over the slice's horizon with its calibration (the operator as it runs today);
-   * 'lead-time' on the load forecast for now + leadSeconds (controller/capacity-decision.ts).
+   * 'lead-time' on the load forecast for now + leadSeconds (forecast/lead-time.ts).
    */
   decision?: 'hourly-peak' | 'lead-time';
   leadSeconds?: number;
@@ -180,7 +180,10 @@ export function simulateSlice(input: SliceInput, timing: TwinTiming = DEFAULT_TI
     if (runOp && k % cycleEvery === 0) {
       const h = Math.floor(t / 3600);
       const now = series.startMs + (t0 + t) * 1000;
-      const obs = leadTime ? { current: scrapedLoad, forecastPeak: leadTimeLoad(scrapedLoad, now, lead, pathOf(h)), calibration: 1 } : { current: scrapedLoad, forecastPeak: qf.peak[h], calibration: qf.calib[h] };
+      // As the operator does (controller/capacity-basis.ts): the calibration widens the lead's spread.
+      const obs = leadTime
+        ? { current: scrapedLoad, forecastPeak: leadTimeLoad(scrapedLoad, now, lead, pathOf(h), qf.calib[h]), calibration: 1, leadSeconds: lead }
+        : { current: scrapedLoad, forecastPeak: qf.peak[h], calibration: qf.calib[h] };
       const basis = scalingLoad(pol, obs);
       // A decision that kept the count and recommended it, on the same load, factor and count,
       // decides the same again (step bounds always admit the current count; no scale-down to

@@ -10,7 +10,7 @@ import type { Quantile } from '../telemetry/slice-load.js';
 import { hourly, type LoadSeries } from './history.js';
 import { replayForecasts, type HourlyForecasts } from './operator-forecasts.js';
 import { simulateSlice, type PolicyResult, type SliceRun, type TwinTiming } from './simulate.js';
-import { hpaConfig, operatorPolicy, type HpaChoice } from './slice-policies.js';
+import { hpaConfig, operatorPolicy, scaledCnf, type HpaChoice } from './slice-policies.js';
 
 export interface WhatIfSlice {
   name: string;
@@ -65,7 +65,15 @@ export async function prepare(forecaster: BatchForecaster, slices: WhatIfSlice[]
 
 /** One slice through both policies as its manifest says (the HPA as `opts.hpa` says). */
 export function replay(s: PreparedSlice, opts: WhatIfOptions, withTrace = false): SliceRun {
-  return simulateSlice({ series: s.series, forecasts: s.forecasts, quantile: s.view.scaling.quantile, operator: operatorPolicy(s.view), hpa: hpaConfig(s.view, opts.hpa) }, opts.timing, withTrace);
+  const lead = leadOf(s.view, opts.timing);
+  const input = { series: s.series, forecasts: s.forecasts, quantile: s.view.scaling.quantile, operator: operatorPolicy(s.view), hpa: hpaConfig(s.view, opts.hpa), ...lead };
+  return simulateSlice(input, opts.timing, withTrace);
+}
+
+/** The capacity decision a manifest asks for; a LeadTime slice's lead as the operator takes it (its scaled CNF's start-up plus one cycle). */
+function leadOf(view: SliceView, timing: TwinTiming): { decision: Decision; leadSeconds?: number } {
+  if (view.scaling.capacityBasis !== 'LeadTime') return { decision: 'hourly-peak' };
+  return { decision: 'lead-time', leadSeconds: scaledCnf(view).startupSeconds + timing.operatorCycleSeconds };
 }
 
 export type Decision = 'hourly-peak' | 'lead-time';

@@ -1,4 +1,4 @@
-import { leadTimeLoad, type HourPath } from '../../../src/controller/capacity-decision.js';
+import { leadTimeLoad, type HourPath } from '../../../src/forecast/lead-time.js';
 
 const H = 3_600_000;
 const path = (o: Partial<HourPath> = {}): HourPath => ({ hourStartMs: 10 * H, previous: 100, p50: [100, 200, 200], upper: [100, 200, 200], ...o });
@@ -27,5 +27,23 @@ describe('leadTimeLoad', () => {
     expect(leadTimeLoad(100, 10 * H, -5, path())).toBe(100);
     expect(leadTimeLoad(100, 10 * H, 60, path({ p50: [NaN, NaN], upper: [NaN, NaN] }))).toBe(100);
     expect(leadTimeLoad(100, 10 * H, 60, path({ p50: [], upper: [] }))).toBe(100);
+  });
+});
+
+describe('leadTimeLoad: calibration and step length', () => {
+  test('the calibration factor widens the quantile, and so the spread, not the load', () => {
+    const p = path({ p50: [100, 100], upper: [120, 120] });
+    // (120 x 1.5 - 100) x sqrt(0.25) = 40.
+    expect(leadTimeLoad(100, 10 * H, 900, p, 1.5)).toBeCloseTo(140, 6);
+    // A factor below 1 can take the quantile under the median: no negative spread.
+    expect(leadTimeLoad(100, 10 * H, 900, p, 0.5)).toBe(100);
+    // A factor that is not a positive number counts as none.
+    expect(leadTimeLoad(100, 10 * H, 900, p, NaN)).toBeCloseTo(110, 6);
+  });
+  test('an accelerated replay measures the lead in its own steps', () => {
+    // Steps of 60 s: a lead of 30 s is half a step, as 1800 s is of an hour.
+    const hour = leadTimeLoad(100, 10 * H, 1800, path({ previous: 50, p50: [150, 150], upper: [150, 150] }));
+    const fast = leadTimeLoad(100, 600_000, 30, path({ hourStartMs: 600_000, stepMs: 60_000, previous: 50, p50: [150, 150], upper: [150, 150] }));
+    expect(fast).toBeCloseTo(hour, 6);
   });
 });

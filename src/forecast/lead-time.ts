@@ -14,6 +14,8 @@
 export interface HourPath {
   /** Start of the hour `now` is in (the forecast's step 0), ms. */
   hourStartMs: number;
+  /** Length of a step, ms: an hour, unless a replay is accelerated (its wall seconds per step). */
+  stepMs?: number;
   /** Observed mean of the hour before. */
   previous: number;
   /** Median forecast per step, from step 0. */
@@ -22,12 +24,12 @@ export interface HourPath {
   upper: ArrayLike<number>;
 }
 
-const STEP_MS = 3_600_000;
+const HOUR_MS = 3_600_000;
 
 /** The median path at time t (ms). */
 function median(path: HourPath, t: number): number {
   // Path points: previous at -0.5 step, p50[k] at k + 0.5 steps.
-  const x = (t - path.hourStartMs) / STEP_MS - 0.5;
+  const x = (t - path.hourStartMs) / (path.stepMs ?? HOUR_MS) - 0.5;
   const n = path.p50.length;
   if (n === 0) return path.previous;
   if (x <= -1) return path.previous;
@@ -38,16 +40,20 @@ function median(path: HourPath, t: number): number {
 }
 
 /**
- * The load to provision for at `nowMs + leadSeconds`, from the load observed now. Invalid
+ * The load to provision for at `nowMs + leadSeconds`, from the load observed now, with the
+ * provisioning quantile multiplied by `calibration`. Invalid
  * inputs (NaN forecasts, negative lead) fall back to the load now.
  */
-export function leadTimeLoad(current: number, nowMs: number, leadSeconds: number, path: HourPath): number {
+export function leadTimeLoad(current: number, nowMs: number, leadSeconds: number, path: HourPath, calibration = 1): number {
   if (!(Number.isFinite(current) && current >= 0)) return current;
   if (!(leadSeconds >= 0) || path.p50.length === 0) return current;
+  const stepMs = path.stepMs ?? HOUR_MS;
   const target = nowMs + leadSeconds * 1000;
   const change = median(path, target) - median(path, nowMs);
-  const k = Math.min(path.p50.length - 1, Math.max(0, Math.floor((target - path.hourStartMs) / STEP_MS)));
-  const spread = Math.max(0, path.upper[k]! - path.p50[k]!) * Math.sqrt(Math.min(1, leadSeconds / 3600));
+  const k = Math.min(path.p50.length - 1, Math.max(0, Math.floor((target - path.hourStartMs) / stepMs)));
+  // The calibration factor widens the quantile (the calibrator's coverage correction), and so the spread.
+  const calib = Number.isFinite(calibration) && calibration > 0 ? calibration : 1;
+  const spread = Math.max(0, path.upper[k]! * calib - path.p50[k]!) * Math.sqrt(Math.min(1, (leadSeconds * 1000) / stepMs));
   const load = current + change + spread;
   return Number.isFinite(load) ? Math.max(current, load) : current;
 }
