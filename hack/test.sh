@@ -30,6 +30,13 @@ if [[ -z "${SLICE_SKIP_IMAGE:-}" ]] && command -v buildah >/dev/null && command 
   echo "    image step: $(( $(date +%s) - image_start ))s"
 fi
 
+# KEDA (operator and metrics API server), for the e2e test that validates the what-if twin against
+# a real KEDA/HPA (test/e2e/twin-validation.test.ts): built once into the cache, like the control plane.
+echo "==> KEDA (hack/keda/build.sh)"
+keda_start=$(date +%s)
+bash hack/keda/build.sh >/dev/null
+echo "    KEDA step: $(( $(date +%s) - keda_start ))s"
+
 jest() { node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"; }
 status=0
 echo "==> unit tests"

@@ -55,6 +55,9 @@ export interface SliceTrace {
   load: Float32Array;
   operator: Float32Array;
   hpa: Float32Array;
+  /** Per SLA interval: each policy's replicas (desired, Ready or not) at its end. */
+  operatorReplicas: Uint16Array;
+  hpaReplicas: Uint16Array;
 }
 
 export interface SliceRun {
@@ -81,6 +84,8 @@ export interface SliceInput {
   leadSeconds?: number;
   /** Replay one policy only (a sweep varies one at a time); the other's result stays empty. */
   only?: 'operator' | 'hpa';
+  /** Replicas each policy starts with, all Ready (default: what the load at the start needs, within bounds). */
+  startReplicas?: { operator: number; hpa: number };
 }
 
 const emptyResult = (intervals: number): PolicyResult => ({ replicaHours: 0, readyReplicaHours: 0, scaleActions: 0, underSamples: 0, samples: 0, violatingIntervals: 0, intervals, violating: [] });
@@ -148,14 +153,16 @@ export function simulateSlice(input: SliceInput, timing: TwinTiming = DEFAULT_TI
   const load = (t: number): number => loadAt(series, t0 + t);
   const scrapeEvery = Math.max(1, Math.round(timing.scrapeIntervalSeconds / dt));
   let scrapedLoad = 0;
-  const start = startReplicas(load(0), perReplica, pol.minReplicas, pol.maxReplicas);
+  const start = input.startReplicas?.operator ?? startReplicas(load(0), perReplica, pol.minReplicas, pol.maxReplicas);
   const op = newSim(start, timing, timing.seed * 2 + 1, intervals);
-  const hp = newSim(startReplicas(load(0), perReplica, hpa.minReplicas, hpa.maxReplicas), timing, timing.seed * 2 + 2, intervals);
+  const hp = newSim(input.startReplicas?.hpa ?? startReplicas(load(0), perReplica, hpa.minReplicas, hpa.maxReplicas), timing, timing.seed * 2 + 2, intervals);
   const state = newHpaState(hp.replicas);
   let recs: Recommendation[] = [];
   let events: ScaleEvent[] = [];
   let steady: { load: number | undefined; calib: number | undefined; replicas: number; recommended: number } | undefined;
-  const trace = withTrace ? { load: new Float32Array(intervals), operator: new Float32Array(intervals), hpa: new Float32Array(intervals) } : undefined;
+  const trace = withTrace
+    ? { load: new Float32Array(intervals), operator: new Float32Array(intervals), hpa: new Float32Array(intervals), operatorReplicas: new Uint16Array(intervals), hpaReplicas: new Uint16Array(intervals) }
+    : undefined;
   const syncEvery = Math.max(1, Math.round(hpa.syncPeriodSeconds / dt));
   const cycleEvery = Math.max(1, Math.round(timing.operatorCycleSeconds / dt));
   const dtHours = dt / 3600;
@@ -210,6 +217,8 @@ export function simulateSlice(input: SliceInput, timing: TwinTiming = DEFAULT_TI
         trace.load[i] = maxLoad;
         trace.operator[i] = oc;
         trace.hpa[i] = hc;
+        trace.operatorReplicas[i] = op.replicas;
+        trace.hpaReplicas[i] = hp.replicas;
       }
       maxLoad = 0;
     }

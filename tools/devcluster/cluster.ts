@@ -6,7 +6,7 @@ import { resolveBinaries, type BinaryPaths } from './binaries.js';
 import { ComponentStartError } from './errors.js';
 import { probe, waitFor } from './http.js';
 import { writeKubeconfig } from './kubeconfig.js';
-import { generatePki, type Pki } from './pki.js';
+import { generateFrontProxy, generatePki, type FrontProxyPki, type Pki } from './pki.js';
 import { freePorts } from './ports.js';
 import { startSupervised, type SupervisedProcess } from './process.js';
 import { DEFAULT_SITES, fakeNode, KWOK_ANNOTATION, type SiteSpec } from './topology.js';
@@ -23,6 +23,13 @@ export interface ClusterOptions {
   build?: boolean;
   /** CNF pods become Ready only after this start-up delay (kwok Stages, kwok-stages.ts); default: at once. */
   cnfReadiness?: CnfReadiness;
+  /**
+   * Enable the aggregation layer (front-proxy CA and requestheader flags), for aggregated APIs
+   * such as KEDA's external metrics server (keda.ts).
+   */
+  aggregation?: boolean;
+  /** kube-controller-manager's --horizontal-pod-autoscaler-sync-period, seconds (its default: 15). */
+  hpaSyncSeconds?: number;
 }
 
 export interface ClusterInfo {
@@ -32,6 +39,8 @@ export interface ClusterInfo {
   serverVersion: string;
   bins: BinaryPaths;
   pki: Pki;
+  /** With `aggregation`: the front proxy's CA and client certificate. */
+  frontProxy?: FrontProxyPki;
   etcdUrl: string;
   nodes: string[];
   timings: Record<string, number>;
@@ -73,6 +82,12 @@ export class LocalCluster {
     mkdirSync(pkiDir, { recursive: true });
     let t = Date.now();
     const pki = generatePki(pkiDir);
+    let frontProxy: FrontProxyPki | undefined;
+    if (this.opts.aggregation) {
+      const fpDir = path.join(dir, 'front-proxy');
+      mkdirSync(fpDir, { recursive: true });
+      frontProxy = generateFrontProxy(fpDir);
+    }
     mark('pki', t);
     const [etcdPort, peerPort, apiPort, kcmPort, schedPort, kwokPort] = (await freePorts(6)) as [number, number, number, number, number, number];
     const server = `https://127.0.0.1:${apiPort}`;
@@ -111,6 +126,16 @@ export class LocalCluster {
         `--service-account-key-file=${pki.saPub}`, `--service-account-signing-key-file=${pki.saKey}`,
         `--cert-dir=${path.join(dir, 'apiserver-certs')}`, '--v=1',
       ];
+      if (frontProxy) {
+        // The aggregation layer. --enable-aggregator-routing stays off: it would route to the
+        // Service's endpoints, and Endpoints reject loopback addresses (keda.ts routes through
+        // an ExternalName Service naming localhost instead).
+        apiArgs.push(
+          `--requestheader-client-ca-file=${frontProxy.caCert}`, '--requestheader-allowed-names=front-proxy-client',
+          '--requestheader-extra-headers-prefix=X-Remote-Extra-', '--requestheader-group-headers=X-Remote-Group', '--requestheader-username-headers=X-Remote-User',
+          `--proxy-client-cert-file=${frontProxy.clientCert}`, `--proxy-client-key-file=${frontProxy.clientKey}`,
+        );
+      }
       this.supervise('kube-apiserver', () => startSupervised('kube-apiserver', bins['kube-apiserver'], apiArgs, path.join(logs, 'kube-apiserver.log'), go));
       const adminTls = { ca: pki.caCert, cert: pki.clients.admin!.cert, key: pki.clients.admin!.key };
       await waitFor('kube-apiserver /readyz', async () => (await probe(`${server}/readyz`, adminTls)).status === 200, 90_000, fail('kube-apiserver'));
@@ -129,6 +154,7 @@ export class LocalCluster {
         // Deployments queue behind them for tens of seconds.
         '--concurrent-deployment-syncs=20', '--concurrent-replicaset-syncs=20', '--concurrent-endpoint-syncs=20', '--concurrent-service-endpoint-syncs=20',
       ];
+      if (this.opts.hpaSyncSeconds !== undefined) kcmArgs.push(`--horizontal-pod-autoscaler-sync-period=${this.opts.hpaSyncSeconds}s`);
       this.supervise('kube-controller-manager', () => startSupervised('kube-controller-manager', bins['kube-controller-manager'], kcmArgs, path.join(logs, 'kube-controller-manager.log'), go));
       const schedArgs = [
         `--kubeconfig=${schedKubeconfig}`, `--authentication-kubeconfig=${schedKubeconfig}`, `--authorization-kubeconfig=${schedKubeconfig}`,
@@ -162,7 +188,7 @@ export class LocalCluster {
       const nodes = await this.createNodes(bins.kubectl, kubeconfig, this.opts.sites ?? DEFAULT_SITES, version.gitVersion);
       mark('nodes', t);
       timings.total = Date.now() - t0;
-      this.info = { dir, kubeconfig, server, serverVersion: version.gitVersion, bins, pki, etcdUrl, nodes, timings };
+      this.info = { dir, kubeconfig, server, serverVersion: version.gitVersion, bins, pki, ...(frontProxy ? { frontProxy } : {}), etcdUrl, nodes, timings };
       writeFileSync(path.join(dir, STATE_FILE), JSON.stringify({ kubeconfig, server, serverVersion: version.gitVersion, pids: this.procs.map((p) => p.child.pid) }, null, 2));
       this.log(`ready in ${timings.total} ms: ${server} (${version.gitVersion}), ${nodes.length} kwok nodes, kubeconfig ${kubeconfig}`);
       return this.info;

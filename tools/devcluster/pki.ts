@@ -35,6 +35,34 @@ function signed(dir: string, name: string, subject: string, ext: string): { cert
   return { cert: path.join(dir, `${name}.crt`), key };
 }
 
+/** The aggregation layer's front proxy: its own CA and the client certificate kube-apiserver presents to aggregated APIs. */
+export interface FrontProxyPki {
+  caCert: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/**
+ * The front-proxy CA and its `front-proxy-client` certificate, in a directory of their own (the
+ * same file names as the cluster CA's would clash), for the API server's requestheader flags.
+ */
+export function generateFrontProxy(dir: string): FrontProxyPki {
+  const caKey = ecKey(dir, 'ca.key');
+  openssl(['req', '-x509', '-new', '-key', caKey, '-subj', '/CN=front-proxy-ca', '-days', '30', '-sha256', '-out', 'ca.crt'], dir);
+  const client = signed(dir, 'front-proxy-client', '/CN=front-proxy-client', 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n');
+  return { caCert: path.join(dir, 'ca.crt'), clientCert: client.cert, clientKey: client.key };
+}
+
+/**
+ * A serving (and client) certificate signed by the cluster CA in `caDir`, with DNS and IP SANs:
+ * what an aggregated API server needs, since kube-apiserver verifies it against the name of the
+ * Service its APIService points at.
+ */
+export function servingCert(caDir: string, name: string, dnsNames: string[], ips: string[] = ['127.0.0.1']): { cert: string; key: string } {
+  const sans = [...dnsNames.map((d) => `DNS:${d}`), ...ips.map((i) => `IP:${i}`)].join(',');
+  return signed(caDir, name, `/CN=${dnsNames[0] ?? name}`, `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=${sans}\n`);
+}
+
 /**
  * A CA, the API server's serving certificate (SANs for loopback and the in-cluster service IP),
  * client certificates for the admin and the control-plane components (their default RBAC roles

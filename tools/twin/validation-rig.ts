@@ -1,0 +1,192 @@
+/**
+ * The twin validation's real half: on the local control plane with the aggregation layer, a
+ * time-compressed Milan trace replayed as Open5GS metrics into a real Prometheus; the operator
+ * (its own process, the real entry point) scales a LeadTime slice's UPF; KEDA's ScaledObject on
+ * the same PromQL has kube-controller-manager's HPA controller scale a twin Deployment; every
+ * CNF pod takes the same start-up delay (kwok Stages). Each wall second it records both
+ * Deployments' spec.replicas. Must run inside a private network namespace (keda.ts).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import { FIELD_MANAGER } from '../../src/controller/names.js';
+import { objectPath } from '../../src/controller/resources.js';
+import { snssaiLabel, toSliceView } from '../../src/controller/view-from-api.js';
+import type { SliceView } from '../../src/controller/slice-view.js';
+import { packageRoot } from '../../src/forecast/forecaster.js';
+import { KubeClient } from '../../src/runtime/kube-client.js';
+import { DEFAULT_HISTORY_STEPS } from '../../src/telemetry/load-history.js';
+import { LocalCluster } from '../devcluster/cluster.js';
+import { installNetworkSliceCrd } from '../devcluster/install-crd.js';
+import { LocalKeda } from '../devcluster/keda.js';
+import { CNF_SELECTOR_LABEL } from '../devcluster/kwok-stages.js';
+import { freePort } from '../devcluster/ports.js';
+import { LocalPrometheus } from '../devcluster/prometheus.js';
+import { startSupervised, type SupervisedProcess } from '../devcluster/process.js';
+import { HOUR_MS, MILAN_START_MS } from '../replayer/milan.js';
+import { openMetricsHistory, ReplayerServer, stepAt, type ReplayedSlice } from '../replayer/replayer.js';
+import type { Trace } from '../replayer/trace.js';
+import type { RigParams, RigSample } from './validation.js';
+
+const NS = 'twin-validation';
+const SLICE = 'validate';
+const HPA_DEPLOYMENT = 'keda-upf';
+
+/** What the slice under test is: the embb example's UPF and SMF, as a LeadTime slice scaled for the compressed clock. */
+export interface RigSlice {
+  manifest: { metadata: { name: string; namespace?: string }; spec: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  view: SliceView;
+  perReplica: number;
+}
+
+/**
+ * The slice the rig runs: examples/embb.yaml as a LeadTime slice whose windows are in wall
+ * seconds of the compressed clock (a scale-down window of a third of a trace hour, step limits
+ * per wall second) and whose UPF start-up is the rig's.
+ */
+export function rigSlice(root: string, p: RigParams): RigSlice {
+  const m = parse(readFileSync(path.join(root, 'examples', 'embb.yaml'), 'utf8')) as RigSlice['manifest'];
+  m.metadata = { name: SLICE, namespace: NS };
+  m.spec.scaling = { mode: 'predictive', quantile: 'p90', headroomPercent: 0, capacityBasis: 'LeadTime', scaleDownStabilizationSeconds: Math.round(p.stepSeconds / 3), maxStep: 4, stepPeriodSeconds: 1 };
+  for (const c of m.spec.cnfs as { type: string; startupSeconds?: number; minReplicas?: number; maxReplicas?: number }[]) {
+    c.startupSeconds = Math.ceil(p.readiness.delaySeconds + p.readiness.jitterSeconds);
+  }
+  const r = toSliceView({ ...m, metadata: { ...m.metadata, uid: 'validation', generation: 1 } } as never);
+  if (!r.ok) throw new Error(`the validation slice is invalid: ${JSON.stringify(r.issues)}`);
+  const upf = r.view.cnfs.find((c) => c.type === 'upf')!;
+  return { manifest: m, view: r.view, perReplica: upf.sessionsPerReplica };
+}
+
+export interface RigRun {
+  samples: RigSample[];
+  /** Wall ms at which the compared window starts (trace step `compareStep`). */
+  windowStartMs: number;
+  /** Replicas of each Deployment at the window's start. */
+  start: { operator: number; hpa: number };
+  serverVersion: string;
+  timings: Record<string, number>;
+}
+
+export async function runRig(o: { p: RigParams; slice: RigSlice; trace: Trace; compareStep: number; dir: string; log: (line: string) => void }): Promise<RigRun> {
+  const { p, slice, trace } = o;
+  const root = packageRoot();
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const timings: Record<string, number> = {};
+  const t0 = Date.now();
+  try {
+    const cluster = new LocalCluster({
+      dir: path.join(o.dir, 'cluster'),
+      keepDir: true,
+      aggregation: true,
+      hpaSyncSeconds: p.hpaSyncSeconds,
+      cnfReadiness: { delayMs: p.readiness.delaySeconds * 1000, jitterMs: p.readiness.jitterSeconds * 1000 },
+      log: o.log,
+    });
+    cleanups.push(() => cluster.stop());
+    const info = await cluster.start();
+    timings.cluster = Date.now() - t0;
+    let t = Date.now();
+    const keda = new LocalKeda(info, { dir: o.dir, log: o.log });
+    cleanups.push(() => keda.stop());
+    await keda.start();
+    timings.keda = Date.now() - t;
+
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(info.kubeconfig);
+    const client = new KubeClient(kc, 'twin-validation');
+    const m = slice.manifest;
+    const snssai = snssaiLabel(m.spec.snssai.sst, m.spec.snssai.sd);
+    const plmnid = `${m.spec.plmn.mcc}${m.spec.plmn.mnc}`;
+    const replayed: ReplayedSlice[] = [{ snssai, plmnid, trace }];
+    // The replay starts settleHours before the compared window, so both policies have settled.
+    const wallStartMs = Date.now();
+    const clock = { wallStartMs, startStep: o.compareStep - p.settleHours, stepSeconds: p.stepSeconds };
+    const replayer = new ReplayerServer(replayed, clock);
+    cleanups.push(() => replayer.stop());
+    const exporterPort = await replayer.start();
+    const metricsPort = await freePort();
+    const backfillHours = DEFAULT_HISTORY_STEPS + 2;
+    const promDir = path.join(o.dir, 'prometheus');
+    mkdirSync(promDir, { recursive: true });
+    const prom = new LocalPrometheus({
+      dir: promDir,
+      targets: [{ job: 'open5gs', target: `127.0.0.1:${exporterPort}` }],
+      scrapeIntervalSeconds: p.scrapeSeconds,
+      backfill: openMetricsHistory(replayed, clock, backfillHours, wallStartMs, { job: 'open5gs', instance: `127.0.0.1:${exporterPort}` }),
+    });
+    cleanups.push(() => prom.stop());
+    t = Date.now();
+    await prom.start();
+    timings.prometheus = Date.now() - t;
+
+    await installNetworkSliceCrd(client, FIELD_MANAGER);
+    await client.apply(`/api/v1/namespaces/${NS}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, FIELD_MANAGER);
+    await client.apply(objectPath('NetworkSlice', NS, SLICE), { apiVersion: 'slicing.telco.dev/v1alpha1', kind: 'NetworkSlice', ...m }, 'kubectl');
+
+    // The alternative a platform team would run: the same UPF image and bounds, scaled by KEDA.
+    const upf = slice.view.cnfs.find((c) => c.type === 'upf')!;
+    await client.apply(`/apis/apps/v1/namespaces/${NS}/deployments/${HPA_DEPLOYMENT}`, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: HPA_DEPLOYMENT, namespace: NS },
+      spec: {
+        replicas: upf.minReplicas,
+        selector: { matchLabels: { app: HPA_DEPLOYMENT } },
+        template: { metadata: { labels: { app: HPA_DEPLOYMENT, [CNF_SELECTOR_LABEL]: 'cnf' } }, spec: { containers: [{ name: 'upf', image: upf.image }] } },
+      },
+    }, FIELD_MANAGER);
+    await client.apply(`/apis/keda.sh/v1alpha1/namespaces/${NS}/scaledobjects/${HPA_DEPLOYMENT}`, {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: HPA_DEPLOYMENT, namespace: NS },
+      spec: {
+        scaleTargetRef: { name: HPA_DEPLOYMENT },
+        pollingInterval: p.pollingSeconds,
+        minReplicaCount: Math.max(1, upf.minReplicas),
+        maxReplicaCount: upf.maxReplicas,
+        advanced: { horizontalPodAutoscalerConfig: { behavior: p.hpaBehavior } },
+        triggers: [{ type: 'prometheus', metadata: { serverAddress: prom.url, query: slice.view.loadQuery, threshold: String(slice.perReplica * p.targetUtilization) } }],
+      },
+    }, FIELD_MANAGER);
+
+    const virtualStartMs = MILAN_START_MS + clock.startStep * HOUR_MS;
+    const operator: SupervisedProcess = startSupervised(
+      'slice-operator',
+      process.execPath,
+      [
+        '--import', 'tsx', path.join(root, 'src', 'cmd', 'operator.ts'),
+        `--kubeconfig=${info.kubeconfig}`, `--prometheus-url=${prom.url}`, `--step-seconds=${p.stepSeconds}`, `--cycle-seconds=${p.cycleSeconds}`,
+        `--replay-clock=${wallStartMs}:${virtualStartMs}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${metricsPort}`,
+      ],
+      path.join(o.dir, 'operator.log'),
+      { cwd: root },
+    );
+    cleanups.push(() => operator.stop());
+    timings.setup = Date.now() - t0;
+
+    const windowStartMs = wallStartMs + p.settleHours * p.stepSeconds * 1000;
+    const endMs = windowStartMs + p.hours * p.stepSeconds * 1000;
+    const samples: RigSample[] = [];
+    let start: RigRun['start'] | undefined;
+    const opName = `${SLICE}-upf`;
+    while (Date.now() < endMs) {
+      if (!operator.running()) throw new Error(`the operator exited; see ${path.join(o.dir, 'operator.log')}`);
+      const now = Date.now();
+      const deps = await client.request<{ items: { metadata: { name: string }; spec: { replicas: number } }[] }>('GET', `/apis/apps/v1/namespaces/${NS}/deployments`);
+      const by = new Map(deps.items.map((d) => [d.metadata.name, d.spec.replicas]));
+      const op = by.get(opName);
+      const hpa = by.get(HPA_DEPLOYMENT);
+      if (op !== undefined && hpa !== undefined) {
+        if (!start && now >= windowStartMs) start = { operator: op, hpa };
+        if (now >= windowStartMs) samples.push({ wallMs: now, step: stepAt(clock, now), load: trace.at(stepAt(clock, now)), operator: op, hpa });
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - now))));
+    }
+    if (!start) throw new Error('neither Deployment existed when the compared window began');
+    timings.total = Date.now() - t0;
+    return { samples, windowStartMs, start, serverVersion: info.serverVersion, timings };
+  } finally {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  }
+}
