@@ -14,6 +14,8 @@ import type { ValidationResult } from '../../tools/twin/validate.js';
 
 const HOURS = 6;
 const STEP_SECONDS = 30;
+// 2013-11-26 09:00-15:00 CET: the load rises to the day's peak and falls again.
+const START_HOUR = 609;
 
 describe('what-if twin against a real KEDA/HPA and the real operator', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'twin-validation-e2e-'));
@@ -25,7 +27,7 @@ describe('what-if twin against a real KEDA/HPA and the real operator', () => {
     const run = startSupervised(
       'twin-validate',
       process.execPath,
-      ['--import', 'tsx', path.join(root, 'tools', 'twin', 'validate.ts'), `--hours=${HOURS}`, `--step-seconds=${STEP_SECONDS}`, `--out=${out}`],
+      ['--import', 'tsx', path.join(root, 'tools', 'twin', 'validate.ts'), `--hours=${HOURS}`, `--step-seconds=${STEP_SECONDS}`, `--start-hour=${START_HOUR}`, `--out=${out}`],
       path.join(dir, 'validate.log'),
       { cwd: root, graceSeconds: 20 },
     );

@@ -88,7 +88,8 @@ export class LocalKeda {
     copyFileSync(c.key, path.join(certs, 'tls.key'));
 
     const [grpc, opMetrics, opProbe, secure, adapterMetrics] = (await freePorts(5)) as [number, number, number, number, number];
-    const env = { POD_NAMESPACE: KEDA_NAMESPACE, KEDA_CLUSTER_OBJECT_NAMESPACE: KEDA_NAMESPACE, KUBECONFIG: this.cluster.kubeconfig };
+    // WATCH_NAMESPACE empty: every namespace (KEDA requires it set).
+    const env = { POD_NAMESPACE: KEDA_NAMESPACE, KEDA_CLUSTER_OBJECT_NAMESPACE: KEDA_NAMESPACE, WATCH_NAMESPACE: '', KUBECONFIG: this.cluster.kubeconfig };
     this.procs.push(
       startSupervised(
         'keda-operator',

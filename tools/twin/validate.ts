@@ -7,7 +7,7 @@
  * binds every interface). Writes a JSON result (--out) and, with --write-docs, the table in
  * docs/twin.md.
  *
- * Usage: npx tsx tools/twin/validate.ts [--hours 8] [--step-seconds 30] [--start-hour 604] [--out FILE] [--write-docs]
+ * Usage: npx tsx tools/twin/validate.ts [--hours 12] [--step-seconds 30] [--start-hour 604] [--out FILE] [--write-docs]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,9 +28,9 @@ import { agreement, runTwin, type Agreement, type RigParams } from './validation
 
 const { values: args } = parseArgs({
   options: {
-    hours: { type: 'string', default: '8' },
+    hours: { type: 'string', default: '12' },
     'step-seconds': { type: 'string', default: '30' },
-    // 2013-11-26 (a Tuesday) 05:00 CET: the morning rise, the day's peak and its first fall.
+    // 2013-11-26 (a Tuesday) 05:00 CET: 12 hours hold the morning rise, the day's peak and the afternoon's fall.
     'start-hour': { type: 'string', default: '605' },
     out: { type: 'string' },
     'write-docs': { type: 'boolean' },
@@ -152,6 +152,8 @@ async function outside(): Promise<void> {
   const argv = process.argv.slice(2).concat('--inside');
   const child = startInPrivateNetwork('twin-validate', process.execPath, ['--import', 'tsx', self, ...argv], logFile, { cwd: root, graceSeconds: 20 });
   const unwatch = stopWithCommand(() => void child.stop());
+  // Supervised processes do not hold the event loop by default: this one is all we wait for.
+  child.child.ref();
   const code = await child.exited;
   unwatch();
   process.stderr.write(readFileSync(logFile, 'utf8'));
