@@ -31,7 +31,8 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY models ./models
 USER 65532:65532
-EXPOSE 8080
+# /metrics (HTTPS by default, --metrics-secure) and the probes /healthz, /readyz (plain HTTP).
+EXPOSE 8443 8081
 # Memory settings, for a process that holds every slice in its caches (figures at 10,000 slices
 # in docs/benchmarks.md). Node.js sizes V8's heap from the container's memory limit by itself.
 # --optimize-for-size: V8 favours memory over speed (a smaller heap, possibly for some CPU).

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { packageRoot } from '../../src/index.js';
 import type { LocalCluster } from '../../tools/devcluster/cluster.js';
+import { freePort } from '../../tools/devcluster/ports.js';
 import { startSupervised, type SupervisedProcess } from '../../tools/devcluster/process.js';
 import { chartMemoryLimit, createMemoryCgroup, type MemoryCgroup } from '../memory-cgroup.js';
 
@@ -26,13 +27,22 @@ export function imageRuntime(dockerfile: string): ImageRuntime {
   return { imageFlags, imageEnv, imageTokens: [...imageFlags, ...Object.entries(imageEnv).map(([k, v]) => `${k}=${v}`)] };
 }
 
+/** The operator's /metrics port and its /healthz, /readyz port. */
+export interface OperatorPorts {
+  metrics: number;
+  probe: number;
+}
+
+/** Two free loopback ports for an operator. */
+export const operatorPorts = async (): Promise<OperatorPorts> => ({ metrics: await freePort(), probe: await freePort() });
+
 export interface OperatorLauncher extends ImageRuntime {
   /** Where the operator runs, for the figures' description. */
   limitText: string;
   cgroup?: MemoryCgroup;
-  /** Starts the compiled operator against the cluster, its metrics on 127.0.0.1:port. */
-  start(nodeFlags: string[], port: number, env?: NodeJS.ProcessEnv, operatorArgs?: string[]): SupervisedProcess;
-  waitReady(port: number): Promise<void>;
+  /** Starts the compiled operator against the cluster, its plain-HTTP metrics and its probes on 127.0.0.1 and these ports. */
+  start(nodeFlags: string[], ports: OperatorPorts, env?: NodeJS.ProcessEnv, operatorArgs?: string[]): SupervisedProcess;
+  waitReady(ports: OperatorPorts): Promise<void>;
 }
 
 /** The memory limit as the chart gives the operator's container: Node.js sizes V8's heap from it. */
@@ -43,7 +53,7 @@ function chartLimitCgroup(root: string): { cgroup?: MemoryCgroup; limitText: str
   return { cgroup: made, limitText: `in a memory cgroup of the chart's limit (${Math.round(made.limitBytes / 2 ** 20)} MiB)` };
 }
 
-/** Whether the operator with its metrics on `port` answers /readyz with 200 (no answer: not yet). */
+/** Whether the operator with its probes on `port` answers /readyz with 200 (no answer: not yet). */
 const isReady = (port: number): Promise<boolean> =>
   fetch(`http://127.0.0.1:${port}/readyz`).then(
     (r) => r.ok,
@@ -66,13 +76,16 @@ export function operatorLauncher(cluster: LocalCluster, workers: number): Operat
     ...image,
     limitText,
     cgroup,
-    start(nodeFlags, port, env = {}, operatorArgs = []) {
+    start(nodeFlags, ports, env = {}, operatorArgs = []) {
       const command = [
         ...nodeFlags,
         path.join(dist, 'cmd/operator.js'),
         `--kubeconfig=${cluster.details.kubeconfig}`,
         '--leader-elect=false',
-        `--metrics-bind-address=127.0.0.1:${port}`,
+        // Plain HTTP: the bench reads the metrics without credentials.
+        `--metrics-bind-address=127.0.0.1:${ports.metrics}`,
+        '--metrics-secure=false',
+        `--health-probe-bind-address=127.0.0.1:${ports.probe}`,
         `--max-concurrent-reconciles=${workers}`,
         '--log-level=error',
         ...operatorArgs,
@@ -80,9 +93,9 @@ export function operatorLauncher(cluster: LocalCluster, workers: number): Operat
       const { binary, args: argv } = cgroup ? cgroup.wrap(process.execPath, command) : { binary: process.execPath, args: command };
       return startSupervised('slice-operator', binary, argv, path.join(cluster.details.dir, 'operator.log'), { cwd: root, env });
     },
-    async waitReady(port) {
+    async waitReady(ports) {
       for (let i = 0; i < 300; i++) {
-        if (await isReady(port)) return;
+        if (await isReady(ports.probe)) return;
         await new Promise((r) => setTimeout(r, 200));
       }
       throw new Error('operator not ready in 60 s');

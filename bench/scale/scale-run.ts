@@ -4,14 +4,13 @@
  */
 import type { KubeClient } from '../../src/index.js';
 import type { SupervisedProcess } from '../../tools/devcluster/process.js';
-import { freePort } from '../../tools/devcluster/ports.js';
 import { probeText, startCpuProbe } from '../cpu-probe.js';
 import { conditionWatcher, type ConditionWatcher } from './conditions.js';
 import { cpuSince, cpuSnapshot } from './cpu-time.js';
 import { apiserverProfile, heapSnapshotUnderLimit } from './diagnostics.js';
 import { memoryOverCycle } from './memory-sampling.js';
 import { histogramQuantile, mib, reconcilesOf, scrape, writesOf } from './metrics.js';
-import { keepOperatorLog, operatorNodePid, type OperatorLauncher } from './operator.js';
+import { keepOperatorLog, operatorNodePid, operatorPorts, type OperatorLauncher } from './operator.js';
 import type { ScaleOptions } from './options.js';
 import { pipelineStages } from './pipeline-stages.js';
 import { cpuRows, memoryText, scaleBlock, writesPerSlice, type ScaleResults } from './report.js';
@@ -82,11 +81,12 @@ async function rssPhase(client: KubeClient, o: ScaleOptions, port: number, opera
 /** The default mode on a running rig; returns the 'scale' block. */
 export async function scaleRun(rig: Rig, launcher: OperatorLauncher, o: ScaleOptions): Promise<string> {
   const { cluster, client } = rig;
-  const port = await freePort();
-  const operator = launcher.start([...launcher.imageFlags, ...o.diagnostics], port, launcher.imageEnv);
+  const ports = await operatorPorts();
+  const port = ports.metrics;
+  const operator = launcher.start([...launcher.imageFlags, ...o.diagnostics], ports, launcher.imageEnv);
   const watchers: ConditionWatcher[] = [];
   try {
-    await launcher.waitReady(port);
+    await launcher.waitReady(ports);
     for (const ns of ['bench-a', 'bench-b']) await applyNamespace(client, ns);
     // Running slices become Ready; parked ones Degraded (NoSiteAvailable), the sign they were reconciled.
     watchers.push(await conditionWatcher(client, slicesPath('bench-a'), 'Ready'), await conditionWatcher(client, slicesPath('bench-b'), 'Degraded'));

@@ -11,14 +11,13 @@
  * cannot take, and the operator spends the run saturated.
  */
 import type { KubeClient } from '../../src/index.js';
-import { freePort } from '../../tools/devcluster/ports.js';
 import type { SupervisedProcess } from '../../tools/devcluster/process.js';
 import { peakRssBytes } from '../proc-memory.js';
 import { conditionWatcher } from './conditions.js';
 import { heapSnapshotUnderLimit } from './diagnostics.js';
 import { memoryOverCycle, memorySample, spread, type MemorySample } from './memory-sampling.js';
 import { reconcilesOf, scrape, telemetryCycles, writesOf } from './metrics.js';
-import { keepOperatorLog, operatorNodePid, type OperatorLauncher } from './operator.js';
+import { keepOperatorLog, operatorNodePid, operatorPorts, type OperatorLauncher } from './operator.js';
 import type { ScaleOptions } from './options.js';
 import { telemetryBlock, type StatusSummary } from './report.js';
 import type { Rig } from './rig.js';
@@ -38,7 +37,7 @@ async function createReadySlices({ client }: Rig, launcher: OperatorLauncher, n:
   await createSlices(client, NS, 0, n, true);
   const ready = await conditionWatcher(client, slicesPath(NS), 'Degraded');
   try {
-    const creator = launcher.start(launcher.imageFlags, await freePort(), launcher.imageEnv);
+    const creator = launcher.start(launcher.imageFlags, await operatorPorts(), launcher.imageEnv);
     try {
       await ready.until(n, 1_800_000);
     } finally {
@@ -103,19 +102,20 @@ export async function telemetryRun(rig: Rig, launcher: OperatorLauncher, o: Scal
   const M = o.rssSlices;
   await createReadySlices(rig, launcher, M);
   const source = await telemetrySource(rig.cluster, NS, M, o.stepSeconds, o.telemetryMinutes);
-  const port = await freePort();
+  const ports = await operatorPorts();
+  const port = ports.metrics;
   let operator: SupervisedProcess | undefined;
   try {
     await source.prometheus.start();
     console.log(
       `Prometheus ${source.prometheus.url} with ${HISTORY} backfilled steps of ${M} series; exporter 127.0.0.1:${source.exporterPort}`,
     );
-    operator = launcher.start([...launcher.imageFlags, ...o.diagnostics], port, launcher.imageEnv, [
+    operator = launcher.start([...launcher.imageFlags, ...o.diagnostics], ports, launcher.imageEnv, [
       `--prometheus-url=${source.prometheus.url}`,
       `--step-seconds=${o.stepSeconds}`,
       source.replayClockFlag,
     ]);
-    await launcher.waitReady(port);
+    await launcher.waitReady(ports);
     const t1 = Date.now();
     const samples = await sampleFor(port, o.telemetryMinutes);
     // The last minute, as the default mode samples it; the peak over the whole run from the kernel.

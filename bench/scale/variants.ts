@@ -1,7 +1,6 @@
-import { freePort } from '../../tools/devcluster/ports.js';
 import { memoryOverCycle } from './memory-sampling.js';
 import { reconcilesOf, scrape } from './metrics.js';
-import { keepOperatorLog, operatorNodePid, type OperatorLauncher } from './operator.js';
+import { keepOperatorLog, operatorNodePid, operatorPorts, type OperatorLauncher } from './operator.js';
 import { VARIANT_HEADER, variantRow } from './report.js';
 import type { Rig } from './rig.js';
 
@@ -20,11 +19,12 @@ export const variantsOf = (rssVariants: string | undefined, imageTokens: string[
 /** One variant's row: a fresh operator on the `slices` slices, every one reconciled once (the initial list), then one full cycle. */
 async function variantRowOf(rig: Rig, launcher: OperatorLauncher, variant: string, slices: number): Promise<string> {
   const { tokens, flags, env } = splitVariant(variant);
-  const port = await freePort();
+  const ports = await operatorPorts();
+  const port = ports.metrics;
   const label = tokens.length ? tokens.map((f) => `\`${f}\``).join(' ') : '(none)';
-  const operator = launcher.start(flags, port, env);
+  const operator = launcher.start(flags, ports, env);
   try {
-    await launcher.waitReady(port);
+    await launcher.waitReady(ports);
     for (let i = 0; i < 600 && reconcilesOf(await scrape(port)) < slices; i++) await new Promise((r) => setTimeout(r, 1000));
     return variantRow(label, await memoryOverCycle(port, operatorNodePid(operator.child.pid!)));
   } catch (e) {

@@ -35,12 +35,14 @@ fi
 helm="$(bash hack/bins/build.sh)/helm"
 chart=charts/slice-operator
 
-# Option combinations: defaults; everything on; one replica without leader election; the CRD
-# managed elsewhere and no PDB; a PriorityClass of the platform team's; image by digest.
+# Option combinations: defaults (secure metrics, self-signed); everything on (secure metrics
+# with a certificate Secret, a reader binding, a verifying ServiceMonitor); one replica without
+# leader election and plain-HTTP metrics; the CRD managed elsewhere and no PDB; a PriorityClass of
+# the platform team's; image by digest.
 combos=(
   ""
-  "metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true,networkPolicy.enabled=true,networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.name=monitoring,crds.keep=false,podAnnotations.a=b,podLabels.team=net,extraEnv[0].name=X,extraEnv[0].value=y,strategy.type=Recreate,operator.prometheusUrl=http://prom:9090,operator.modelPath=/models/m.onnx,global.imageRegistry=r.example"
-  "replicaCount=1,operator.leaderElect=false,podDisruptionBudget.minAvailable=0"
+  "metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true,networkPolicy.enabled=true,networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.name=monitoring,crds.keep=false,podAnnotations.a=b,podLabels.team=net,extraEnv[0].name=X,extraEnv[0].value=y,strategy.type=Recreate,operator.prometheusUrl=http://prom:9090,operator.modelPath=/models/m.onnx,global.imageRegistry=r.example,metrics.certSecret=metrics-tls,metrics.readerSubjects[0].kind=ServiceAccount,metrics.readerSubjects[0].name=prometheus,metrics.readerSubjects[0].namespace=monitoring,metrics.serviceMonitor.tlsConfig.serverName=lint-release-slice-operator-metrics.lint-ns.svc,metrics.serviceMonitor.tlsConfig.ca.secret.name=metrics-tls,metrics.serviceMonitor.tlsConfig.ca.secret.key=ca.crt,operator.maxConcurrentReplacements=3"
+  "replicaCount=1,operator.leaderElect=false,podDisruptionBudget.minAvailable=0,metrics.secure=false,metrics.port=8080,metrics.serviceMonitor.enabled=true,networkPolicy.enabled=true"
   "crds.enabled=false,podDisruptionBudget.enabled=false,dashboard.enabled=false,serviceAccount.create=false,serviceAccount.name=ops"
   "watchNamespaces={team-a,team-b},priorityClass.create=false,priorityClassName=platform-critical,image.digest=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef,fullnameOverride=so,nameOverride=slices"
 )

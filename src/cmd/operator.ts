@@ -8,6 +8,7 @@ import { toSliceView } from '../controller/view-from-api.js';
 import { createForecasting } from '../forecast/wiring.js';
 import { loadKubeConnection } from '../runtime/kube-config.js';
 import { createLogger } from '../runtime/logger.js';
+import { ServingCert } from '../runtime/serving-cert.js';
 import { warnWithoutLeaderElection } from './leader-check.js';
 import { helpText, parseFlags, wantsHelp } from './options.js';
 
@@ -33,6 +34,18 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  // Secure metrics: the certificate of --metrics-cert-dir (refused at start when unusable), else
+  // a self-signed one, as controller-runtime does.
+  let cert: ServingCert | undefined;
+  if (flags['metrics-secure']) {
+    try {
+      cert = flags['metrics-cert-dir'] ? await ServingCert.fromDir(flags['metrics-cert-dir']) : ServingCert.selfSigned();
+    } catch (e) {
+      log.error('cannot load the metrics serving certificate', { error: (e as Error).message });
+      process.exit(2);
+    }
+  }
+
   const { forecaster, calibrator, status } = await createForecasting({ modelPath: flags['model-path'], log });
   log.info('forecaster loaded', status);
   const manager = new Manager({
@@ -44,6 +57,8 @@ async function main(): Promise<void> {
     leaseName: flags['lease-name'],
     namespaces: flags['watch-namespaces'],
     metricsBind: flags['metrics-bind-address'],
+    metricsSecure: cert ? { cert } : undefined,
+    healthProbeBind: flags['health-probe-bind-address'],
     prometheusUrl: flags['prometheus-url'],
     prometheusTimeoutMs: flags['prometheus-timeout-seconds'] * 1000,
     forecaster,
@@ -68,7 +83,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('unhandledRejection', (e) => log.error('unhandled rejection (contained)', { error: String(e) }));
   await manager.start();
-  log.info('started', { metricsPort: manager.metricsPort, leaderElection: flags['leader-elect'], identity: manager.elector?.identity });
+  log.info('started', { metricsPort: manager.metricsPort, metrics: manager.metricsServer.scheme, metricsCertificate: cert?.source, healthProbePort: manager.healthProbePort, leaderElection: flags['leader-elect'], identity: manager.elector?.identity });
 }
 
 void main().catch((e: unknown) => {

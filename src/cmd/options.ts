@@ -130,9 +130,23 @@ const flagShape = {
     help: 'reconcile NetworkSlices in these namespaces only, with one list+watch each (the chart grants the namespaced verbs there only)',
     defaultText: 'every namespace',
   }),
-  'metrics-bind-address': flag(hostPort.prefault('0.0.0.0:8080'), {
+  'metrics-bind-address': flag(hostPort.prefault('0.0.0.0:8443'), {
     value: 'HOST:PORT',
-    help: 'address of /metrics, /healthz and /readyz',
+    help: 'address of /metrics (HTTPS with --metrics-secure, else plain HTTP)',
+  }),
+  'metrics-secure': flag(bool.prefault('true'), {
+    value: 'true|false',
+    bare: true,
+    help: 'serve /metrics over HTTPS, each request authenticated (TokenReview) and authorized (SubjectAccessReview: get on the non-resource URL /metrics) by the API server',
+  }),
+  'metrics-cert-dir': flag(text('a directory').optional(), {
+    value: 'DIR',
+    help: 'directory of the metrics server\'s tls.crt and tls.key (a mounted kubernetes.io/tls Secret), reloaded when they change; needs --metrics-secure',
+    defaultText: 'a self-signed certificate made at start-up',
+  }),
+  'health-probe-bind-address': flag(hostPort.prefault('0.0.0.0:8081'), {
+    value: 'HOST:PORT',
+    help: 'address of /healthz and /readyz (plain HTTP, for the kubelet)',
   }),
   'prometheus-url': flag(prometheusUrl.optional(), {
     value: 'URL',
@@ -197,6 +211,13 @@ export const OperatorFlags = z.object(flagShape).superRefine((f, ctx) => {
       path: ['step-seconds'],
       message: `a replay runs at most at real time: one model step (${MODEL_STEP_SECONDS} s of traffic) in at most ${MODEL_STEP_SECONDS} s`,
     });
+  }
+  if (f['metrics-cert-dir'] !== undefined && !f['metrics-secure']) {
+    ctx.addIssue({ code: 'custom', path: ['metrics-cert-dir'], message: 'needs --metrics-secure=true: plain-HTTP metrics use no certificate' });
+  }
+  const [m, h] = [f['metrics-bind-address'], f['health-probe-bind-address']];
+  if (m.port !== 0 && m.port === h.port) {
+    ctx.addIssue({ code: 'custom', path: ['health-probe-bind-address'], message: `must be another port than --metrics-bind-address (${m.port}): probes and metrics are separate servers` });
   }
   if (f['cycle-seconds'] !== undefined && f['cycle-seconds'] > step) {
     ctx.addIssue({

@@ -1,6 +1,9 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Controller } from '../runtime/controller.js';
 import { HealthServer } from '../runtime/health-server.js';
+import { MetricsAuth } from '../runtime/metrics-auth.js';
+import { MetricsServer } from '../runtime/metrics-server.js';
+import type { ServingCert } from '../runtime/serving-cert.js';
 import { Informer, objectKey, type KubeObject } from '../runtime/informer.js';
 import { UNIQUE_KEYS, ValueTable } from '../runtime/intern.js';
 import type { KubeConnection } from '../runtime/kube-config.js';
@@ -36,8 +39,15 @@ export interface ManagerOptions {
   /** Watch slices and their children in these namespaces only (all namespaces when empty or unset). */
   namespaces?: readonly string[];
   identity?: string;
-  /** host:port, port 0 = any free port. */
+  /** /metrics: host:port, port 0 = any free port (default 127.0.0.1:0). */
   metricsBind?: { host: string; port: number };
+  /**
+   * /metrics over HTTPS with this certificate, each request authenticated (TokenReview) and
+   * authorized (SubjectAccessReview) by the API server; plain HTTP when unset.
+   */
+  metricsSecure?: { cert: ServingCert };
+  /** /healthz and /readyz, plain HTTP (default 127.0.0.1:0). */
+  healthProbeBind?: { host: string; port: number };
   prometheusUrl?: string;
   /** Per Prometheus request, body included (default 20 s). */
   prometheusTimeoutMs?: number;
@@ -61,7 +71,8 @@ export interface ManagerOptions {
 
 /**
  * Wires the operator together: informers on slices, owned objects, their pods and nodes; the slice
- * controller; the telemetry/forecast cycle; Lease leader election; /healthz, /readyz, /metrics.
+ * controller; the telemetry/forecast cycle; Lease leader election; /healthz and /readyz; /metrics
+ * (plain, or HTTPS with authentication and authorization by the API server).
  * Only the leader runs informers, cycles and reconciles; a standby only campaigns.
  */
 export class Manager {
@@ -75,6 +86,9 @@ export class Manager {
   /** The cached pods of each slice. */
   readonly pods: Indexer;
   readonly health: HealthServer;
+  readonly metricsServer: MetricsServer;
+  /** The reviews of /metrics requests, when metrics are secure. */
+  readonly metricsAuth?: MetricsAuth;
   readonly elector?: LeaderElector;
   private readonly reconciler: SliceReconciler;
   private readonly events: EventRecorder;
@@ -82,6 +96,7 @@ export class Manager {
   private running = false;
   private stopped = false;
   metricsPort = 0;
+  healthProbePort = 0;
 
   /** Milliseconds between telemetry cycles. */
   private get cycleMs(): number {
@@ -132,7 +147,17 @@ export class Manager {
       reconcile: (key, ctx) => this.reconciler.reconcile(key, ctx),
     });
     this.enqueueOnChanges();
-    this.health = new HealthServer(this.registry, o.metricsBind ?? { host: '127.0.0.1', port: 0 });
+    if (o.metricsSecure) {
+      // Its own client: reviews are not the operator's writes (slice_operator_api_writes_total).
+      this.metricsAuth = new MetricsAuth({ client: new KubeClient(o.kubeConfig, 'slice-operator/metrics-auth'), log: o.log.child({ component: 'metrics-auth' }) });
+    }
+    this.metricsServer = new MetricsServer({
+      registry: this.registry,
+      bind: o.metricsBind ?? { host: '127.0.0.1', port: 0 },
+      log: o.log,
+      secure: o.metricsSecure && this.metricsAuth ? { cert: o.metricsSecure.cert, auth: this.metricsAuth } : undefined,
+    });
+    this.health = new HealthServer(o.healthProbeBind ?? { host: '127.0.0.1', port: 0 });
     this.health.addReadyCheck('informers', () => ({
       ok: !this.running || Object.values(this.informers).every((i) => i.hasSynced),
       detail: 'informer caches not synced',
@@ -224,7 +249,13 @@ export class Manager {
   }
 
   async start(): Promise<void> {
-    this.metricsPort = await this.health.start();
+    this.healthProbePort = await this.health.start();
+    try {
+      this.metricsPort = await this.metricsServer.start();
+    } catch (e) {
+      await this.health.stop();
+      throw e;
+    }
     if (this.elector) this.elector.start();
     else await this.startLeading();
   }
@@ -270,6 +301,6 @@ export class Manager {
     this.stopped = true;
     await this.stopLeading();
     await this.elector?.stop();
-    await this.health.stop();
+    await Promise.all([this.metricsServer.stop(), this.health.stop()]);
   }
 }

@@ -4,6 +4,7 @@
  * slice, while verbs the chart does not grant are refused by the real RBAC authorizer.
  */
 import { execFile, spawnSync } from 'node:child_process';
+import https from 'node:https';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { priorityClassName } from '../../src/controller/names.js';
 import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
 import { ApiError } from '../../src/runtime/errors.js';
+import { ServingCert } from '../../src/runtime/serving-cert.js';
 import { silentLogger } from '../../src/runtime/logger.js';
 import { createNamespace, e2eEnv, eventually, installCrd, kubectl, repoRoot, sliceReady, staticSlice, tokenKubeConfig } from './support.js';
 
@@ -59,8 +61,9 @@ describe('Helm chart', () => {
     const kinds = parseAllDocuments(t.stdout).map((d) => (d.toJSON() as { kind?: string } | null)?.kind).filter(Boolean).sort();
     expect(kinds).toEqual(
       [
-        // The operator's, and the slice editor, approver and viewer roles (slice-roles.yaml).
-        ...['ClusterRole', 'ClusterRole', 'ClusterRole', 'ClusterRole'],
+        // The operator's, the slice editor, approver and viewer roles (slice-roles.yaml), and
+        // the metrics reader (metrics-reader.yaml: metrics.secure is the default).
+        ...['ClusterRole', 'ClusterRole', 'ClusterRole', 'ClusterRole', 'ClusterRole'],
         'ClusterRoleBinding',
         'ConfigMap',
         // NetworkSlice and SliceDecision.
@@ -98,6 +101,8 @@ describe('Helm chart', () => {
       ['replicaCount=3,podDisruptionBudget.minAvailable=3', 'podDisruptionBudget.minAvailable must be below replicaCount (3)'],
       ['podDisruptionBudget.minAvailable=100%', 'podDisruptionBudget.minAvailable 100% blocks every node drain'],
       ['podDisruptionBudget.unhealthyPodEvictionPolicy=Sometimes', 'unhealthyPodEvictionPolicy'],
+      ['metrics.secure=false,metrics.certSecret=metrics-tls', 'metrics.certSecret needs metrics.secure=true'],
+      ['operator.maxConcurrentReplacements=-1', 'maxConcurrentReplacements'],
     ];
     for (const [set, message] of refusals) {
       const r = await helm(['lint', chart, '--set', set]);
@@ -124,6 +129,22 @@ describe('Helm chart', () => {
     expect(dep.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
     expect(dep.spec.template.spec.containers[0].args).toContain('--leader-elect=true');
     expect(dep.spec.template.spec.containers[0].args).toContain('--prometheus-timeout-seconds=20');
+    // Secure metrics by default, probes plain HTTP on their own port (as controller-runtime).
+    const container = dep.spec.template.spec.containers[0];
+    expect(container.args).toEqual(expect.arrayContaining(['--metrics-bind-address=0.0.0.0:8443', '--metrics-secure=true', '--health-probe-bind-address=0.0.0.0:8081', '--max-concurrent-replacements=0']));
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'probes' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'probes' });
+    const monitor = parseAllDocuments(t.stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'ServiceMonitor');
+    expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s', scheme: 'https', bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token', tlsConfig: { insecureSkipVerify: true } }]);
+    const reader = parseAllDocuments(t.stdout).map((d) => d.toJSON()).find((o) => o?.kind === 'ClusterRole' && o.metadata.name === `${release}-metrics-reader`);
+    expect(reader.rules).toEqual([{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
+    // Plain HTTP: no reviews granted, no reader role, the ServiceMonitor scrapes http.
+    const plain = await helm(['template', release, chart, '-n', releaseNs, ...monitoring, '--set', 'metrics.secure=false,metrics.port=8080,metrics.serviceMonitor.enabled=true']);
+    expect(plain.stderr).toBe('');
+    const plainDocs = parseAllDocuments(plain.stdout).map((d) => d.toJSON());
+    expect(plain.stdout).not.toMatch(/tokenreviews|subjectaccessreviews|metrics-reader/);
+    expect(plainDocs.find((o) => o?.kind === 'ServiceMonitor').spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s', scheme: 'http' }]);
+    expect(plainDocs.find((o) => o?.kind === 'Deployment').spec.template.spec.containers[0].args).toContain('--metrics-secure=false');
     // The alerts are real PromQL: Prometheus's own checker reads the rendered rule groups.
     const rules = parseAllDocuments(t.stdout).map((d) => d.toJSON()).filter((o) => o?.kind === 'PrometheusRule');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'slice-rules-'));
@@ -168,6 +189,8 @@ describe('Helm chart', () => {
       stepSeconds: 3600,
       cycleMs: 1000,
       onLostLeadership: () => undefined,
+      // Secure metrics, as the chart runs them: the reviews go out with this token.
+      metricsSecure: { cert: ServingCert.selfSigned(['localhost']) },
     });
     await manager.start();
     const ns = await createNamespace('rbac');
@@ -233,16 +256,41 @@ describe('Helm chart', () => {
     const last = `d${tries - 1}`;
     await manager!.client.apply(decisionStatus(last), status(last, 'Applied'), 'slice-operator');
     expect(JSON.parse((await kubectl(['get', '-n', ns, 'slicedecision', last, '-o', 'json'])).stdout).status.conditions).toEqual([expect.objectContaining({ type: 'Applied', status: 'True' })]);
+    const can = async (...a: string[]) => (await kubectl(['auth', 'can-i', ...a, `--as=${sa}`])).stdout.trim();
+    // Secure metrics: the operator's token creates the TokenReview and SubjectAccessReview of
+    // each scrape; a scraper bound to the chart's metrics-reader role reads them.
+    expect((await kubectl(['create', 'serviceaccount', 'prom', '-n', releaseNs])).code).toBe(0);
+    expect((await kubectl(['create', 'clusterrolebinding', 'chart-test-prom', `--clusterrole=${release}-metrics-reader`, `--serviceaccount=${releaseNs}:prom`])).code).toBe(0);
+    try {
+      const prom = (await kubectl(['create', 'token', 'prom', '-n', releaseNs, '--duration=1h'])).stdout.trim();
+      const scrape = (bearer?: string) =>
+        new Promise<number>((resolve, reject) =>
+          https.get({ host: '127.0.0.1', port: manager!.metricsPort, path: '/metrics', agent: false, rejectUnauthorized: false, headers: bearer ? { Authorization: `Bearer ${bearer}` } : {} }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          }).on('error', reject),
+        );
+      expect(await scrape()).toBe(401);
+      expect(await scrape(token)).toBe(403); // the operator itself is no reader
+      expect(await scrape(prom)).toBe(200);
+      expect(manager.metricsAuth!.reviews).toEqual({ TokenReview: 2, SubjectAccessReview: 2 });
+    } finally {
+      await kubectl(['delete', 'clusterrolebinding', 'chart-test-prom']);
+    }
+    expect(await can('create', 'tokenreviews')).toBe('yes');
+    expect(await can('create', 'subjectaccessreviews')).toBe('yes');
+    // Reviews only: nothing else of those API groups.
+    expect(await can('create', 'localsubjectaccessreviews', '-n', releaseNs)).toBe('no');
+    expect(await can('create', 'serviceaccounts/token', '-n', releaseNs)).toBe('no');
     // Nothing is granted by wildcard.
     const list = await kubectl(['auth', 'can-i', '--list', `--as=${sa}`]);
     expect(list.code).toBe(0);
-    const ours = list.stdout.split('\n').filter((l) => /slicing|deployments|configmaps|services|leases|priorityclasses|nodes|events/.test(l));
+    const ours = list.stdout.split('\n').filter((l) => /slicing|deployments|configmaps|services|leases|priorityclasses|nodes|events|tokenreviews|subjectaccessreviews/.test(l));
     expect(ours.length).toBeGreaterThan(5);
     expect(ours.join('\n')).not.toMatch(/\[\*\]|\s\*\s/);
     expect((await kubectl(['auth', 'can-i', 'delete', 'networkslices', `--as=${sa}`, '-A'])).stdout.trim()).toBe('no');
     expect((await kubectl(['auth', 'can-i', 'update', 'leases', `--as=${sa}`, '-n', 'default'])).stdout.trim()).toBe('no');
     // Its own Lease and the slice pods' PriorityClasses only, by name.
-    const can = async (...a: string[]) => (await kubectl(['auth', 'can-i', ...a, `--as=${sa}`])).stdout.trim();
     expect(await can('update', `leases/${release}`, '-n', releaseNs)).toBe('yes');
     expect(await can('update', 'leases/someone-else', '-n', releaseNs)).toBe('no');
     expect(await can('patch', 'priorityclasses/slice-urllc')).toBe('yes');

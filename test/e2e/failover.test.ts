@@ -21,6 +21,7 @@ interface Op {
   name: string;
   proc: SupervisedProcess;
   port: number;
+  probePort: number;
   log: string;
 }
 
@@ -30,18 +31,18 @@ describe('leader election and operator crashes', () => {
   const ops: Op[] = [];
 
   const startOperator = async (name: string): Promise<Op> => {
-    const port = await freePort();
+    const [port, probePort] = [await freePort(), await freePort()];
     const log = path.join(cluster.details.dir, `${name}.log`);
     const proc = startSupervised(
       name,
       process.execPath,
-      ['--import', 'tsx', path.join(repoRoot, 'src/cmd/operator.ts'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=true', `--lease-namespace=${LEASE_NS}`, `--metrics-bind-address=127.0.0.1:${port}`, '--cycle-seconds=2'],
+      ['--import', 'tsx', path.join(repoRoot, 'src/cmd/operator.ts'), `--kubeconfig=${cluster.details.kubeconfig}`, '--leader-elect=true', `--lease-namespace=${LEASE_NS}`, `--metrics-bind-address=127.0.0.1:${port}`, '--metrics-secure=false', `--health-probe-bind-address=127.0.0.1:${probePort}`, '--cycle-seconds=2'],
       log,
       { cwd: repoRoot, graceSeconds: 20 },
     );
-    const op = { name, proc, port, log };
+    const op = { name, proc, port, probePort, log };
     ops.push(op);
-    await eventually(`${name} serving /healthz`, async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60_000, 250);
+    await eventually(`${name} serving /healthz`, async () => (await fetch(`http://127.0.0.1:${probePort}/healthz`)).ok, 60_000, 250);
     return op;
   };
   const identity = (op: Op): string => /"identity":"([^"]+)"/.exec(readFileSync(op.log, 'utf8'))?.[1] ?? '';

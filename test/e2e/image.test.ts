@@ -3,12 +3,14 @@
  * pod runs it: podman with host networking, a read-only root filesystem, every capability dropped,
  * no new privileges, uid 65532, and the chart's ServiceAccount token, CA and namespace mounted
  * where the kubelet mounts them, with KUBERNETES_SERVICE_HOST/PORT set, so the operator takes its
- * in-cluster configuration. It reconciles a slice; probes and metrics are read from outside.
+ * in-cluster configuration. It reconciles a slice; probes (plain HTTP) and metrics (HTTPS, with the
+ * token of a ServiceAccount bound to the chart's metrics-reader role) are read from outside.
  * `npm test` builds the image and sets SLICE_E2E_IMAGE when buildah is available; without it these
  * tests are skipped and say so.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,10 +47,25 @@ const freePort = (): Promise<number> =>
   let run: ChildProcess | undefined;
   let logs = '';
   let port = 0;
+  let probePort = 0;
+  let scraperToken = '';
+  /** A probe: plain HTTP on the probe port. */
   const get = async (p: string) => {
-    const r = await fetch(`http://127.0.0.1:${port}${p}`);
+    const r = await fetch(`http://127.0.0.1:${probePort}${p}`);
     return { status: r.status, body: await r.text() };
   };
+  /** /metrics: HTTPS (the self-signed certificate not verified, as the chart's ServiceMonitor), with a bearer token. */
+  const scrape = (token?: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      https
+        .get({ host: '127.0.0.1', port, path: '/metrics', agent: false, rejectUnauthorized: false, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        })
+        .on('error', reject);
+    });
 
   beforeAll(async () => {
     await installCrd();
@@ -67,8 +84,16 @@ const freePort = (): Promise<number> =>
     for (const f of ['token', 'ca.crt', 'namespace']) chmodSync(path.join(saDir, f), 0o644);
     const api = new URL(cluster.server);
     port = await freePort();
+    probePort = await freePort();
     // The chart's own arguments, but metrics and probes on loopback (the pod binds 0.0.0.0).
-    const args = (dep.spec.template.spec.containers[0].args as string[]).map((a) => (a.startsWith('--metrics-bind-address=') ? `--metrics-bind-address=127.0.0.1:${port}` : a));
+    const args = (dep.spec.template.spec.containers[0].args as string[]).map((a) =>
+      a.startsWith('--metrics-bind-address=') ? `--metrics-bind-address=127.0.0.1:${port}` : a.startsWith('--health-probe-bind-address=') ? `--health-probe-bind-address=127.0.0.1:${probePort}` : a,
+    );
+    expect(args).toContain('--metrics-secure=true');
+    // A scraper, as Prometheus' ServiceAccount would be: bound to the chart's metrics-reader role.
+    expect((await kubectl(['create', 'serviceaccount', 'scraper', '-n', releaseNs])).code).toBe(0);
+    expect((await kubectl(['create', 'clusterrolebinding', `${release}-scraper`, `--clusterrole=${release}-slice-operator-metrics-reader`, `--serviceaccount=${releaseNs}:scraper`])).code).toBe(0);
+    scraperToken = (await kubectl(['create', 'token', 'scraper', '-n', releaseNs, '--duration=1h'])).stdout.trim();
     const sc = dep.spec.template.spec.containers[0].securityContext;
     expect(sc).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     run = spawn(
@@ -90,6 +115,7 @@ const freePort = (): Promise<number> =>
     spawnSync(podman, ['rm', '-f', '--time', '0', container], { encoding: 'utf8' });
     run?.kill('SIGKILL');
     helm(['uninstall', release, '-n', releaseNs, '--wait']);
+    await kubectl(['delete', 'clusterrolebinding', `${release}-scraper`]);
     rmSync(saDir, { recursive: true, force: true });
   }, 120_000);
 
@@ -125,9 +151,10 @@ const freePort = (): Promise<number> =>
     await sliceReady(ns, 'iot', 120_000).catch((e) => Promise.reject(new Error(`${e}\n${logs}`)));
     const upf = JSON.parse((await kubectl(['get', '-n', ns, 'deployment', 'iot-upf', '-o', 'json'])).stdout);
     expect(upf.spec.replicas).toBe(2);
+    expect((await scrape()).status).toBe(401);
     const metrics = await eventually('slice metrics', async () => {
-      const m = await get('/metrics');
-      return m.body.includes(`namespace="${ns}"`) ? m.body : undefined;
+      const m = await scrape(scraperToken);
+      return m.status === 200 && m.body.includes(`namespace="${ns}"`) ? m.body : undefined;
     }, 30_000, 500);
     expect(metrics).toMatch(new RegExp(`slice_operator_desired_replicas\\{[^}]*namespace="${ns}"[^}]*cnf="upf"[^}]*\\} 2`));
   });

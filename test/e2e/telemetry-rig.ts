@@ -49,6 +49,7 @@ export async function startTelemetryRig(o: { slices: ReplayedSlice[]; stepSecond
     parse: toSliceView,
     leaderElect: false,
     leaseNamespace: 'default',
+    // Plain HTTP (no metricsSecure): this Prometheus scrapes the operator without credentials.
     metricsBind: { host: '127.0.0.1', port: metricsPort },
     prometheusUrl: prom.url,
     forecaster: o.forecaster,

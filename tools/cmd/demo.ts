@@ -163,7 +163,9 @@ async function main(): Promise<void> {
       [
         '--import', 'tsx', path.join(root, 'src', 'cmd', 'operator.ts'),
         `--kubeconfig=${kubeconfig}`, `--prometheus-url=${prom.url}`, `--step-seconds=${STEP_SECONDS}`, '--cycle-seconds=1',
-        `--replay-clock=${wallStartMs}:${virtualStartMs}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${metricsPort}`,
+        `--replay-clock=${wallStartMs}:${virtualStartMs}`, '--leader-elect=false',
+        // Plain HTTP on loopback: the demo's Prometheus scrapes it without credentials.
+        `--metrics-bind-address=127.0.0.1:${metricsPort}`, '--metrics-secure=false', `--health-probe-bind-address=127.0.0.1:${await freePort()}`,
       ],
       path.join(outDir, 'operator.log'),
       { cwd: root },

@@ -10,6 +10,8 @@ export interface ScrapeTarget {
   job: string;
   /** host:port on loopback. */
   target: string;
+  /** HTTPS with a bearer token read from this file each scrape, certificate not verified (the operator's secure metrics with a self-signed certificate). */
+  https?: { bearerTokenFile: string };
 }
 
 export interface PrometheusOptions {
@@ -62,7 +64,14 @@ export class LocalPrometheus {
       `  scrape_interval: ${interval}`,
       `  evaluation_interval: ${interval}`,
       'scrape_configs:',
-      ...this.o.targets.flatMap((t) => [`  - job_name: ${JSON.stringify(t.job)}`, `    static_configs:`, `      - targets: [${JSON.stringify(t.target)}]`]),
+      ...this.o.targets.flatMap((t) => [
+        `  - job_name: ${JSON.stringify(t.job)}`,
+        ...(t.https
+          ? ['    scheme: https', '    authorization:', `      credentials_file: ${JSON.stringify(t.https.bearerTokenFile)}`, '    tls_config:', '      insecure_skip_verify: true']
+          : []),
+        `    static_configs:`,
+        `      - targets: [${JSON.stringify(t.target)}]`,
+      ]),
     ].join('\n');
     const cfgFile = path.join(this.o.dir, 'prometheus.yml');
     writeFileSync(cfgFile, config + '\n');

@@ -67,7 +67,11 @@ describe('parseFlags', () => {
       'max-concurrent-reconciles': 4,
       'prometheus-timeout-seconds': 20,
     });
-    expect(f['metrics-bind-address']).toEqual({ host: '0.0.0.0', port: 8080 });
+    // Secure metrics on 8443 and plain probes on 8081, as controller-runtime's scaffold.
+    expect(f['metrics-bind-address']).toEqual({ host: '0.0.0.0', port: 8443 });
+    expect(f['metrics-secure']).toBe(true);
+    expect(f['metrics-cert-dir']).toBeUndefined();
+    expect(f['health-probe-bind-address']).toEqual({ host: '0.0.0.0', port: 8081 });
     expect(f['prometheus-url']).toBeUndefined();
     expect(f['replay-clock']).toBeUndefined();
     expect(f['watch-namespaces']).toBeUndefined();
@@ -117,6 +121,20 @@ describe('parseFlags', () => {
     expect(parseFlags(['--step-seconds=3600', '--replay-clock=1:2'])['step-seconds']).toBe(3600);
     // A replay runs faster than real time, never slower.
     expect(errorOf(['--step-seconds=7200', '--replay-clock=1:2'])).toMatch(/^--step-seconds=7200: a replay runs at most at real time/);
+  });
+
+  it('--metrics-secure is on unless turned off; --metrics-cert-dir needs it; probes and metrics on different ports', () => {
+    expect(parseFlags(['--metrics-secure'])['metrics-secure']).toBe(true);
+    expect(parseFlags(['--metrics-secure=false'])['metrics-secure']).toBe(false);
+    expect(parseFlags(['--metrics-cert-dir=/certs'])['metrics-cert-dir']).toBe('/certs');
+    expect(errorOf(['--metrics-secure=false', '--metrics-cert-dir=/certs'])).toBe('--metrics-cert-dir=/certs: needs --metrics-secure=true: plain-HTTP metrics use no certificate');
+    expect(errorOf(['--metrics-secure=no'])).toBe('--metrics-secure=no: expected true or false');
+    expect(errorOf(['--metrics-bind-address=0.0.0.0:8081'])).toBe(
+      '--health-probe-bind-address (default 0.0.0.0:8081): must be another port than --metrics-bind-address (8081): probes and metrics are separate servers',
+    );
+    // Port 0 is any free port, a different one for each server.
+    expect(parseFlags(['--metrics-bind-address=127.0.0.1:0', '--health-probe-bind-address=127.0.0.1:0'])['health-probe-bind-address']).toEqual({ host: '127.0.0.1', port: 0 });
+    expect(errorOf(['--health-probe-bind-address=8081'])).toMatch(/^--health-probe-bind-address=8081: expected host:port/);
   });
 
   it('rejects a cycle longer than a step', () => {
@@ -171,10 +189,13 @@ describe('parseFlags', () => {
         '--leader-elect=true',
         '--lease-namespace=slice-operator-system',
         '--lease-name=slice-operator',
-        '--metrics-bind-address=0.0.0.0:8080',
+        '--metrics-bind-address=0.0.0.0:8443',
+        '--metrics-secure=true',
+        '--health-probe-bind-address=0.0.0.0:8081',
         '--step-seconds=3600',
         '--prometheus-timeout-seconds=20',
         '--max-concurrent-reconciles=4',
+        '--max-concurrent-replacements=0',
         '--log-level=info',
       ]),
     ).toBe('');
@@ -203,6 +224,7 @@ describe('the entry point', () => {
       (m) => [m[1]!, m[2]!] as const,
     );
     expect(defaults.map(([f]) => f).sort()).toEqual([
+      'health-probe-bind-address',
       'leader-elect',
       'lease-name',
       'lease-namespace',
@@ -210,6 +232,7 @@ describe('the entry point', () => {
       'max-concurrent-reconciles',
       'max-concurrent-replacements',
       'metrics-bind-address',
+      'metrics-secure',
       'prometheus-timeout-seconds',
       'step-seconds',
     ]);
@@ -220,6 +243,20 @@ describe('the entry point', () => {
     const r = await runOperator(['--prometheus-url=localhost:9091']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: --prometheus-url=localhost:9091: /);
+  }, 60_000);
+
+  it('exits 2 when --metrics-cert-dir holds no usable certificate, naming the file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'operator-certs-'));
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'c', cluster: { server: 'http://127.0.0.1:9' } }], users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }], 'current-context': 'x' }));
+    try {
+      const r = await runOperator([`--kubeconfig=${kubeconfig}`, `--metrics-cert-dir=${dir}`, '--metrics-bind-address=127.0.0.1:0', '--health-probe-bind-address=127.0.0.1:0']);
+      expect(r.status).toBe(2);
+      const line = JSON.parse(r.stderr.split('\n').find((l) => l.includes('metrics serving certificate'))!);
+      expect(line).toMatchObject({ level: 'error', msg: 'cannot load the metrics serving certificate', error: `${path.join(dir, 'tls.crt')}: cannot read: ENOENT` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('warns at start when leader election is off', async () => {
@@ -238,7 +275,7 @@ describe('the entry point', () => {
       }),
     );
     try {
-      const r = await runOperator([`--kubeconfig=${kubeconfig}`, '--leader-elect=false', '--metrics-bind-address=127.0.0.1:0'], {
+      const r = await runOperator([`--kubeconfig=${kubeconfig}`, '--leader-elect=false', '--metrics-bind-address=127.0.0.1:0', '--health-probe-bind-address=127.0.0.1:0'], {
         until: /leader election is off/,
       });
       const line = r.stderr.split('\n').find((l) => l.includes('leader election is off'));

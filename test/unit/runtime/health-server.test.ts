@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, Gauge, Registry } from 'prom-client';
 import { HealthServer } from '../../../src/runtime/health-server.js';
 
 interface Answer {
@@ -26,8 +25,8 @@ function get(port: number, path: string): Promise<Answer> {
 
 describe('HealthServer', () => {
   const open: { stop(): Promise<void> }[] = [];
-  const server = async (registry = new Registry(), port = 0): Promise<{ health: HealthServer; port: number }> => {
-    const health = new HealthServer(registry, { host: '127.0.0.1', port });
+  const server = async (port = 0): Promise<{ health: HealthServer; port: number }> => {
+    const health = new HealthServer({ host: '127.0.0.1', port });
     const bound = await health.start();
     open.push(health);
     return { health, port: bound };
@@ -70,53 +69,19 @@ describe('HealthServer', () => {
     expect(await get(port, '/readyz')).toEqual({ status: 503, type: 'text/plain', body: 'controller: lost the lease' });
   });
 
-  it('serves the registry on /metrics in its content type', async () => {
-    const registry = new Registry();
-    const reconciles = new Counter({ name: 'controller_runtime_reconcile_total', help: 'Total number of reconciliations per controller', labelNames: ['controller', 'result'], registers: [registry] });
-    reconciles.inc({ controller: 'networkslice', result: 'success' }, 3);
-    const { port } = await server(registry);
-    const a = await get(port, '/metrics');
-    expect(a.status).toBe(200);
-    expect(a.type).toBe(registry.contentType);
-    expect(a.type).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(a.body).toBe(await registry.metrics());
-    expect(a.body).toContain('# HELP controller_runtime_reconcile_total Total number of reconciliations per controller\n# TYPE controller_runtime_reconcile_total counter\n');
-    expect(a.body).toMatch(/^controller_runtime_reconcile_total\{controller="networkslice",result="success"\} 3$/m);
-    // Read at scrape time, not at start.
-    reconciles.inc({ controller: 'networkslice', result: 'error' });
-    expect((await get(port, '/metrics')).body).toMatch(/^controller_runtime_reconcile_total\{controller="networkslice",result="error"\} 1$/m);
-  });
-
-  it('answers 500 when collecting a metric fails', async () => {
-    const registry = new Registry();
-    new Gauge({
-      name: 'broken',
-      help: 'a collector that throws',
-      registers: [registry],
-      collect() {
-        throw new Error('collector exploded');
-      },
-    });
-    const { port } = await server(registry);
-    const a = await get(port, '/metrics');
-    expect(a.status).toBe(500);
-    expect(a.body).toContain('collector exploded');
-    expect((await get(port, '/healthz')).status).toBe(200);
-  });
-
-  it.each(['/', '/metricsx', '/healthz/extra', '/ready'])('answers 404 for %s', async (path) => {
+  it.each(['/', '/metrics', '/healthz/extra', '/ready'])('answers 404 for %s', async (path) => {
     const { port } = await server();
     expect(await get(port, path)).toMatchObject({ status: 404, body: 'not found' });
   });
 
   it('releases its port on stop', async () => {
-    const health = new HealthServer(new Registry(), { host: '127.0.0.1', port: 0 });
+    const health = new HealthServer({ host: '127.0.0.1', port: 0 });
     const port = await health.start();
     expect((await get(port, '/healthz')).status).toBe(200);
     await health.stop();
     await expect(get(port, '/healthz')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     // The same port can be bound again, by a new server.
-    const again = await server(new Registry(), port);
+    const again = await server(port);
     expect(again.port).toBe(port);
     expect((await get(port, '/healthz')).status).toBe(200);
   });
@@ -126,7 +91,7 @@ describe('HealthServer', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     try {
       const { port } = blocker.address() as AddressInfo;
-      const health = new HealthServer(new Registry(), { host: '127.0.0.1', port });
+      const health = new HealthServer({ host: '127.0.0.1', port });
       await expect(health.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
     } finally {
       await new Promise((r) => blocker.close(r));
@@ -134,6 +99,6 @@ describe('HealthServer', () => {
   });
 
   it('stops cleanly when it was never started', async () => {
-    await expect(new HealthServer(new Registry()).stop()).resolves.toBeUndefined();
+    await expect(new HealthServer().stop()).resolves.toBeUndefined();
   });
 });
