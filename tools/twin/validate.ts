@@ -7,7 +7,7 @@
  * binds every interface). Writes a JSON result (--out) and, with --write-docs, the table in
  * docs/twin.md.
  *
- * Usage: npx tsx tools/twin/validate.ts [--hours 12] [--step-seconds 30] [--start-hour 604] [--out FILE] [--write-docs]
+ * Usage: npx tsx tools/twin/validate.ts [--hours 12] [--step-seconds 30] [--start-hour 605] [--out FILE] [--write-docs]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

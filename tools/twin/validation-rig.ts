@@ -157,7 +157,9 @@ export async function runRig(o: { p: RigParams; slice: RigSlice; trace: Trace; c
       [
         '--import', 'tsx', path.join(root, 'src', 'cmd', 'operator.ts'),
         `--kubeconfig=${info.kubeconfig}`, `--prometheus-url=${prom.url}`, `--step-seconds=${p.stepSeconds}`, `--cycle-seconds=${p.cycleSeconds}`,
-        `--replay-clock=${wallStartMs}:${virtualStartMs}`, '--leader-elect=false', `--metrics-bind-address=127.0.0.1:${metricsPort}`,
+        `--replay-clock=${wallStartMs}:${virtualStartMs}`, '--leader-elect=false',
+        // Nothing scrapes the operator here: plain metrics, and probes on loopback.
+        `--metrics-bind-address=127.0.0.1:${metricsPort}`, '--metrics-secure=false', `--health-probe-bind-address=127.0.0.1:${await freePort()}`,
       ],
       path.join(o.dir, 'operator.log'),
       { cwd: root },
