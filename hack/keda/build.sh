@@ -33,7 +33,8 @@ ldflags="-s -w -X github.com/kedacore/keda/v2/version.Version=$version"
   github.com/kedacore/keda/v2/cmd/operator github.com/kedacore/keda/v2/cmd/adapter)
 mv "$out/operator" "$out/keda-operator"; mv "$out/adapter" "$out/keda-adapter"
 moddir="$(cd "$here" && go list -m -f '{{.Dir}}' github.com/kedacore/keda/v2)"
-cp "$moddir"/config/crd/bases/keda.sh_*.yaml "$out/crds/"
+# Every CRD the operator watches (keda.sh and eventing.keda.sh): it stops when one is missing.
+cp "$moddir"/config/crd/bases/*.yaml "$out/crds/"
 chmod u+w "$out"/crds/*.yaml
 printf 'keda=%s built=%s seconds=%s\n' "$version" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(( $(date +%s) - start ))" > "$out/.complete"
 echo "[build-keda] done in $(( $(date +%s) - start ))s -> $out" >&2

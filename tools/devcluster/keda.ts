@@ -155,6 +155,11 @@ export class LocalKeda {
   }
 
 
+  /** The first KEDA process that has exited, if any (a rig run is void without it). */
+  exited(): string | undefined {
+    return this.procs.find((p) => !p.running())?.name;
+  }
+
   async stop(): Promise<void> {
     for (const p of [...this.procs].reverse()) await p.stop();
   }

@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     'write-docs': { type: 'boolean' },
     inside: { type: 'boolean' },
+    // Keep the working directory (component logs) even when the run succeeds.
+    keep: { type: 'boolean' },
   },
 });
 
@@ -45,7 +47,7 @@ export interface ValidationResult {
   serverVersion: string;
   agreement: Agreement;
   timings: Record<string, number>;
-  samples: { step: number; load: number; operator: number; hpa: number; twinOperator: number; twinHpa: number }[];
+  samples: { step: number; load: number; operator: number; hpa: number; hpaMetric?: string; twinOperator: number; twinHpa: number }[];
 }
 
 const root = packageRoot();
@@ -108,7 +110,7 @@ async function inside(): Promise<void> {
     const a = agreement(rig.samples, rig.windowStartMs, twin);
     const samples = rig.samples.map((s) => {
       const i = Math.floor((s.wallMs - rig.windowStartMs) / 1000) - 1;
-      return { step: +s.step.toFixed(4), load: s.load, operator: s.operator, hpa: s.hpa, twinOperator: twin.operator[i] ?? NaN, twinHpa: twin.hpa[i] ?? NaN };
+      return { step: +s.step.toFixed(4), load: s.load, operator: s.operator, hpa: s.hpa, ...(s.hpaMetric !== undefined ? { hpaMetric: s.hpaMetric } : {}), twinOperator: twin.operator[i] ?? NaN, twinHpa: twin.hpa[i] ?? NaN };
     });
     const result: ValidationResult = { params: p, startHour, square, serverVersion: rig.serverVersion, agreement: a, timings: rig.timings, samples };
     const out = args.out ?? path.join(root, 'twin-validation.json');
@@ -119,7 +121,7 @@ async function inside(): Promise<void> {
     ok = true;
   } finally {
     // The working directory holds the logs: kept when the run failed.
-    if (ok) rmSync(dir, { recursive: true, force: true });
+    if (ok && !args.keep) rmSync(dir, { recursive: true, force: true });
     else log(`[validate] logs kept in ${dir}`);
   }
 }

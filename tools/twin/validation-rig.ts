@@ -32,6 +32,15 @@ import type { RigParams, RigSample } from './validation.js';
 const NS = 'twin-validation';
 const SLICE = 'validate';
 const HPA_DEPLOYMENT = 'keda-upf';
+/** The HPA KEDA makes for the ScaledObject (named keda-hpa-<ScaledObject>). */
+const HPA_PATH = `/apis/autoscaling/v2/namespaces/${NS}/horizontalpodautoscalers/keda-hpa-${HPA_DEPLOYMENT}`;
+
+interface HpaObject {
+  status?: {
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    currentMetrics?: { external?: { current?: { averageValue?: string } } }[];
+  };
+}
 
 /** What the slice under test is: the embb example's UPF and SMF, as a LeadTime slice scaled for the compressed clock. */
 export interface RigSlice {
@@ -174,18 +183,33 @@ export async function runRig(o: { p: RigParams; slice: RigSlice; trace: Trace; c
     const opName = `${SLICE}-upf`;
     while (Date.now() < endMs) {
       if (!operator.running()) throw new Error(`the operator exited; see ${path.join(o.dir, 'operator.log')}`);
+      const gone = keda.exited();
+      if (gone) throw new Error(`${gone} exited; see ${path.join(o.dir, 'logs', `${gone}.log`)}`);
       const now = Date.now();
-      const deps = await client.request<{ items: { metadata: { name: string }; spec: { replicas: number } }[] }>('GET', `/apis/apps/v1/namespaces/${NS}/deployments`);
+      const [deps, hpaNow] = await Promise.all([
+        client.request<{ items: { metadata: { name: string }; spec: { replicas: number } }[] }>('GET', `/apis/apps/v1/namespaces/${NS}/deployments`),
+        client.request<HpaObject>('GET', HPA_PATH).catch(() => undefined),
+      ]);
       const by = new Map(deps.items.map((d) => [d.metadata.name, d.spec.replicas]));
       const op = by.get(opName);
       const hpa = by.get(HPA_DEPLOYMENT);
       if (op !== undefined && hpa !== undefined) {
         if (!start && now >= windowStartMs) start = { operator: op, hpa };
-        if (now >= windowStartMs) samples.push({ wallMs: now, step: stepAt(clock, now), load: trace.at(stepAt(clock, now)), operator: op, hpa });
+        const metric = hpaNow?.status?.currentMetrics?.[0]?.external?.current?.averageValue;
+        if (now >= windowStartMs) samples.push({ wallMs: now, step: stepAt(clock, now), load: trace.at(stepAt(clock, now)), operator: op, hpa, ...(metric !== undefined ? { hpaMetric: metric } : {}) });
       }
       await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - now))));
     }
     if (!start) throw new Error('neither Deployment existed when the compared window began');
+    // What the HPA controller said last (its conditions and events), for a run to be read later.
+    try {
+      const hpa = await client.request<HpaObject>('GET', HPA_PATH);
+      for (const c of hpa.status?.conditions ?? []) o.log(`[validate] HPA ${c.type}=${c.status} ${c.reason ?? ''}: ${c.message ?? ''}`);
+      const ev = await client.request<{ items: { reason?: string; message?: string; count?: number }[] }>('GET', `/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.kind=HorizontalPodAutoscaler`);
+      for (const e of ev.items.slice(-10)) o.log(`[validate] HPA event ${e.reason} x${e.count ?? 1}: ${e.message}`);
+    } catch (e) {
+      o.log(`[validate] could not read the HPA: ${String(e)}`);
+    }
     timings.total = Date.now() - t0;
     return { samples, windowStartMs, start, serverVersion: info.serverVersion, timings };
   } finally {

@@ -43,6 +43,8 @@ export interface RigSample {
   load: number;
   operator: number;
   hpa: number;
+  /** The HPA's current metric value as its status shows it (a quantity string), when it has one. */
+  hpaMetric?: string;
 }
 
 export interface Agreement {
