@@ -4,6 +4,7 @@ import type { CnfPods } from '../../../src/controller/pod-health.js';
 import { gateRollback, type RollbackGateInput } from '../../../src/controller/rollback-approval.js';
 import { addRollbackGates, planRollbacks } from '../../../src/controller/rollback.js';
 import { emptyApproval } from '../../../src/controller/approval.js';
+import { explainProposal } from '../../../src/controller/decision-report.js';
 import type { AutomationView, SliceView } from '../../../src/controller/slice-view.js';
 import { toSliceView } from '../../../src/controller/view-from-api.js';
 import { examples } from '../../fixtures/api/corpus.js';
@@ -119,5 +120,17 @@ describe('planRollbacks in automation mode Approve', () => {
     const old = rec({ expiresAt: NOW - 1 });
     const p = planRollbacks(view('upf:1', 'Approve'), mem, {}, rolling, NOW, { records: [old], replicas: {} });
     expect(p.gates.upf?.marks).toEqual([{ name: old.name, type: 'Expired', message: expect.stringMatching(/^not approved before /) }]);
+  });
+});
+
+describe('the explanation of a Rollback decision', () => {
+  it('names the images, the evidence and why it needs a person', () => {
+    const m = structuredClone(examples().find((e) => e.file === 'embb.yaml')!.manifest) as { metadata: object };
+    const r = toSliceView({ ...m, metadata: { ...m.metadata, namespace: 'ns', uid: 'u', generation: 2 } });
+    if (!r.ok) throw new Error('bad example');
+    const p = gateRollback(input()).propose!;
+    expect(explainProposal(r.view, p, emptyApproval(), {}, undefined, undefined)).toEqual({
+      text: "roll upf back from image upf:2 to upf:1, the last image all its pods ran ready on; anomaly CNFFailing: upf: pods of upf:2 cannot start (CrashLoopBackOff: back-off 20s); needs approval: automation mode Approve: a rollback changes the CNF's image",
+    });
   });
 });
