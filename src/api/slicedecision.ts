@@ -12,7 +12,8 @@ import { GROUP, VERSION } from './limits.js';
 export const DECISION_KIND = 'SliceDecision';
 export const DECISION_PLURAL = 'slicedecisions';
 export const DECISION_API_VERSION = `${GROUP}/${VERSION}`;
-export const DECISION_ACTIONS = ['Scale', 'Replace'] as const;
+export const DECISION_ACTIONS = ['Scale', 'Replace', 'Rollback'] as const;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 /** Condition types: the first two are a person's answer, the last two the operator's outcome. */
 export const DECISION_CONDITIONS = ['Approved', 'Denied', 'Applied', 'Expired'] as const;
 export type DecisionConditionType = (typeof DECISION_CONDITIONS)[number];
@@ -53,6 +54,9 @@ export const SliceDecisionSpec = z.looseObject({
   toReplicas: z.number().int().min(0),
   fromSites: z.array(z.string()).optional(),
   toSites: z.array(z.string()).optional(),
+  fromImage: z.string().optional(),
+  toImage: z.string().optional(),
+  anomaly: z.object({ kind: z.string(), message: z.string() }).optional(),
   reason: z.string(),
   needsApproval: z.array(z.string()),
   explanation: Explanation,

@@ -26,12 +26,24 @@ const REPAIR: Partial<Record<AnomalyKind, string>> = {
   LevelShift: 'scaling follows the load as usual; the forecaster learns the new level',
 };
 
-export function anomalyOf(view: SliceView, load: SliceLoad | undefined, telemetryError: string | undefined, pods: Record<string, CnfPods>, avoid?: SiteAvoidance): Anomaly | undefined {
+/** The SiteUnhealthy anomaly while the UPF is kept off sites whose pods were unhealthy. */
+export function siteAnomaly(avoid: SiteAvoidance | undefined): Anomaly | undefined {
   const sites = Object.entries(avoid?.until ?? {});
-  if (sites.length) return { reason: 'SiteUnhealthy', message: `UPF pods were unhealthy on ${sites.map(([s]) => s).join(', ')}; the UPF is kept off ${sites.length === 1 ? 'it' : 'them'} until ${metaTime(Math.max(...sites.map(([, t]) => t)))}` };
+  if (!sites.length) return undefined;
+  return { reason: 'SiteUnhealthy', message: `UPF pods were unhealthy on ${sites.map(([s]) => s).join(', ')}; the UPF is kept off ${sites.length === 1 ? 'it' : 'them'} until ${metaTime(Math.max(...sites.map(([, t]) => t)))}` };
+}
+
+/**
+ * The slice's anomaly, if any. `held` says, per CNF, why a repair its pods ask for waits
+ * (automation mode Recommend or Approve); it is appended to the CNFFailing evidence.
+ */
+export function anomalyOf(view: SliceView, load: SliceLoad | undefined, telemetryError: string | undefined, pods: Record<string, CnfPods>, avoid?: SiteAvoidance, held: Record<string, ReasonMessage> = {}): Anomaly | undefined {
+  const site = siteAnomaly(avoid);
+  if (site) return site;
   for (const c of view.cnfs) {
     const h = pods[c.name];
-    if (h?.failing) return { reason: 'CNFFailing', message: podTrouble(c.name, { ...h, unschedulable: undefined })! };
+    const wait = held[c.name] ? `; ${held[c.name]!.message}` : '';
+    if (h?.failing) return { reason: 'CNFFailing', message: podTrouble(c.name, { ...h, unschedulable: undefined })! + wait };
   }
   if (view.scaling.mode === 'static' || !load) return undefined;
   if (load.telemetryError) {

@@ -11,16 +11,22 @@ import { childName } from './names.js';
 import { isApprovedLive, isNewlyExpired, isPending, type DecisionRecord } from './decision-record.js';
 import type { ScalingDecision } from './scaling.js';
 import type { AutomationView } from './slice-view.js';
+import type { DecisionAction } from '../api/slicedecision.js';
 
 /** A SliceDecision to create: the change, and why it needs a person. */
 export interface Proposal {
   name: string;
   cnf: string;
-  action: 'Scale' | 'Replace';
+  action: DecisionAction;
   from: number;
   to: number;
   fromSites?: string[];
   toSites?: string[];
+  /** Rollback: the failing image and the last healthy one. */
+  fromImage?: string;
+  toImage?: string;
+  /** The anomaly a repair answers, with its evidence (Anomalous condition's reason and message). */
+  anomaly?: { kind: string; message: string };
   reason: string;
   needsApproval: string[];
   expiresAt: number;

@@ -2,16 +2,18 @@
  * What the controller reads of a SliceDecision (src/api/slicedecision.ts): the proposed change,
  * its expiry, and the answer and outcome from its conditions. Pure.
  */
-import { parseSliceDecision } from '../api/slicedecision.js';
+import { parseSliceDecision, type DecisionAction } from '../api/slicedecision.js';
 import type { KubeObject } from '../runtime/informer.js';
 
 export interface DecisionRecord {
   name: string;
   cnf: string;
-  action: 'Scale' | 'Replace';
+  action: DecisionAction;
   from: number;
   to: number;
   toSites?: string[];
+  fromImage?: string;
+  toImage?: string;
   reason: string;
   expiresAt: number;
   /** When a person approved it (the Approved condition's transition time). */
@@ -47,6 +49,8 @@ export function decisionRecord(obj: KubeObject): DecisionRecord | undefined {
     expired: isTrue(cs, 'Expired') !== undefined,
   };
   if (spec.toSites) rec.toSites = spec.toSites;
+  if (spec.fromImage) rec.fromImage = spec.fromImage;
+  if (spec.toImage) rec.toImage = spec.toImage;
   if (approved) rec.approvedAt = timeOf(approved);
   if (denied) rec.deniedAt = timeOf(denied);
   const answer = (approved ?? denied)?.message;

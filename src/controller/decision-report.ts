@@ -38,7 +38,7 @@ export function reportRecommendation(
   return { recommendation, event: { reason: 'Recommended', message: `${cnf.name}: would scale ${from} -> ${rec.replicas} (automation mode Recommend, nothing changed): ${explanation.text}` } };
 }
 
-/** The explanation a proposal carries: of the held scaling decision, or of the UPF's move. */
+/** The explanation a proposal carries: of the held scaling decision, the UPF's move, or the rollback, with the anomaly a repair answers. */
 export function explainProposal(
   view: SliceView,
   p: Proposal,
@@ -48,10 +48,12 @@ export function explainProposal(
   skipped: PlacementFacts['skipped'],
 ): Explanation {
   const cnf = view.cnfs.find((c) => c.name === p.cnf)!;
+  const why = `needs approval: ${p.needsApproval.join('; ')}`;
+  const anomaly = p.anomaly ? `anomaly ${p.anomaly.kind}: ${p.anomaly.message}; ` : '';
+  if (p.action === 'Rollback') return { text: `roll ${p.cnf} back from image ${p.fromImage} to ${p.toImage}, the last image all its pods ran ready on; ${anomaly}${why}` };
   const dec = approval.recommendations[p.cnf] ?? decisions[p.cnf]!;
   const facts = cnf.type === 'upf' ? { chosen: p.toSites ?? [], skipped } : undefined;
   const e = explainScaling(view, cnf, p.from, dec, load, facts);
-  const why = `needs approval: ${p.needsApproval.join('; ')}`;
   const move = p.action === 'Replace' ? `move the UPF from ${(p.fromSites ?? []).join(', ')} to ${(p.toSites ?? []).join(', ')}; ` : '';
-  return { ...e, text: `${move}${e.text}; ${why}` };
+  return { ...e, text: `${move}${anomaly}${e.text}; ${why}` };
 }

@@ -34,6 +34,8 @@ export interface PlacementGateInput {
   now: number;
   /** Why a voluntary move must wait whatever the mode: outside a disruption window, or the cap of moves at once reached. */
   disruption?: ReasonMessage;
+  /** The anomaly the move repairs (the UPF leaves a site whose pods are unhealthy), for the decision. */
+  repair?: { kind: string; message: string };
 }
 
 /** Gates a re-placement of the UPF by the slice's automation mode and policy. */
@@ -60,7 +62,19 @@ export function gatePlacement(i: PlacementGateInput): GatedPlacement {
   if (denied) return keep(`moving the UPF to ${to} was denied in SliceDecision ${denied.name}`, 'ApprovalDenied');
   const name = proposalName(i.slice, i.cnf, `to-${move.sites.join('-')}`, mine, (r) => sameSites(r.toSites, move.sites));
   const expiresAt = now + (automation.policy?.expiryMs ?? 3_600_000);
-  const propose: Proposal = { name, cnf: i.cnf, action: 'Replace', from: i.replicas, to: i.replicas, fromSites: running, toSites: move.sites, reason: 'UPFReplaced', needsApproval: ['approveReplacement: the UPF moves to other sites'], expiresAt };
+  const propose: Proposal = {
+    name,
+    cnf: i.cnf,
+    action: 'Replace',
+    from: i.replicas,
+    to: i.replicas,
+    fromSites: running,
+    toSites: move.sites,
+    reason: i.repair ? i.repair.kind : 'UPFReplaced',
+    ...(i.repair ? { anomaly: i.repair } : {}),
+    needsApproval: ['approveReplacement: the UPF moves to other sites'],
+    expiresAt,
+  };
   return { ...keep(`moving the UPF to ${to} waits for approval of SliceDecision ${name}`, 'AwaitingApproval'), propose, pending: name };
 }
 

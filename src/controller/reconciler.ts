@@ -7,6 +7,7 @@ import { olderVersion } from '../runtime/resource-version.js';
 import type { KubeClient } from '../runtime/kube-client.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Result } from '../runtime/controller.js';
+import { recheckAt } from './recheck.js';
 import type { LoadObserver } from '../telemetry/load-observer.js';
 import type { SliceMetrics } from './slice-metrics.js';
 import type { DecisionMetrics } from './decision-metrics.js';
@@ -31,6 +32,9 @@ import { canonicalJson, isSubset } from './subset.js';
 export type ReconcilerClient = Pick<KubeClient, 'get' | 'apply' | 'mergePatch' | 'request'>;
 
 type Owned = KubeObject & { metadata: { uid?: string; labels?: Record<string, string>; ownerReferences?: { uid?: string; kind?: string }[] } };
+
+/** A recheck comes this long after the time it is for: the plan's thresholds are inclusive, timers may round. */
+const RECHECK_MARGIN_MS = 100;
 
 /** What the reconciler asks of the telemetry loop. */
 export type SliceTelemetry = Pick<LoadObserver, 'upsert' | 'get' | 'remove' | 'stepOf' | 'lastError'>;
@@ -114,8 +118,9 @@ export class SliceReconciler {
       await this.reject(obj, slicePath, finalizerRemoved, 'DuplicateSNSSAI', msg);
       return {};
     }
-    await this.provision(key, obj, view, slicePath, finalizerRemoved, log);
-    return {};
+    const at = await this.provision(key, obj, view, slicePath, finalizerRemoved, log);
+    // Called again when time alone changes the plan (recheck.ts); a later event comes first anyway.
+    return at === undefined ? {} : { requeueAfterMs: Math.max(0, at - this.now()) + RECHECK_MARGIN_MS };
   }
 
   /** A slice that is not provisioned: Degraded with the reason, and a Warning event. */
@@ -170,8 +175,11 @@ export class SliceReconciler {
     return out;
   }
 
-  /** Plans the slice, applies what differs from the cache, then events, memory and status. */
-  private async provision(key: string, obj: SliceObj, view: SliceView, slicePath: string, finalizerRemoved: Promise<SliceObj> | undefined, log: Logger): Promise<void> {
+  /**
+   * Plans the slice, applies what differs from the cache, then events, memory and status. Returns
+   * when time alone changes the plan next, if it does (recheck.ts).
+   */
+  private async provision(key: string, obj: SliceObj, view: SliceView, slicePath: string, finalizerRemoved: Promise<SliceObj> | undefined, log: Logger): Promise<number | undefined> {
     // After a restart the last placement comes from status, so a UPF that cannot be re-placed
     // now stays where it runs instead of being dropped or scheduled anywhere.
     const mem = this.memory.get(key) ?? seedMemory(obj.status, this.now());
@@ -228,6 +236,7 @@ export class SliceReconciler {
     }
     this.d.metrics?.observe(key, view, obs.load, replicas, result.readiness, plan.degraded !== undefined);
     this.d.metrics?.anomaly(key, plan.anomalous?.reason);
+    return recheckAt({ now: obs.now, ...(obs.pods ? { pods: obs.pods } : {}), health: plan.rollback.health, avoidUntil: plan.avoid.until });
   }
 
   /**

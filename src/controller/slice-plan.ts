@@ -24,9 +24,9 @@ import { explainScaling } from './explain.js';
 import { reportRecommendation } from './decision-report.js';
 import { remember, type CnfMemory, type SliceMemory } from './slice-memory.js';
 import type { PodFacts } from './pod-facts.js';
-import { anomalyOf, type Anomaly } from './anomalies.js';
+import { anomalyOf, siteAnomaly, type Anomaly } from './anomalies.js';
 import { forecastBasis } from './capacity-basis.js';
-import { planRollbacks, type RollbackPlan } from './rollback.js';
+import { addRollbackGates, planRollbacks, type RollbackPlan } from './rollback.js';
 import { avoidedReason, siteAvoidance, type SiteAvoidance } from './site-health.js';
 import { cnfPods, podTrouble, sitesOutside, unschedulableStuck, type CnfPods } from './pod-health.js';
 import { collectGate, emptyApproval, gateScaling, type ApprovalPlan } from './approval.js';
@@ -180,6 +180,8 @@ function decideAll(view: SliceView, obs: SliceObservations, mem: SliceMemory): P
     const budgeted = view.paused || view.automation.mode === 'Recommend' ? loadDec : gateBudget(view.automation.budgets, current, loadDec, now);
     const gate = { automation: view.automation, slice: view.name, cnf: cnf.name, minReplicas: cnf.minReplicas, maxReplicas: cnf.maxReplicas, from: current, dec: budgeted, records: obs.decisions ?? [], now };
     const gated = view.paused ? undefined : gateScaling(gate);
+    // A surge's scale-up held for a person carries the surge's evidence.
+    if (gated?.propose && budgeted.reason === 'SurgeScaleUp' && load?.anomaly) gated.propose.anomaly = { kind: load.anomaly.kind, message: load.anomaly.evidence };
     if (gated) collectGate(approval, cnf.name, gated);
     const dec = gated?.decision ?? budgeted;
     recommendations[cnf.name] = view.paused ? history : remember(history, dec.recommended, now, now - view.scaling.scaleDownStabilizationMs);
@@ -275,10 +277,11 @@ function podsByCnf(view: SliceView, obs: SliceObservations): Record<string, CnfP
 /**
  * Why a move of the running UPF must wait, if it must: a move while its sites still have Ready
  * nodes is voluntary and waits for a disruption window and for a free slot of the cap of moves
- * at once; a UPF whose sites lost their nodes moves at once.
+ * at once; a UPF whose sites lost their nodes, or whose pods there are unhealthy (a repair, like
+ * a scale-up, never waits for a budget), moves at once.
  */
-function voluntaryMoveHold(view: SliceView, obs: SliceObservations, running: string[] | undefined): ReasonMessage | undefined {
-  if (!running?.length || running.some((r) => !obs.sites.some((s) => s.name === r && s.readyNodes.length > 0))) return undefined;
+function voluntaryMoveHold(view: SliceView, obs: SliceObservations, running: string[] | undefined, avoided: Record<string, number>): ReasonMessage | undefined {
+  if (!running?.length || running.some((r) => r in avoided || !obs.sites.some((s) => s.name === r && s.readyNodes.length > 0))) return undefined;
   const outside = budgetHold(view.automation.budgets, obs.now);
   if (outside) return { reason: 'OutsideBudget', message: outside };
   if (obs.replacementSlot === false) return { reason: 'ReplacementCapReached', message: 'moving the UPF waits: the cap of UPF moves at once across slices is reached (--max-concurrent-replacements)' };
@@ -294,15 +297,18 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
   const pods = podsByCnf(view, obs);
   const avoid = siteAvoidance(upf ? pods[upf.name] : undefined, mem.avoidSites, obs.now);
   const placed = upf && !(view.paused && running) ? placeUpf(view, upf, decided.replicas[upf.name] ?? upf.minReplicas, obs, mem, avoid.until) : undefined;
-  const disruption = voluntaryMoveHold(view, obs, running);
-  const gp = upf ? gatePlacement({ automation: view.automation, slice: view.name, cnf: upf.name, replicas: decided.replicas[upf.name] ?? upf.minReplicas, placement: placed, running, records: obs.decisions ?? [], now: obs.now, disruption }) : undefined;
+  const disruption = voluntaryMoveHold(view, obs, running, avoid.until);
+  const site = running?.some((r) => r in avoid.until) ? siteAnomaly(avoid) : undefined;
+  const repair = site ? { kind: site.reason, message: site.message } : undefined;
+  const gp = upf ? gatePlacement({ automation: view.automation, slice: view.name, cnf: upf.name, replicas: decided.replicas[upf.name] ?? upf.minReplicas, placement: placed, running, records: obs.decisions ?? [], now: obs.now, disruption, ...(repair ? { repair } : {}) }) : undefined;
   const placement = gp?.placement ?? placed;
   if (gp) addPlacementGate(decided.approval, upf!.name, gp);
   const upfSites = placement?.ok ? placement.sites : view.paused ? running : mem.lastSites;
   const { byCnf, pending, stuck, makeRoom } = rollouts(view, obs, decided.replicas, pods, upfSites);
   const load = obs.load?.telemetryError ? undefined : obs.load?.current;
   const upfPods = upf ? pods[upf.name] : undefined;
-  const rollback = planRollbacks(view, Object.fromEntries(view.cnfs.map((c) => [c.name, mem.cnfs?.[c.name]?.health])), pods, byCnf, obs.now);
+  const rollback = planRollbacks(view, Object.fromEntries(view.cnfs.map((c) => [c.name, mem.cnfs?.[c.name]?.health])), pods, byCnf, obs.now, { records: obs.decisions ?? [], replicas: decided.replicas });
+  addRollbackGates(decided.approval, rollback);
   return {
     ...decided,
     placement,
@@ -311,7 +317,7 @@ export function planSlice(view: SliceView, obs: SliceObservations, mem: SliceMem
     makeRoom,
     ...(upfPods ? { runningSites: Object.entries(upfPods.sites).sort(([a], [b]) => a.localeCompare(b)).map(([site, n]) => ({ site: site || '(no site label)', pods: n })) } : {}),
     objects: desired(view, { replicas: decided.replicas, upfSites, makeRoom, images: rollback.images }),
-    anomalous: anomalyOf(view, obs.load, obs.telemetryError, pods, avoid),
+    anomalous: anomalyOf(view, obs.load, obs.telemetryError, pods, avoid, rollback.held),
     avoid,
     rollback,
     degraded: degradedReason(view, obs, placement, mem.lastSites) ?? rollback.degraded ?? stuck ?? slaExceedsCapacity(view) ?? capacityShort(view, load, decided.replicas, decided.decisions),

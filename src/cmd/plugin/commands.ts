@@ -7,7 +7,7 @@
 import { ApiError, isNotFound } from '../../runtime/errors.js';
 import type { KubeClient } from '../../runtime/kube-client.js';
 import { collectionPath, objectPath } from '../../controller/resources.js';
-import { decisionState, renderExplain, renderGet, type DecisionObj, type SliceObj } from './render.js';
+import { changeOf, decisionState, renderExplain, renderGet, type DecisionObj, type SliceObj } from './render.js';
 
 export class PluginError extends Error {
   override readonly name = 'PluginError';
@@ -71,7 +71,7 @@ export async function answer(c: Ctx, name: string, type: 'Approved' | 'Denied', 
   const condition = { type, status: 'True', reason: type, message, lastTransitionTime: new Date(c.now).toISOString().replace(/\.\d{3}Z$/, 'Z') };
   const body = { apiVersion: 'slicing.telco.dev/v1alpha1', kind: 'SliceDecision', metadata: { name }, status: { conditions: [condition] } };
   await c.client.apply(`${objectPath('SliceDecision', c.namespace, name)}/status`, body, 'kubectl-slice').catch((e) => explainForbidden(e, `${type === 'Approved' ? 'approve' : 'deny'} SliceDecisions in ${c.namespace}`, 'slice-approver'));
-  return `SliceDecision ${name} ${type.toLowerCase()} (${d.spec.cnf} ${d.spec.fromReplicas} -> ${d.spec.toReplicas}): ${message}`;
+  return `SliceDecision ${name} ${type.toLowerCase()} (${d.spec.cnf} ${changeOf(d, ' -> ')}): ${message}`;
 }
 
 /** Pauses or resumes a slice's scaling and placement (the slicing.telco.dev/paused annotation). */

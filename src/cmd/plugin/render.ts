@@ -20,7 +20,7 @@ export interface SliceObj {
 }
 export interface DecisionObj {
   metadata: { name: string; namespace?: string };
-  spec: { slice: string; cnf: string; action: string; fromReplicas: number; toReplicas: number; toSites?: string[]; needsApproval: string[]; explanation: Explanation; expiresAt: string };
+  spec: { slice: string; cnf: string; action: string; fromReplicas: number; toReplicas: number; toSites?: string[]; fromImage?: string; toImage?: string; needsApproval: string[]; explanation: Explanation; expiresAt: string };
   status?: { conditions?: Cond[] };
 }
 
@@ -33,6 +33,13 @@ export const isPendingDecision = (d: DecisionObj, now: number): boolean =>
 export function decisionState(d: DecisionObj, now: number): string {
   for (const t of ['Applied', 'Expired', 'Denied', 'Approved']) if (isTrue(d, t)) return t;
   return Date.parse(d.spec.expiresAt) < now ? 'Expired' : 'Pending';
+}
+
+/** A decision's change in a few words: replicas, target sites, or images. */
+export function changeOf(d: DecisionObj, arrow: string): string {
+  if (d.spec.action === 'Replace') return `${arrow.trim()} ${(d.spec.toSites ?? []).join(',')}`;
+  if (d.spec.action === 'Rollback') return `rollback ${d.spec.fromImage ?? '?'}${arrow}${d.spec.toImage ?? '?'}`;
+  return `${d.spec.fromReplicas}${arrow}${d.spec.toReplicas}`;
 }
 
 function table(rows: string[][]): string {
@@ -55,7 +62,7 @@ export function renderGet(slices: SliceObj[], decisions: DecisionObj[], now: num
       String(s.status?.load ?? ''),
       String(s.status?.forecastValue ?? ''),
       s.metadata.annotations?.['slicing.telco.dev/paused'] === 'true' ? 'yes' : 'no',
-      pending.map((d) => `${d.metadata.name} (${d.spec.cnf} ${d.spec.action === 'Scale' ? `${d.spec.fromReplicas}->${d.spec.toReplicas}` : `-> ${(d.spec.toSites ?? []).join(',')}`})`).join(', ') || '<none>',
+      pending.map((d) => `${d.metadata.name} (${d.spec.cnf} ${changeOf(d, '->')})`).join(', ') || '<none>',
     ];
   });
   return table([head, ...rows]);
@@ -103,6 +110,6 @@ export function renderExplain(s: SliceObj, decisions: DecisionObj[], now: number
   }
   const mine = decisions.filter((d) => d.spec.slice === s.metadata.name);
   if (mine.length) out.push('decisions:');
-  for (const d of mine) out.push(`  ${d.metadata.name}: ${d.spec.cnf} ${d.spec.fromReplicas} -> ${d.spec.toReplicas} ${decisionState(d, now)} (expires ${d.spec.expiresAt}; ${d.spec.needsApproval.join('; ')})`);
+  for (const d of mine) out.push(`  ${d.metadata.name}: ${d.spec.cnf} ${changeOf(d, ' -> ')} ${decisionState(d, now)} (expires ${d.spec.expiresAt}; ${d.spec.needsApproval.join('; ')})`);
   return out.join('\n');
 }

@@ -233,3 +233,61 @@ describe('planSlice with the CNFs\' pods', () => {
     expect(plan.runningSites).toEqual([{ site, pods: 1 }, { site: other, pods: 1 }].sort((a, b) => a.site.localeCompare(b.site)));
   });
 });
+
+describe('repairs through the automation modes', () => {
+  const siteOf = (node: string) => node.replace(/-node-\d+$/, '');
+  // A disruption window on the first of January: closed on T0.
+  const closed = [{ schedule: '0 0 1 1 *', durationSeconds: 60 }];
+  const withMode = (mode: string) => viewOf('embb.yaml', (s) => void (s.automation = { mode, budgets: closed, ...(mode === 'Approve' ? { policy: { maxStepReplicas: 2 } } : {}) }));
+  const pod = (node: string, ready: boolean, o: Partial<PodFacts> = {}): PodFacts => ({ node, phase: 'Running', ready, createdMs: T0 - 600_000, readyChangedMs: T0 - 120_000, restarts: 0, ...o });
+
+  /** The UPF placed and running; the pods on its first site unready for two minutes. */
+  const sick = (view: SliceView) => {
+    const first = planSlice(view, observations(), empty());
+    const lastSites = first.upfSites!;
+    const pods = { upf: lastSites.flatMap((s, i) => [pod(`${s}-node-0`, i > 0), pod(`${s}-node-1`, i > 0)]), smf: [pod('regional-1-node-0', true)] };
+    const mem: SliceMemory = { ...empty(), lastSites, cnfs: { upf: { replicas: 4, events: [] }, smf: { replicas: 1, events: [] } } };
+    return { lastSites, plan: planSlice(view, observations({ deployments: { upf: ready(4), smf: ready(1) }, pods, siteOf }), mem) };
+  };
+
+  it('Auto moves the UPF off an unhealthy site at once, even outside every disruption window', () => {
+    const { lastSites, plan } = sick(withMode('Auto'));
+    expect(plan.placement?.ok && plan.placement.sites).not.toContain(lastSites[0]);
+    expect(plan.anomalous?.reason).toBe('SiteUnhealthy');
+    expect(plan.approval.proposals).toEqual([]);
+    expect(plan.scalingLimited?.reason).not.toBe('OutsideBudget');
+  });
+
+  it('Approve keeps the UPF in place and proposes the move with the anomaly as evidence; Recommend only recommends it', () => {
+    const { lastSites, plan } = sick(withMode('Approve'));
+    expect(plan.placement?.ok && plan.placement.sites).toEqual(lastSites);
+    expect(plan.approval.placementHeld?.reason).toBe('AwaitingApproval');
+    expect(plan.approval.proposals).toEqual([
+      expect.objectContaining({ action: 'Replace', reason: 'SiteUnhealthy', fromSites: lastSites, anomaly: { kind: 'SiteUnhealthy', message: plan.anomalous!.message } }),
+    ]);
+    expect(plan.approval.proposals[0]!.toSites).not.toContain(lastSites[0]);
+    const rec = sick(withMode('Recommend')).plan;
+    expect(rec.placement?.ok && rec.placement.sites).toEqual(lastSites);
+    expect(rec.approval.placementHeld?.reason).toBe('Recommended');
+    expect(rec.approval.proposals).toEqual([]);
+  });
+
+  it('Approve holds a rollback: the failing image stays, the Anomalous condition says what waits', () => {
+    const view = viewOf('embb.yaml', (s) => {
+      s.automation = { mode: 'Approve', policy: { maxStepReplicas: 2 } };
+      (s.cnfs as { name: string; image: string }[]).find((c) => c.name === 'upf')!.image = 'upf:2';
+    });
+    const crash = { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s' }, restarts: 4 };
+    const first = planSlice(view, observations(), empty());
+    const mem: SliceMemory = { ...empty(), lastSites: first.upfSites, cnfs: { upf: { replicas: 2, events: [], health: { healthyImage: 'upf:1' } }, smf: { replicas: 1, events: [] } } };
+    const pods = { upf: [pod(`${first.upfSites![0]}-node-0`, false, crash)], smf: [pod('regional-1-node-0', true)] };
+    const plan = planSlice(view, observations({ deployments: { upf: ready(2), smf: ready(1) }, pods, siteOf }), mem);
+    const upf = plan.objects.find((o) => o.kind === 'Deployment' && o.metadata.name.endsWith('-upf')) as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } };
+    expect(upf.spec.template.spec.containers[0]!.image).toBe('upf:2');
+    expect(plan.rollback.started).toEqual([]);
+    const name = `${view.name}-upf-rollback-0`;
+    expect(plan.approval.proposals.map((p) => [p.name, p.action, p.fromImage, p.toImage])).toEqual([[name, 'Rollback', 'upf:2', 'upf:1']]);
+    expect(plan.approval.pending.upf).toBe(name);
+    expect(plan.anomalous).toEqual({ reason: 'CNFFailing', message: `upf: 1 pod CrashLoopBackOff: back-off 40s; rolling upf back from upf:2 to upf:1 waits for approval of SliceDecision ${name}` });
+  });
+});
