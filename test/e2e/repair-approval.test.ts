@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
 import { silentLogger } from '../../src/runtime/logger.js';
-import { conditionOf, createNamespace, e2eEnv, eventually, getSlice, installCrd, kubeConfig, kubectl, repoRoot } from './support.js';
+import { conditionOf, crashLoopStatus, createNamespace, e2eEnv, eventually, getSlice, healthyImage, installCrd, kubeConfig, kubectl, repoRoot } from './support.js';
 
 const plugin = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((resolve) =>
@@ -68,14 +68,11 @@ describe('repairs in automation mode Approve (real control plane)', () => {
 
   test('a crash loop after an image change waits for an approved Rollback decision, then rolls back', async () => {
     // An image is healthy once its pods have all been ready for a minute.
-    await eventually('crashy Ready with a healthy image', async () => {
-      const s = await getSlice(ns, 'crashy');
-      return conditionOf(s, 'Ready')?.status === 'True' && (s as unknown as { status?: { cnfs?: { healthyImage?: string }[] } }).status?.cnfs?.[0]?.healthyImage === 'upf:1';
-    }, 120_000, 500);
+    await healthyImage(ns, 'crashy', 'upf:1');
     crashy.spec.cnfs[0]!.image = 'upf:bad';
     await apply(crashy);
     // What a kubelet reports of a container that exits at start: the test plays the kubelet.
-    const crashLoop = JSON.stringify({ status: { containerStatuses: [{ name: 'upf', image: 'upf:bad', imageID: '', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=upf' } } }] } });
+    const crashLoop = crashLoopStatus('upf:bad');
     const badPods = async () =>
       (JSON.parse((await kubectl(['get', '-n', ns, 'pods', '-l', 'slicing.telco.dev/slice=crashy', '-o', 'json'])).stdout) as { items: { metadata: { name: string }; spec: { containers: { image: string }[] } }[] }).items.filter((p) => p.spec.containers[0]!.image === 'upf:bad');
     const deployImage = async () => (await kubectl(['get', '-n', ns, 'deploy', 'crashy-upf', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout;

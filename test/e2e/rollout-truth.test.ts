@@ -9,7 +9,7 @@
 import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
 import { silentLogger } from '../../src/runtime/logger.js';
-import { conditionOf, createNamespace, eventually, getSlice, installCrd, kubeConfig, kubectl, sliceWithReason } from './support.js';
+import { conditionOf, crashLoopStatus, createNamespace, eventually, getSlice, healthyImage, installCrd, kubeConfig, kubectl, sliceWithReason } from './support.js';
 
 type SliceStatus = { status?: { placement?: { upfSites: string[]; runningSites?: { site: string; pods: number }[] } } };
 
@@ -97,15 +97,12 @@ describe('rollout truth (real control plane)', () => {
     const crashy = variant('crashy', '0000e2', { sites: ['edge-a', 'edge-b'], maxSites: 2, antiAffinity: 'none' });
     await apply(crashy);
     // An image is healthy once its pods have all been ready for a minute.
-    await eventually('crashy Ready with a healthy image', async () => {
-      const s = await getSlice(ns, 'crashy');
-      return conditionOf(s, 'Ready')?.status === 'True' && (s as unknown as { status?: { cnfs?: { healthyImage?: string }[] } }).status?.cnfs?.[0]?.healthyImage === 'upf:1';
-    }, 120_000, 500);
+    await healthyImage(ns, 'crashy', 'upf:1');
 
     crashy.spec.cnfs[0]!.image = 'upf:bad';
     await apply(crashy);
     // What a kubelet reports of a container that exits at start: the test plays the kubelet.
-    const crashLoop = JSON.stringify({ status: { containerStatuses: [{ name: 'upf', image: 'upf:bad', imageID: '', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=upf' } } }] } });
+    const crashLoop = crashLoopStatus('upf:bad');
     let injectedAt: number | undefined;
     const deployImage = async () => (await kubectl(['get', '-n', ns, 'deploy', 'crashy-upf', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout;
     await eventually('rolled back to upf:1', async () => {

@@ -140,3 +140,14 @@ export const sliceWithReason = (ns: string, name: string, type: string, reason: 
     const s = await getSlice(ns, name);
     return conditionOf(s, type)?.reason === reason ? s : undefined;
   }, timeoutMs, 250);
+
+/** Waits until the slice is Ready and its first CNF's image counts as healthy (its pods all ready for a minute). */
+export const healthyImage = (ns: string, name: string, image: string): Promise<SliceConditions> =>
+  eventually(`${name} Ready with healthy image ${image}`, async () => {
+    const s = await getSlice(ns, name);
+    return conditionOf(s, 'Ready')?.status === 'True' && (s as unknown as { status?: { cnfs?: { healthyImage?: string }[] } }).status?.cnfs?.[0]?.healthyImage === image ? s : undefined;
+  }, 120_000, 500);
+
+/** What a kubelet reports of a container `upf` running `image` that exits at start (tests play the kubelet). */
+export const crashLoopStatus = (image: string): string =>
+  JSON.stringify({ status: { containerStatuses: [{ name: 'upf', image, imageID: '', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=upf' } } }] } });
