@@ -2,8 +2,12 @@
  * What a CNF's predictive decision scales on, by the slice's scaling.capacityBasis:
  * HorizonPeak, the forecast quantile's peak over the horizon with the slice's calibration;
  * LeadTime, the load when a replica started now is Ready (forecast/lead-time.ts): the CNF's
- * start-up plus one telemetry cycle ahead, along the slice's LeadPath, with the calibration
- * widening the quantile's spread rather than multiplying the load.
+ * start-up plus one telemetry cycle ahead, along the slice's LeadPath, at the slice's quantile.
+ *
+ * LeadTime leaves the calibration factor out. The calibrator fits it so that the quantile covers
+ * the hour's value (what HorizonPeak provisions for), and it brings every quantile to the same
+ * hourly coverage: applied to a lead of minutes it would take the quantile's say away and cost
+ * capacity (the what-if frontier of docs/twin.md measured that). The quantile is LeadTime's knob.
  */
 import { leadTimeLoad } from '../forecast/lead-time.js';
 import type { LeadPath, SliceLoad } from '../telemetry/slice-load.js';
@@ -27,7 +31,7 @@ export function forecastBasis(view: SliceView, cnf: CnfView, load: SliceLoad | u
   const current = load.current;
   if (view.scaling.capacityBasis === 'LeadTime' && path && current !== undefined && Number.isFinite(current)) {
     const leadSeconds = leadSecondsOf(cnf, path);
-    return { forecastPeak: leadTimeLoad(current, now, leadSeconds, path, load.calibration), calibration: 1, leadSeconds };
+    return { forecastPeak: leadTimeLoad(current, now, leadSeconds, path), calibration: 1, leadSeconds };
   }
   return { forecastPeak: load.forecastPeak, calibration: load.calibration };
 }

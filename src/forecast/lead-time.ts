@@ -40,20 +40,17 @@ function median(path: HourPath, t: number): number {
 }
 
 /**
- * The load to provision for at `nowMs + leadSeconds`, from the load observed now, with the
- * provisioning quantile multiplied by `calibration`. Invalid
+ * The load to provision for at `nowMs + leadSeconds`, from the load observed now. Invalid
  * inputs (NaN forecasts, negative lead) fall back to the load now.
  */
-export function leadTimeLoad(current: number, nowMs: number, leadSeconds: number, path: HourPath, calibration = 1): number {
+export function leadTimeLoad(current: number, nowMs: number, leadSeconds: number, path: HourPath): number {
   if (!(Number.isFinite(current) && current >= 0)) return current;
   if (!(leadSeconds >= 0) || path.p50.length === 0) return current;
   const stepMs = path.stepMs ?? HOUR_MS;
   const target = nowMs + leadSeconds * 1000;
   const change = median(path, target) - median(path, nowMs);
   const k = Math.min(path.p50.length - 1, Math.max(0, Math.floor((target - path.hourStartMs) / stepMs)));
-  // The calibration factor widens the quantile (the calibrator's coverage correction), and so the spread.
-  const calib = Number.isFinite(calibration) && calibration > 0 ? calibration : 1;
-  const spread = Math.max(0, path.upper[k]! * calib - path.p50[k]!) * Math.sqrt(Math.min(1, (leadSeconds * 1000) / stepMs));
+  const spread = Math.max(0, path.upper[k]! - path.p50[k]!) * Math.sqrt(Math.min(1, (leadSeconds * 1000) / stepMs));
   const load = current + change + spread;
   return Number.isFinite(load) ? Math.max(current, load) : current;
 }

@@ -187,9 +187,9 @@ export function simulateSlice(input: SliceInput, timing: TwinTiming = DEFAULT_TI
     if (runOp && k % cycleEvery === 0) {
       const h = Math.floor(t / 3600);
       const now = series.startMs + (t0 + t) * 1000;
-      // As the operator does (controller/capacity-basis.ts): the calibration widens the lead's spread.
+      // As the operator does (controller/capacity-basis.ts): lead time leaves the calibration out.
       const obs = leadTime
-        ? { current: scrapedLoad, forecastPeak: leadTimeLoad(scrapedLoad, now, lead, pathOf(h), qf.calib[h]), calibration: 1, leadSeconds: lead }
+        ? { current: scrapedLoad, forecastPeak: leadTimeLoad(scrapedLoad, now, lead, pathOf(h)), calibration: 1, leadSeconds: lead }
         : { current: scrapedLoad, forecastPeak: qf.peak[h], calibration: qf.calib[h] };
       const basis = scalingLoad(pol, obs);
       // A decision that kept the count and recommended it, on the same load, factor and count,

@@ -55,7 +55,11 @@ describe('forecastBasis', () => {
     const slow = leadTime(900);
     expect(forecastBasis(slow, slow.cnfs[0]!, load(), now).forecastPeak!).toBeGreaterThan(forecastBasis(fast, fast.cnfs[0]!, load(), now).forecastPeak!);
   });
-  test('LeadTime without a path yet (no forecast since it asked) scales on the hourly peak meanwhile', () => {
+  test('LeadTime leaves the calibration factor out: the quantile is its knob', () => {
+    const v = leadTime(240);
+    expect(forecastBasis(v, v.cnfs[0]!, load({ calibration: 1.5 }), now)).toEqual(forecastBasis(v, v.cnfs[0]!, load(), now));
+  });
+    test('LeadTime without a path yet (no forecast since it asked) scales on the hourly peak meanwhile', () => {
     const v = leadTime(60);
     expect(forecastBasis(v, v.cnfs[0]!, load({ leadPath: undefined }), now)).toEqual({ forecastPeak: 200, calibration: 1 });
   });

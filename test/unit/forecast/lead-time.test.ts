@@ -30,16 +30,7 @@ describe('leadTimeLoad', () => {
   });
 });
 
-describe('leadTimeLoad: calibration and step length', () => {
-  test('the calibration factor widens the quantile, and so the spread, not the load', () => {
-    const p = path({ p50: [100, 100], upper: [120, 120] });
-    // (120 x 1.5 - 100) x sqrt(0.25) = 40.
-    expect(leadTimeLoad(100, 10 * H, 900, p, 1.5)).toBeCloseTo(140, 6);
-    // A factor below 1 can take the quantile under the median: no negative spread.
-    expect(leadTimeLoad(100, 10 * H, 900, p, 0.5)).toBe(100);
-    // A factor that is not a positive number counts as none.
-    expect(leadTimeLoad(100, 10 * H, 900, p, NaN)).toBeCloseTo(110, 6);
-  });
+describe('leadTimeLoad: step length', () => {
   test('an accelerated replay measures the lead in its own steps', () => {
     // Steps of 60 s: a lead of 30 s is half a step, as 1800 s is of an hour.
     const hour = leadTimeLoad(100, 10 * H, 1800, path({ previous: 50, p50: [150, 150], upper: [150, 150] }));
