@@ -89,11 +89,32 @@ class KeyState {
   }
 }
 
-/** The ceil((n+1)*target)-th smallest of the first n values (the max when that exceeds n). */
-function conformalQuantile(values: Uint16Array, n: number, target: number): number {
-  const sorted = values.slice(0, n).sort(); // typed arrays sort numerically
-  const k = Math.min(Math.ceil((n + 1) * target), n);
-  return sorted[Math.max(k, 1) - 1]!;
+/** Largest rank from the top that conformalQuantile finds without sorting. */
+const TOP_MAX = 32;
+const top = new Int32Array(TOP_MAX);
+
+/**
+ * The ceil((n+1)*target)-th smallest of the first n values (the max when that exceeds n). With
+ * a high target that is one of the few largest values: it keeps those in a small descending
+ * list in one pass instead of sorting the window (a what-if replay asks after every score of
+ * every slice). A low target sorts.
+ */
+export function conformalQuantile(values: Uint16Array, n: number, target: number): number {
+  const k = Math.max(Math.min(Math.ceil((n + 1) * target), n), 1);
+  const m = n - k + 1; // the answer is the m-th largest
+  if (m > TOP_MAX) return values.slice(0, n).sort()[k - 1]!; // typed arrays sort numerically
+  top.fill(-1, 0, m);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v <= top[m - 1]!) continue;
+    let j = m - 1;
+    while (j > 0 && top[j - 1]! < v) {
+      top[j] = top[j - 1]!;
+      j--;
+    }
+    top[j] = v;
+  }
+  return top[m - 1]!;
 }
 
 export class ConformalCalibrator implements Calibrator {

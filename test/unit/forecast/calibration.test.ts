@@ -1,4 +1,5 @@
-import { ConformalCalibrator } from '../../../src/forecast/calibration.js';
+import fc from 'fast-check';
+import { ConformalCalibrator, conformalQuantile } from '../../../src/forecast/calibration.js';
 
 // Deterministic pseudo-random stream (no Math.random: tests must not flake).
 function lcg(seed: number) {
@@ -102,5 +103,23 @@ describe('ConformalCalibrator', () => {
     expect(Math.abs(c.factor('k') - expected)).toBeLessThanOrEqual((100 - 0.01) / 65535 / 2 + 1e-12);
     // Scores from before the window would have moved it: the largest of them is gone.
     expect(c.factor('k')).toBeLessThan(Math.max(...ratios.slice(0, 50)));
+  });
+});
+
+describe('conformalQuantile', () => {
+  const bySort = (v: Uint16Array, n: number, target: number): number => v.slice(0, n).sort()[Math.max(Math.min(Math.ceil((n + 1) * target), n), 1) - 1]!;
+  test('is the ceil((n+1) x target)-th smallest, as a sort of the window finds it', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 400 }), fc.double({ min: 0.01, max: 0.999, noNaN: true }), fc.integer({ min: 0, max: 50 }), (xs, target, cut) => {
+        const v = Uint16Array.from(xs);
+        const n = Math.max(1, xs.length - cut);
+        return conformalQuantile(v, n, target) === bySort(v, n, target);
+      }),
+      { numRuns: 500 },
+    );
+  });
+  test('the calibrator default (0.98 over two weeks): the 6th largest of 336', () => {
+    const v = Uint16Array.from({ length: 336 }, (_, i) => (i * 7919) % 336);
+    expect(conformalQuantile(v, 336, 0.98)).toBe(330);
   });
 });
