@@ -18,7 +18,8 @@ import { fromPrometheus, HistoryError, parseCsv, type LoadSeries } from '../twin
 import { sliceViewsFromFile } from '../twin/manifests.js';
 import { frontierSvg, frontierTable, sliceReport, sliceSvg } from '../twin/report.js';
 import { DEFAULT_TIMING } from '../twin/simulate.js';
-import { cheapestMeeting, prepare, replay, sweep, WhatIfInputError, type WhatIfOptions, type WhatIfSlice } from '../twin/whatif.js';
+import { cheapestMeeting, prepare, sweep, WhatIfInputError, type WhatIfOptions, type WhatIfSlice } from '../twin/whatif.js';
+import { replayAll } from '../twin/replay-pool.js';
 
 export const WHATIF_HELP = `Usage: slice-operator whatif --slice FILE [--slice FILE ...] (--csv FILE | --prometheus URL) [options]
 
@@ -164,8 +165,9 @@ export async function whatifCommand(argv: string[], io: CommandIo = { out: (s) =
     mkdirSync(opts.out, { recursive: true });
     const hpaLabel = `target ${Math.round(opts.hpa.targetUtilization * 100)}%, sync ${opts.hpa.syncPeriodSeconds}s${opts.hpa.useCachedMetrics ? `, cached metrics every ${opts.hpa.pollingIntervalSeconds}s` : ''}`;
     const parts = [`# What-if: operator vs KEDA/HPA\n\nReadiness delay ${opts.timing.readiness.delaySeconds}-${opts.timing.readiness.delaySeconds + opts.timing.readiness.jitterSeconds} s, SLA interval ${opts.timing.slaIntervalSeconds / 60} min.\n`];
+    const runs = await replayAll(prepared, opts, { withTrace: true });
     prepared.forEach((s, i) => {
-      const run = replay(s, opts, true);
+      const run = runs[i]!;
       const file = `${i + 1}-${s.name}.svg`;
       writeFileSync(path.join(opts.out, file), sliceSvg(s, run, opts.timing.slaIntervalSeconds));
       parts.push(sliceReport(s, run, hpaLabel, opts.timing.slaIntervalSeconds) + `\n![${s.name}](${file})\n`);
