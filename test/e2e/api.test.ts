@@ -144,7 +144,7 @@ describe('SLA percentages and the UPF floor on the real API server', () => {
     m.spec.cnfs[0].minReplicas = 0;
     const r = await create(m);
     expect(r.code).not.toBe(0);
-    // Up to 1.36 the API server names the value's type ("object"); from 1.37 it leaves it out.
+    // kube-apiserver 1.34 names the value's type ("object") here; 1.37 leaves it out.
     expect(r.stderr).toMatch(/spec\.cnfs\[0\]\.minReplicas: Invalid value: ("object": )?minReplicas must be at least 1 for the upf CNF: a slice without a UPF carries no traffic/);
   });
 
