@@ -4,7 +4,7 @@
 // every 15 s sync, pods with a start-up delay; one worker thread per core), at real-world time scales. Series: the Milan
 // rows (real traffic), cycled and each scaled differently. Target: under 60 s on this machine.
 import path from 'node:path';
-import { DEFAULT_TIMING, Forecaster, packageRoot, prepare, replayAll, sliceViewsFromFile } from '../src/index.js';
+import { DEFAULT_TIMING, Forecaster, packageRoot, prepareAll, replayAll, sliceViewsFromFile } from '../src/index.js';
 import { replaceDocBlock } from '../tools/docs/doc-block.js';
 import { loadHourlySquares, milanCsvPath, MILAN_START_MS } from '../tools/replayer/milan.js';
 
@@ -23,12 +23,13 @@ const slices = Array.from({ length: N }, (_, i) => {
   return { name: `s${i}`, view, series: { startMs: MILAN_START_MS + (576 - 216) * 3_600_000, stepSeconds: 3600, values: Float64Array.from(r, (x) => x * scale) } };
 });
 const forecaster = await Forecaster.create();
-const prepared = await prepare(forecaster, slices, WARMUP, true);
+// One worker thread per core for both phases (BENCH_WORKERS to choose).
+const workers = process.env.BENCH_WORKERS ? { workers: Number(process.env.BENCH_WORKERS) } : {};
+const prepared = await prepareAll(forecaster, slices, WARMUP, true, workers);
 await forecaster.close();
 const t1 = performance.now();
 const opts = { timing: DEFAULT_TIMING, hpa: { targetUtilization: 0.8 }, warmupHours: WARMUP };
-// One worker thread per core (BENCH_WORKERS to choose).
-const runs = await replayAll(prepared, opts, process.env.BENCH_WORKERS ? { workers: Number(process.env.BENCH_WORKERS) } : {});
+const runs = await replayAll(prepared, opts, workers);
 let rh = 0;
 for (const r of runs) rh += r.operator.replicaHours + r.hpa.replicaHours;
 const t2 = performance.now();

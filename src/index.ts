@@ -39,6 +39,6 @@ export type { PrometheusClient, Sample, Series } from './telemetry/prometheus-cl
 
 // The what-if twin (bench/whatif.ts replays 10,000 slices of history through it).
 export { prepare, replay } from './twin/whatif.js';
-export { replayAll } from './twin/replay-pool.js';
+export { prepareAll, replayAll } from './twin/replay-pool.js';
 export { DEFAULT_TIMING } from './twin/simulate.js';
 export { sliceViewsFromFile } from './twin/manifests.js';

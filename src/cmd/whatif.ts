@@ -18,8 +18,8 @@ import { fromPrometheus, HistoryError, parseCsv, type LoadSeries } from '../twin
 import { sliceViewsFromFile } from '../twin/manifests.js';
 import { frontierSvg, frontierTable, sliceReport, sliceSvg } from '../twin/report.js';
 import { DEFAULT_TIMING } from '../twin/simulate.js';
-import { cheapestMeeting, prepare, sweep, WhatIfInputError, type WhatIfOptions, type WhatIfSlice } from '../twin/whatif.js';
-import { replayAll } from '../twin/replay-pool.js';
+import { cheapestMeeting, sweep, WhatIfInputError, type WhatIfOptions, type WhatIfSlice } from '../twin/whatif.js';
+import { prepareAll, replayAll } from '../twin/replay-pool.js';
 
 export const WHATIF_HELP = `Usage: slice-operator whatif --slice FILE [--slice FILE ...] (--csv FILE | --prometheus URL) [options]
 
@@ -158,7 +158,7 @@ export async function whatifCommand(argv: string[], io: CommandIo = { out: (s) =
     const forecaster = await Forecaster.create();
     let prepared;
     try {
-      prepared = await prepare(forecaster, slices, opts.warmupHours, !v.sweep);
+      prepared = await prepareAll(forecaster, slices, opts.warmupHours, !v.sweep);
     } finally {
       await forecaster.close();
     }
