@@ -10,15 +10,15 @@
  * capacity (the what-if frontier of docs/twin.md measured that). The quantile is LeadTime's knob.
  */
 import { leadTimeLoad } from '../forecast/lead-time.js';
-import type { LeadPath, SliceLoad } from '../telemetry/slice-load.js';
+import type { SliceLoad } from '../telemetry/slice-load.js';
 import type { LoadObservation } from './scaling.js';
 import type { CnfView, SliceView } from './slice-view.js';
 
 export type ForecastBasis = Pick<LoadObservation, 'forecastPeak' | 'calibration' | 'leadSeconds'>;
 
 /** The lead of a CNF's LeadTime decision, seconds: its start-up and the telemetry cycle's lag. */
-export function leadSecondsOf(cnf: CnfView, path: Pick<LeadPath, 'lagMs'>): number {
-  return cnf.startupSeconds + path.lagMs / 1000;
+export function leadSecondsOf(cnf: Pick<CnfView, 'startupSeconds'>, lagMs: number): number {
+  return cnf.startupSeconds + lagMs / 1000;
 }
 
 /**
@@ -30,7 +30,7 @@ export function forecastBasis(view: SliceView, cnf: CnfView, load: SliceLoad | u
   const path = load.leadPath;
   const current = load.current;
   if (view.scaling.capacityBasis === 'LeadTime' && path && current !== undefined && Number.isFinite(current)) {
-    const leadSeconds = leadSecondsOf(cnf, path);
+    const leadSeconds = leadSecondsOf(cnf, path.lagMs);
     return { forecastPeak: leadTimeLoad(current, now, leadSeconds, path), calibration: 1, leadSeconds };
   }
   return { forecastPeak: load.forecastPeak, calibration: load.calibration };

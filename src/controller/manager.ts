@@ -98,11 +98,6 @@ export class Manager {
   metricsPort = 0;
   healthProbePort = 0;
 
-  /** Milliseconds between telemetry cycles. */
-  private get cycleMs(): number {
-    return this.o.cycleMs ?? Math.min(this.o.stepSeconds * 1000, 60_000);
-  }
-
   constructor(private readonly o: ManagerOptions) {
     this.client = new KubeClient(o.kubeConfig);
     collectDefaultMetrics({ register: this.registry });
@@ -119,7 +114,7 @@ export class Manager {
       calibrator: o.calibrator,
       stepSeconds: o.stepSeconds,
       clock: o.clock,
-      cycleMs: this.cycleMs,
+      cycleMs: o.cycleMs,
       log: o.log.child({ component: 'telemetry' }),
     });
     const events = new EventRecorder(this.client, 'slice-operator', o.log);
@@ -266,7 +261,7 @@ export class Manager {
     for (const i of Object.values(this.informers)) i.start();
     await Promise.all(Object.values(this.informers).map((i) => i.waitForSync(60_000)));
     this.controller.start();
-    const cycleMs = this.cycleMs;
+    const cycleMs = this.observer.cycleMs;
     const tick = async (): Promise<void> => {
       try {
         await this.observer.cycle();

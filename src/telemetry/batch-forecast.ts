@@ -31,7 +31,8 @@ export async function forecastSlices(ctx: CycleContext, forecaster: BatchForecas
     const f = byKey.get(s.key);
     // A slice removed while the forecast ran (a reconcile of its deletion) is gone: skip it.
     const l = ctx.history.get(s.key);
-    if (!f || !l || !ctx.current(s)) continue;
+    const current = ctx.current(s);
+    if (!f || !l || !current) continue;
     const q = f[s.quantile].slice(0, Math.max(1, s.horizonSteps)).filter((x) => Number.isFinite(x));
     l.forecast = summarize(f);
     l.forecastPeak = q.length ? Math.max(...q) : undefined;
@@ -40,7 +41,7 @@ export async function forecastSlices(ctx: CycleContext, forecaster: BatchForecas
       l.pendingStep = step + 1;
       l.pendingValue = next;
     }
-    updateLeadPath(ctx.history, ctx.clock, ctx.cycleMs, l, ctx.current(s) ?? s, step, f);
+    updateLeadPath(ctx.history, ctx.clock, ctx.cycleMs, l, current, step, f);
     l.calibration = calibrator?.factor(s.key) ?? 1;
     l.coverage = calibrator?.coverage(s.key);
     // The band the next step's load is judged against for anomalies.

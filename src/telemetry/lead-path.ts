@@ -26,20 +26,25 @@ export function updateLeadPath(history: LoadHistory, clock: StepClock, lagMs: nu
     l.leadNext = undefined;
   }
   const q = f[s.quantile];
-  const p50 = [f.p50[0], f.p50[1]];
-  const upper = [q[0], q[1]];
-  if (finite(p50[0]) && finite(upper[0])) l.leadNext = { step: step + 1, p50: p50[0], upper: Math.max(p50[0], upper[0]) };
+  const next = stepForecast(f.p50[0], q[0]);
+  if (next) l.leadNext = { step: step + 1, ...next };
   const stepMs = clock.stepMs;
   const now = l.leadNow?.step === step ? l.leadNow : undefined;
   const previous = previousStep(history, l, step);
   let path: LeadPath | undefined;
-  if (now && finite(previous) && finite(p50[0]) && finite(upper[0])) {
-    path = { hourStartMs: clock.wallOfStep(step), stepMs, lagMs, previous, p50: [now.p50, p50[0]], upper: [now.upper, Math.max(p50[0], upper[0])] };
-  } else if (finite(l.current) && finite(p50[0]) && finite(upper[0])) {
-    const n = finite(p50[1]) && finite(upper[1]) ? 2 : 1;
-    path = { hourStartMs: clock.wallOfStep(step + 1), stepMs, lagMs, previous: l.current, p50: p50.slice(0, n) as number[], upper: upper.slice(0, n).map((u, i) => Math.max(p50[i]!, u!)) };
+  if (next && now && finite(previous)) {
+    path = { hourStartMs: clock.wallOfStep(step), stepMs, lagMs, previous, p50: [now.p50, next.p50], upper: [now.upper, next.upper] };
+  } else if (next && finite(l.current)) {
+    const second = stepForecast(f.p50[1], q[1]);
+    const steps = second ? [next, second] : [next];
+    path = { hourStartMs: clock.wallOfStep(step + 1), stepMs, lagMs, previous: l.current, p50: steps.map((x) => x.p50), upper: steps.map((x) => x.upper) };
   }
   l.leadPath = path;
+}
+
+/** One step's median and provisioning quantile (raised to the median when below it), if both are finite. */
+function stepForecast(p50: number | undefined, upper: number | undefined): { p50: number; upper: number } | undefined {
+  return finite(p50) && finite(upper) ? { p50, upper: Math.max(p50, upper) } : undefined;
 }
 
 /** The value of the step before `step`, if the history holds it. */

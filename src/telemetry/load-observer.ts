@@ -29,7 +29,7 @@ export interface LoadObserverOptions extends StepClockOptions {
   backfillMaxPoints?: number;
   /** Hindcasts per slice that warm up its calibration from backfilled history (0: none; see warm-up.ts). */
   calibrationWarmupSteps?: number;
-  /** Milliseconds between cycles: how old a decision's load can be (the lag a LeadTime path adds to its lead). */
+  /** Milliseconds between cycles (default: a step, at most a minute): how old a decision's load can be (the lag a LeadTime path adds to its lead). */
   cycleMs?: number;
   log: Logger;
 }
@@ -54,6 +54,11 @@ export class LoadObserver {
     this.ctx = { history: this.history, clock: this.clock, cycleMs: o.cycleMs ?? Math.min(this.clock.stepMs, 60_000), current: (s) => this.currentOf(s), log: o.log };
     // Without telemetry the load is unknown: slices hold capacity and say why (Degraded).
     if (!o.prometheus) this.lastError = 'no Prometheus configured (--prometheus-url): slice load is unknown';
+  }
+
+  /** Milliseconds between cycles: --cycle-seconds, else a step but at most a minute. */
+  get cycleMs(): number {
+    return this.ctx.cycleMs;
   }
 
   get stepMs(): number {

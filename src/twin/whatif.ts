@@ -5,6 +5,7 @@
  * against SLA (operator: quantile x headroom; HPA: target utilisation) to draw the frontier.
  */
 import type { BatchForecaster } from '../forecast/contract.js';
+import { leadSecondsOf } from '../controller/capacity-basis.js';
 import type { SliceView } from '../controller/slice-view.js';
 import type { Quantile } from '../telemetry/slice-load.js';
 import { hourly, type LoadSeries } from './history.js';
@@ -73,7 +74,7 @@ export function replay(s: PreparedSlice, opts: WhatIfOptions, withTrace = false)
 /** The capacity decision a manifest asks for; a LeadTime slice's lead as the operator takes it (its scaled CNF's start-up plus one cycle). */
 function leadOf(view: SliceView, timing: TwinTiming): { decision: Decision; leadSeconds?: number } {
   if (view.scaling.capacityBasis !== 'LeadTime') return { decision: 'hourly-peak' };
-  return { decision: 'lead-time', leadSeconds: scaledCnf(view).startupSeconds + timing.operatorCycleSeconds };
+  return { decision: 'lead-time', leadSeconds: leadSecondsOf(scaledCnf(view), timing.operatorCycleSeconds * 1000) };
 }
 
 export type Decision = 'hourly-peak' | 'lead-time';

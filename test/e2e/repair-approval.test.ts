@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
 import { silentLogger } from '../../src/runtime/logger.js';
-import { conditionOf, crashLoopStatus, createNamespace, e2eEnv, eventually, getSlice, healthyImage, installCrd, kubeConfig, kubectl, repoRoot } from './support.js';
+import { conditionOf, crashLoopStatus, createNamespace, e2eEnv, eventually, getSlice, healthyImage, installCrd, kubeConfig, kubectl, repoRoot, upfSlice } from './support.js';
 
 const plugin = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((resolve) =>
@@ -29,20 +29,10 @@ describe('repairs in automation mode Approve (real control plane)', () => {
   let manager: Manager;
   let ns: string;
 
-  const slice = (name: string, sd: string) => ({
-    apiVersion: 'slicing.telco.dev/v1alpha1',
-    kind: 'NetworkSlice',
-    metadata: { name },
-    spec: {
-      snssai: { sst: 1, sd },
-      plmn: { mcc: '001', mnc: '01' },
-      serviceType: 'eMBB',
-      cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: 10 }, minReplicas: 2, maxReplicas: 2, resources: { requests: { cpu: '100m' } } }],
-      scaling: { mode: 'static' },
-      placement: { sites: ['edge-a', 'edge-b'], maxSites: 1, antiAffinity: 'none' },
-      automation: { mode: 'Approve', policy: { maxStepReplicas: 2 } },
-    },
-  });
+  const slice = (name: string, sd: string) => {
+    const s = upfSlice(name, sd, { perReplica: 10, minReplicas: 2, maxReplicas: 2, scaling: { mode: 'static' } });
+    return { ...s, spec: { ...s.spec, placement: { sites: ['edge-a', 'edge-b'], maxSites: 1, antiAffinity: 'none' }, automation: { mode: 'Approve', policy: { maxStepReplicas: 2 } } } };
+  };
   const apply = async (m: ReturnType<typeof slice>): Promise<void> => {
     expect((await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(m))).stderr).toBe('');
   };

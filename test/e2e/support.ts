@@ -73,7 +73,7 @@ export async function installCrd(kubeconfig = e2eEnv().kubeconfig): Promise<void
 }
 
 /** An eMBB NetworkSlice with one UPF of `perReplica` sessions, scaled on its load as `scaling` says. */
-export function upfSlice(name: string, sd: string, o: { perReplica: number; maxReplicas: number; scaling: Record<string, unknown>; loadQuery?: string; cpu?: string }) {
+export function upfSlice(name: string, sd: string, o: { perReplica: number; minReplicas?: number; maxReplicas: number; scaling: Record<string, unknown>; loadQuery?: string; cpu?: string }) {
   return {
     apiVersion: 'slicing.telco.dev/v1alpha1',
     kind: 'NetworkSlice',
@@ -82,7 +82,7 @@ export function upfSlice(name: string, sd: string, o: { perReplica: number; maxR
       snssai: { sst: 1, sd },
       plmn: { mcc: '001', mnc: '01' },
       serviceType: 'eMBB',
-      cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: o.perReplica }, minReplicas: 1, maxReplicas: o.maxReplicas, resources: { requests: { cpu: o.cpu ?? '100m' } } }],
+      cnfs: [{ name: 'upf', type: 'upf', image: 'upf:1', capacity: { sessions: o.perReplica }, minReplicas: o.minReplicas ?? 1, maxReplicas: o.maxReplicas, resources: { requests: { cpu: o.cpu ?? '100m' } } }],
       scaling: o.scaling,
       ...(o.loadQuery ? { telemetry: { loadQuery: o.loadQuery } } : {}),
     },

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { leadSecondsOf } from '../../src/controller/capacity-basis.js';
 import { Forecaster, packageRoot } from '../../src/forecast/forecaster.js';
 import { operatorPolicy } from '../../src/twin/slice-policies.js';
 import { replaceDocBlock } from '../docs/doc-block.js';
@@ -99,7 +100,7 @@ async function inside(): Promise<void> {
     const twin = await runTwin(forecaster, p, {
       view: slice.view,
       policy: operatorPolicy(slice.view),
-      leadSeconds: upf.startupSeconds + p.cycleSeconds,
+      leadSeconds: leadSecondsOf(upf, p.cycleSeconds * 1000),
       trace,
       compareStep: startHour,
       startMs: MILAN_START_MS + (startHour - 168 - 48) * HOUR_MS,
