@@ -7,9 +7,10 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { DEFAULT_HISTORY_STEPS, packageRoot, snssaiLabel } from '../../src/index.js';
 import type { LocalCluster } from '../../tools/devcluster/cluster.js';
-import { LocalPrometheus } from '../../tools/devcluster/prometheus.js';
+import type { LocalPrometheus } from '../../tools/devcluster/prometheus.js';
 import { HOUR_MS, loadHourlySquares, MILAN_START_MS, milanCsvPath } from '../../tools/replayer/milan.js';
-import { openMetricsHistory, ReplayerServer, type ReplayedSlice } from '../../tools/replayer/replayer.js';
+import type { ReplayedSlice } from '../../tools/replayer/replayer.js';
+import { startReplayedTelemetry } from '../../tools/replayer/replayed-telemetry.js';
 import { hourlyTrace } from '../../tools/replayer/trace.js';
 import { slice } from './slices.js';
 
@@ -60,23 +61,20 @@ export async function telemetrySource(
   const replayed = replayedSlices(ns, n, Math.ceil((minutes * 60 + 120) / stepSeconds));
   const wallStartMs = Date.now();
   const clock = { wallStartMs, startStep: START_STEP, stepSeconds };
-  const replayer = new ReplayerServer(replayed, clock);
-  const exporterPort = await replayer.start();
-  const prometheus = new LocalPrometheus({
+  const t = await startReplayedTelemetry({
+    slices: replayed,
+    clock,
     dir: path.join(cluster.details.dir, 'telemetry'),
-    targets: [{ job: 'open5gs', target: `127.0.0.1:${exporterPort}` }],
+    backfillSteps: HISTORY,
     scrapeIntervalSeconds: 15,
     // A week of hourly history is older than the default retention.
     retention: '15d',
-    backfill: openMetricsHistory(replayed, clock, HISTORY, wallStartMs, { job: 'open5gs', instance: `127.0.0.1:${exporterPort}` }),
+    startPrometheus: false,
   });
   return {
-    prometheus,
-    exporterPort,
+    prometheus: t.prometheus,
+    exporterPort: t.exporterPort,
     replayClockFlag: `--replay-clock=${wallStartMs}:${MILAN_START_MS + START_STEP * HOUR_MS}`,
-    async stop() {
-      await prometheus.stop();
-      await replayer.stop();
-    },
+    stop: t.stop,
   };
 }

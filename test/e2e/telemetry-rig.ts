@@ -8,11 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Manager } from '../../src/controller/manager.js';
 import { toSliceView } from '../../src/controller/view-from-api.js';
-import { LocalPrometheus } from '../../tools/devcluster/prometheus.js';
+import type { LocalPrometheus } from '../../tools/devcluster/prometheus.js';
 import { freePort } from '../../tools/devcluster/ports.js';
 import type { BatchForecaster, Calibrator } from '../../src/forecast/contract.js';
 import { HOUR_MS, MILAN_START_MS } from '../../tools/replayer/milan.js';
-import { openMetricsHistory, ReplayerServer, type ReplayClock, type ReplayedSlice } from '../../tools/replayer/replayer.js';
+import type { ReplayClock, ReplayedSlice } from '../../tools/replayer/replayer.js';
+import { startReplayedTelemetry } from '../../tools/replayer/replayed-telemetry.js';
 import { silentLogger } from '../../src/runtime/logger.js';
 import { kubeConfig } from './support.js';
 
@@ -29,20 +30,16 @@ export async function startTelemetryRig(o: { slices: ReplayedSlice[]; stepSecond
   const dir = mkdtempSync(path.join(os.tmpdir(), 'slice-telemetry-'));
   const wallStartMs = Date.now();
   const clock = { wallStartMs, startStep: o.startHour, stepSeconds: o.stepSeconds };
-  const replayer = new ReplayerServer(o.slices, clock);
-  const exporterPort = await replayer.start();
   const metricsPort = await freePort();
-  const prom = new LocalPrometheus({
+  const { prometheus: prom, stop: stopTelemetry } = await startReplayedTelemetry({
+    slices: o.slices,
+    clock,
     dir,
-    targets: [
-      { job: 'open5gs', target: `127.0.0.1:${exporterPort}` },
-      { job: 'slice-operator', target: `127.0.0.1:${metricsPort}` },
-    ],
-    scrapeIntervalSeconds: 1,
     // A week of history, as a Prometheus that has been scraping the SMF would hold.
-    backfill: openMetricsHistory(o.slices, clock, 180, wallStartMs, { job: 'open5gs', instance: `127.0.0.1:${exporterPort}` }),
+    backfillSteps: 180,
+    scrapeIntervalSeconds: 1,
+    extraTargets: [{ job: 'slice-operator', target: `127.0.0.1:${metricsPort}` }],
   });
-  await prom.start();
   const options = {
     kubeConfig: kubeConfig(),
     log: silentLogger,
@@ -69,8 +66,7 @@ export async function startTelemetryRig(o: { slices: ReplayedSlice[]; stepSecond
     },
     async stop() {
       await rig.manager.stop();
-      await prom.stop();
-      await replayer.stop();
+      await stopTelemetry();
       rmSync(dir, { recursive: true, force: true });
     },
   };
