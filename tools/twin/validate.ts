@@ -19,13 +19,12 @@ import { Forecaster, packageRoot } from '../../src/forecast/forecaster.js';
 import { operatorPolicy } from '../../src/twin/slice-policies.js';
 import { replaceDocBlock } from '../docs/doc-block.js';
 import { nonLoopbackInterfaces } from '../devcluster/keda.js';
-import { startInPrivateNetwork } from '../devcluster/netns.js';
-import { stopWithCommand } from '../devcluster/process.js';
+import { rerunInPrivateNetwork } from '../devcluster/netns.js';
 import { MILAN_ATTRIBUTION, MILAN_START_MS, HOUR_MS } from '../replayer/milan.js';
 import { hourlyTrace } from '../replayer/trace.js';
 import { milanSplit } from './milan-slices.js';
 import { rigSlice, runRig } from './validation-rig.js';
-import { agreement, runTwin, type Agreement, type RigParams } from './validation.js';
+import { agreement, rigParams, runTwin, type Agreement, type RigParams } from './validation.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -59,22 +58,7 @@ function params(): RigParams {
   const hours = Number(args.hours);
   if (!(stepSeconds >= 10 && stepSeconds <= 3600)) throw new RangeError(`--step-seconds must be in [10, 3600], got ${args['step-seconds']}`);
   if (!(Number.isInteger(hours) && hours >= 1 && hours <= 48)) throw new RangeError(`--hours must be a whole number in [1, 48], got ${args.hours}`);
-  return {
-    stepSeconds,
-    hours,
-    settleHours: 1,
-    scrapeSeconds: 1,
-    cycleSeconds: 1,
-    hpaSyncSeconds: 1,
-    pollingSeconds: 1,
-    readiness: { delaySeconds: 2, jitterSeconds: 1 },
-    targetUtilization: 0.8,
-    // HPA defaults with their 15 s periods at the rig's 1 s, and a scale-down window of a third of a trace hour.
-    hpaBehavior: {
-      scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 4, periodSeconds: 1 }, { type: 'Percent', value: 100, periodSeconds: 1 }] },
-      scaleDown: { stabilizationWindowSeconds: Math.round(stepSeconds / 3), selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 1 }] },
-    },
-  };
+  return rigParams(stepSeconds, hours);
 }
 
 async function inside(): Promise<void> {
@@ -150,17 +134,7 @@ function docBlock(r: ValidationResult): string {
 }
 
 async function outside(): Promise<void> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'twin-validate-outer-'));
-  const logFile = path.join(dir, 'inside.log');
-  const argv = process.argv.slice(2).concat('--inside');
-  const child = startInPrivateNetwork('twin-validate', process.execPath, ['--import', 'tsx', self, ...argv], logFile, { cwd: root, graceSeconds: 20 });
-  const unwatch = stopWithCommand(() => void child.stop());
-  // Supervised processes do not hold the event loop by default: this one is all we wait for.
-  child.child.ref();
-  const code = await child.exited;
-  unwatch();
-  process.stderr.write(readFileSync(logFile, 'utf8'));
-  rmSync(dir, { recursive: true, force: true });
+  const code = await rerunInPrivateNetwork('twin-validate', self, process.argv.slice(2).concat('--inside'), { cwd: root, out: process.stderr });
   if (code !== 0) throw new Error(`the validation run failed (exit ${code})`);
 }
 

@@ -20,20 +20,19 @@ import { DEFAULT_HISTORY_STEPS } from '../../src/telemetry/load-history.js';
 import { LocalCluster } from '../devcluster/cluster.js';
 import { installNetworkSliceCrd } from '../devcluster/install-crd.js';
 import { LocalKeda } from '../devcluster/keda.js';
-import { CNF_SELECTOR_LABEL } from '../devcluster/kwok-stages.js';
+import { kedaHpaPath, kedaTwinObjects, kedaTwinPaths } from '../devcluster/keda-twin.js';
 import { freePort } from '../devcluster/ports.js';
-import { LocalPrometheus } from '../devcluster/prometheus.js';
 import { startSupervised, type SupervisedProcess } from '../devcluster/process.js';
 import { HOUR_MS, MILAN_START_MS } from '../replayer/milan.js';
-import { openMetricsHistory, ReplayerServer, stepAt, type ReplayedSlice } from '../replayer/replayer.js';
+import { stepAt, type ReplayedSlice } from '../replayer/replayer.js';
+import { startReplayedTelemetry } from '../replayer/replayed-telemetry.js';
 import type { Trace } from '../replayer/trace.js';
 import type { RigParams, RigSample } from './validation.js';
 
 const NS = 'twin-validation';
 const SLICE = 'validate';
 const HPA_DEPLOYMENT = 'keda-upf';
-/** The HPA KEDA makes for the ScaledObject (named keda-hpa-<ScaledObject>). */
-const HPA_PATH = `/apis/autoscaling/v2/namespaces/${NS}/horizontalpodautoscalers/keda-hpa-${HPA_DEPLOYMENT}`;
+const HPA_PATH = kedaHpaPath({ namespace: NS, name: HPA_DEPLOYMENT });
 
 interface HpaObject {
   status?: {
@@ -111,22 +110,13 @@ export async function runRig(o: { p: RigParams; slice: RigSlice; trace: Trace; c
     // The replay starts settleHours before the compared window, so both policies have settled.
     const wallStartMs = Date.now();
     const clock = { wallStartMs, startStep: o.compareStep - p.settleHours, stepSeconds: p.stepSeconds };
-    const replayer = new ReplayerServer(replayed, clock);
-    cleanups.push(() => replayer.stop());
-    const exporterPort = await replayer.start();
-    const metricsPort = await freePort();
-    const backfillHours = DEFAULT_HISTORY_STEPS + 2;
     const promDir = path.join(o.dir, 'prometheus');
     mkdirSync(promDir, { recursive: true });
-    const prom = new LocalPrometheus({
-      dir: promDir,
-      targets: [{ job: 'open5gs', target: `127.0.0.1:${exporterPort}` }],
-      scrapeIntervalSeconds: p.scrapeSeconds,
-      backfill: openMetricsHistory(replayed, clock, backfillHours, wallStartMs, { job: 'open5gs', instance: `127.0.0.1:${exporterPort}` }),
-    });
-    cleanups.push(() => prom.stop());
     t = Date.now();
-    await prom.start();
+    const telemetry = await startReplayedTelemetry({ slices: replayed, clock, dir: promDir, backfillSteps: DEFAULT_HISTORY_STEPS + 2, scrapeIntervalSeconds: p.scrapeSeconds });
+    cleanups.push(() => telemetry.stop());
+    const prom = telemetry.prometheus;
+    const metricsPort = await freePort();
     timings.prometheus = Date.now() - t;
 
     await installNetworkSliceCrd(client, FIELD_MANAGER);
@@ -135,29 +125,11 @@ export async function runRig(o: { p: RigParams; slice: RigSlice; trace: Trace; c
 
     // The alternative a platform team would run: the same UPF image and bounds, scaled by KEDA.
     const upf = slice.view.cnfs.find((c) => c.type === 'upf')!;
-    await client.apply(`/apis/apps/v1/namespaces/${NS}/deployments/${HPA_DEPLOYMENT}`, {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: HPA_DEPLOYMENT, namespace: NS },
-      spec: {
-        replicas: upf.minReplicas,
-        selector: { matchLabels: { app: HPA_DEPLOYMENT } },
-        template: { metadata: { labels: { app: HPA_DEPLOYMENT, [CNF_SELECTOR_LABEL]: 'cnf' } }, spec: { containers: [{ name: 'upf', image: upf.image }] } },
-      },
-    }, FIELD_MANAGER);
-    await client.apply(`/apis/keda.sh/v1alpha1/namespaces/${NS}/scaledobjects/${HPA_DEPLOYMENT}`, {
-      apiVersion: 'keda.sh/v1alpha1',
-      kind: 'ScaledObject',
-      metadata: { name: HPA_DEPLOYMENT, namespace: NS },
-      spec: {
-        scaleTargetRef: { name: HPA_DEPLOYMENT },
-        pollingInterval: p.pollingSeconds,
-        minReplicaCount: Math.max(1, upf.minReplicas),
-        maxReplicaCount: upf.maxReplicas,
-        advanced: { horizontalPodAutoscalerConfig: { behavior: p.hpaBehavior } },
-        triggers: [{ type: 'prometheus', metadata: { serverAddress: prom.url, query: slice.view.loadQuery, threshold: String(slice.perReplica * p.targetUtilization) } }],
-      },
-    }, FIELD_MANAGER);
+    const twin = { namespace: NS, name: HPA_DEPLOYMENT, image: upf.image, minReplicas: upf.minReplicas, maxReplicas: upf.maxReplicas, prometheusUrl: prom.url, query: slice.view.loadQuery, perReplica: slice.perReplica, targetUtilization: p.targetUtilization, pollingSeconds: p.pollingSeconds, behavior: p.hpaBehavior };
+    const [deployment, scaledObject] = kedaTwinObjects(twin);
+    const paths = kedaTwinPaths(twin);
+    await client.apply(paths.deployment, deployment, FIELD_MANAGER);
+    await client.apply(paths.scaledObject, scaledObject, FIELD_MANAGER);
 
     const virtualStartMs = MILAN_START_MS + clock.startStep * HOUR_MS;
     const operator: SupervisedProcess = startSupervised(

@@ -35,6 +35,30 @@ export interface RigParams {
   hpaBehavior: Required<HpaBehavior>;
 }
 
+/**
+ * The rig's settings at `stepSeconds` wall seconds per trace hour: every period at its shortest
+ * (1 s: scrape, operator cycle, HPA sync, KEDA polling), CNF start-up 2-3 s, target utilisation
+ * 0.8, and the HPA's default behaviour with its 15 s periods at 1 s and a scale-down window of a
+ * third of a trace hour (the operator's slice gets the same window).
+ */
+export function rigParams(stepSeconds: number, hours: number): RigParams {
+  return {
+    stepSeconds,
+    hours,
+    settleHours: 1,
+    scrapeSeconds: 1,
+    cycleSeconds: 1,
+    hpaSyncSeconds: 1,
+    pollingSeconds: 1,
+    readiness: { delaySeconds: 2, jitterSeconds: 1 },
+    targetUtilization: 0.8,
+    hpaBehavior: {
+      scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 4, periodSeconds: 1 }, { type: 'Percent', value: 100, periodSeconds: 1 }] },
+      scaleDown: { stabilizationWindowSeconds: Math.round(stepSeconds / 3), selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 1 }] },
+    },
+  };
+}
+
 /** One sample of the rig: wall time and both Deployments' spec.replicas. */
 export interface RigSample {
   wallMs: number;
