@@ -18,7 +18,7 @@ import { leadSecondsOf } from '../../src/controller/capacity-basis.js';
 import { Forecaster, packageRoot } from '../../src/forecast/forecaster.js';
 import { operatorPolicy } from '../../src/twin/slice-policies.js';
 import { replaceDocBlock } from '../docs/doc-block.js';
-import { nonLoopbackInterfaces } from '../devcluster/keda.js';
+import { nonLoopbackInterfaces, resolveKeda } from '../devcluster/keda.js';
 import { rerunInPrivateNetwork } from '../devcluster/netns.js';
 import { MILAN_ATTRIBUTION, MILAN_START_MS, HOUR_MS } from '../replayer/milan.js';
 import { hourlyTrace } from '../replayer/trace.js';
@@ -134,6 +134,8 @@ function docBlock(r: ValidationResult): string {
 }
 
 async function outside(): Promise<void> {
+  // Built here, before the network namespace: the build fetches modules from the Go module proxy.
+  resolveKeda({ build: true, log: (l) => process.stderr.write(`${l}\n`) });
   const code = await rerunInPrivateNetwork('twin-validate', self, process.argv.slice(2).concat('--inside'), { cwd: root, out: process.stderr });
   if (code !== 0) throw new Error(`the validation run failed (exit ${code})`);
 }

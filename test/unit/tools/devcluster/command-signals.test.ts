@@ -2,9 +2,10 @@
  * The dev tools as a user runs them (`npm run cluster`, `npm run demo`, `tsx tools/cmd/...`), each
  * in a process group of its own as a shell with job control starts a command: a signal to the PID
  * the user started (npm's, or tsx's) stops every process the tool started (etcd, kube-apiserver,
- * controller-manager, scheduler, kwok, and the demo's Prometheus and operator), checked by PID and
- * start time, and the command exits. Needs the control-plane binaries (`bash hack/setup.sh`) and,
- * for the demo, Debian's prometheus; servers listen on 127.0.0.1 only.
+ * controller-manager, scheduler, kwok, and the demo's KEDA, Prometheus and operator, which run in
+ * its private network namespace), checked by PID and start time, and the command exits. Needs the
+ * control-plane binaries (`bash hack/setup.sh`) and, for the demo, Debian's prometheus and KEDA
+ * (`bash hack/keda/build.sh`); servers listen on 127.0.0.1 only.
  */
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -140,9 +141,9 @@ describe('dev tools stop everything they started', () => {
   it('SIGTERM to the PID of `npm run demo`, with Prometheus and the operator running', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'demo-signals-'));
     leftovers.dir(out);
-    // 200 replayed hours: ten minutes, so the demo is still running when the signal comes.
-    const c = run('npm', ['run', 'demo', '--', '--hours', '200', '--out', out]);
-    const before = await signalAndCheck(c, /operator running/, 'SIGTERM', [...CONTROL_PLANE, 'prometheus'], 300_000);
+    // 24 replayed hours: twelve minutes, so the demo is still running when the signal comes.
+    const c = run('npm', ['run', 'demo', '--', '--hours', '24', '--out', out]);
+    const before = await signalAndCheck(c, /operator running/, 'SIGTERM', [...CONTROL_PLANE, 'prometheus', 'keda-operator', 'keda-adapter'], 300_000);
     expect(before.some((p) => p.cmdline.includes('src/cmd/operator.ts'))).toBe(true);
   }, 420_000);
 });
