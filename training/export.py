@@ -1,8 +1,9 @@
 """ONNX export of the trained ensemble (opset 17, IR 8), checked against JAX with onnxruntime.
 
 The derived features (history @ W, see features.py) are linear in the history, so they are folded
-into the first layer and the skip path: the graph reads only the card's inputs and runs two
-MatMuls per layer for all members at once (members side by side; a block-diagonal output layer).
+into the first layer and the skip path; the calendar bumps are computed in the graph from the
+calendar input. The graph reads only the card's inputs and runs two MatMuls per layer for all
+members at once (members side by side; a block-diagonal output layer).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
+from features import CAL_KAPPA, calendar_bump_matrix
 from milan import HISTORY, HORIZON
 from net import predict_ensemble
 
 
 def fold(w: np.ndarray, w_derived: np.ndarray) -> np.ndarray:
-    """Rows for [history, calendar] of a matrix over [history, derived, calendar]."""
+    """Rows for [history, bumps, calendar] of a matrix over [history, derived, bumps, calendar]."""
     k = w_derived.shape[1]
     hist = w[:HISTORY].astype(np.float64) + w_derived.astype(np.float64) @ w[HISTORY : HISTORY + k].astype(np.float64)
     return np.concatenate([hist, w[HISTORY + k :]], axis=0).astype(np.float32)
@@ -44,12 +46,18 @@ def graph(members, w_derived, name, version) -> onnx.ModelProto:
     e = len(members)
     inits = [numpy_helper.from_array(v, name=k) for k, v in sorted(p.items())]
     inits += [
+        numpy_helper.from_array(calendar_bump_matrix(), "C_bumps"),
+        numpy_helper.from_array(np.array([-CAL_KAPPA], dtype=np.float32), "bump_offset"),
         numpy_helper.from_array(np.array([-1, e, HORIZON, 3], dtype=np.int64), "out_shape"),
         numpy_helper.from_array(np.array([1, 1, 1], dtype=np.int64), "split_sizes"),
     ]
     n = helper.make_node
     nodes = [
-        n("Concat", ["history", "calendar"], ["x"], axis=1),
+        # Calendar bumps (features.calendar_bumps): exp(calendar @ C - kappa).
+        n("MatMul", ["calendar", "C_bumps"], ["cb"]),
+        n("Add", ["cb", "bump_offset"], ["cb0"]),
+        n("Exp", ["cb0"], ["bumps"]),
+        n("Concat", ["history", "bumps", "calendar"], ["x"], axis=1),
         n("MatMul", ["x", "W0"], ["mm0"]),
         n("Add", ["mm0", "b0"], ["z0"]),
         n("Relu", ["z0"], ["h0"]),
@@ -90,8 +98,7 @@ def to_onnx(members, w_derived, path, name, version, x_check) -> int:
     model = graph(members, w_derived, name, version)
     onnx.save(model, path)
     sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-    k = w_derived.shape[1]
-    got = sess.run(["quantiles"], {"history": x_check[:, :HISTORY], "calendar": x_check[:, HISTORY + k :]})[0]
+    got = sess.run(["quantiles"], {"history": x_check[:, :HISTORY], "calendar": x_check[:, -4:]})[0]
     want = predict_ensemble(members, x_check)
     diff = float(np.abs(got - want).max())
     assert diff < 1e-3, f"onnxruntime differs from JAX by {diff}"

@@ -45,11 +45,13 @@ online (`src/forecast/calibration.ts`).
 
 ## Model and training
 
-- Ensemble of {t['members']} MLPs, each 190 -> {' -> '.join(str(h) for h in t['hidden'])} (ReLU) -> 18 plus a
-  linear skip; the 190 inputs are the 168 scaled values, 18 linear summaries of them (recent
-  means, same-hour profiles per step; folded into the first layer at export) and the 4 calendar
+- Ensemble of {t['members']} MLPs, each {t['inputs']} -> {' -> '.join(str(h) for h in t['hidden'])} (ReLU) -> 18 plus a
+  linear skip; the {t['inputs']} inputs are the 168 scaled values, 18 linear summaries of them (recent
+  means, same-hour profiles per step; folded into the first layer at export), 31 smooth one-hot
+  bumps of the hour and day of week (computed in the graph from the calendar) and the 4 calendar
   values. {card['parameters']} trained parameters, {card['sizeBytes']} bytes.
 - {t['framework']}; {t['optimizer']}; seed {t['seed']}.
+- Distillation: {t['distillation']}.
 - Windows: every distinct training series ({len(s['trainSquares'])}), {t['syntheticAggregates']} synthetic slices
   (sums of 2-12 training series), and {int(100 * t['shortHistoryShare'])} % of the windows again with a short
   history padded as the operator pads it ({', '.join(str(k) for k in t['shortHistoryKnown'])} known hours);

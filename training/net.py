@@ -5,7 +5,9 @@ One member: x -> Dense(HIDDEN, ReLU) -> 18 outputs, plus a linear skip from x to
 for p90 and p99, so the quantiles are monotone by construction. MEMBERS members with different
 seeds and shuffles; the forecast is their mean (a mean of monotone quantiles stays monotone).
 Loss: pinball at 0.5, 0.9 and 0.99 (p50 weighted twice), each window weighted (see
-train.build_samples).
+train.build_samples), plus a distillation term DISTILL * |p50 - teacher| (train.lgbm_teacher: a
+LightGBM model per step on full-history windows, the actual values on padded ones). Training
+inputs are multiplied by 1 + INPUT_NOISE * N(0, 1), drawn afresh at every step.
 """
 
 from __future__ import annotations
@@ -30,10 +32,16 @@ TAUS = jnp.asarray(QUANTILES, dtype=jnp.float32)
 # The p50 head (the accuracy head) counts twice: the p99 head's rare large gradients would
 # otherwise pull the shared hidden layer towards the tails.
 HEAD_WEIGHTS = jnp.asarray([2.0, 1.0, 1.0], dtype=jnp.float32)
+# Weight of |p50 - teacher| against the p50 pinball term's |p50 - y|: 1 = as much as the data.
+DISTILL = 1.0
+INPUT_NOISE = 0.05
 
 
 def describe_optimizer() -> str:
-    return f"optax.adamw lr={LR} cosine decay, {EPOCHS} epochs, batch {BATCH}, weight decay {WEIGHT_DECAY}, head weights p50/p90/p99 2/1/1"
+    return (
+        f"optax.adamw lr={LR} cosine decay, {EPOCHS} epochs, batch {BATCH}, weight decay {WEIGHT_DECAY}, "
+        f"head weights p50/p90/p99 2/1/1, distillation weight {DISTILL}, multiplicative input noise {INPUT_NOISE}"
+    )
 
 
 def init(key, n_in):
@@ -65,7 +73,16 @@ def loss_fn(p, x, y, w):
     return jnp.mean(pin.mean(axis=(1, 2)) * w) * 3
 
 
-def fit_member(x, y, w, xv, yv, wv, seed, log):
+def train_loss(p, x, y, w, teacher):
+    """loss_fn plus DISTILL * |p50 - teacher|."""
+    q = forward(p, x)
+    u = y[:, :, None] - q
+    pin = jnp.maximum(TAUS * u, (TAUS - 1) * u) * HEAD_WEIGHTS
+    total = pin.mean(axis=(1, 2)) + DISTILL * jnp.abs(teacher - q[:, :, 0]).mean(axis=1) / 3
+    return jnp.mean(total * w) * 3
+
+
+def fit_member(x, y, w, teacher, xv, yv, wv, seed, log):
     n = len(x)
     steps = EPOCHS * (n // BATCH)
     opt = optax.adamw(optax.cosine_decay_schedule(LR, steps), weight_decay=WEIGHT_DECAY)
@@ -73,13 +90,15 @@ def fit_member(x, y, w, xv, yv, wv, seed, log):
     state = opt.init(p)
 
     @jax.jit
-    def step(p, state, xb, yb, wb):
-        loss, g = jax.value_and_grad(loss_fn)(p, xb, yb, wb)
+    def step(p, state, xb, yb, wb, tb, key):
+        xb = xb * (1 + INPUT_NOISE * jax.random.normal(key, xb.shape))
+        loss, g = jax.value_and_grad(train_loss)(p, xb, yb, wb, tb)
         upd, state = opt.update(g, state, p)
         return optax.apply_updates(p, upd), state, loss
 
     val = jax.jit(loss_fn)
     rng = np.random.default_rng(seed)
+    key = jax.random.PRNGKey(seed + 1000)
     curve = []
     for epoch in range(1, EPOCHS + 1):
         t0 = time.time()
@@ -87,7 +106,8 @@ def fit_member(x, y, w, xv, yv, wv, seed, log):
         total = 0.0
         for s in range(n // BATCH):
             idx = order[s * BATCH : (s + 1) * BATCH]
-            p, state, loss = step(p, state, x[idx], y[idx], w[idx])
+            key, sub = jax.random.split(key)
+            p, state, loss = step(p, state, x[idx], y[idx], w[idx], teacher[idx], sub)
             total += float(loss)
         v = float(val(p, xv, yv, wv))
         curve.append(round(v, 5))
@@ -95,11 +115,12 @@ def fit_member(x, y, w, xv, yv, wv, seed, log):
     return {k: np.asarray(v, dtype=np.float32) for k, v in p.items()}, curve
 
 
-def fit_ensemble(x, y, w, xv, yv, wv, seed, log):
-    """MEMBERS fitted networks (list of numpy param dicts) and their validation curves."""
+def fit_ensemble(x, y, w, teacher, xv, yv, wv, seed, log):
+    """MEMBERS fitted networks (list of numpy param dicts) and their validation pinball curves.
+    teacher: [n, HORIZON] p50 targets of the distillation term, scaled units."""
     members, curves = [], []
     for m in range(MEMBERS):
-        p, c = fit_member(x, y, w, xv, yv, wv, seed + m, log)
+        p, c = fit_member(x, y, w, teacher, xv, yv, wv, seed + m, log)
         members.append(p)
         curves.append(c)
     return members, {"validationPinballPerEpoch": curves}

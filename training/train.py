@@ -3,7 +3,8 @@
 An ensemble of quantile MLPs (direct heads for the 6 steps x 3 quantiles, a linear skip path)
 trained with JAX and optax (AdamW, cosine decay) on every distinct training series, on synthetic
 slices (sums of 2-12 training series) and on short-history windows padded as the operator pads
-a young slice's history. Exported with onnx.helper (MatMul/Relu/Softplus: fast in
+a young slice's history; the p50 heads are also pulled towards a LightGBM teacher
+(distillation, see lgbm_teacher). Exported with onnx.helper (MatMul/Relu/Softplus: fast in
 onnxruntime-node). Output: models/forecaster.onnx, models/forecaster.card.json (contract read by
 src/forecast/card.ts and model.ts) and models/MODEL_CARD.md. Run through `bash training/train.sh`.
 """
@@ -29,7 +30,7 @@ from model_card import card_markdown  # noqa: E402
 from net import fit_ensemble, predict_ensemble  # noqa: E402
 
 MODEL_NAME = "milan-quantile-mlp"
-MODEL_VERSION = "2.0.0"
+MODEL_VERSION = "2.1.0"
 N_AGGREGATES = 240  # synthetic slices: sums of 2..12 training series
 SHORT_SHARE = 0.3  # share of windows also seen with a short, padded history
 SHORT_KNOWN = (6, 9, 12, 18, 24, 30, 36, 48, 60, 72, 96, 120, 144)
@@ -68,6 +69,36 @@ def build_samples(rows, series_ids, first_target, end_target, n_aggregates, shor
     x = features.model_features(np.asarray(hs), np.asarray(cs), w_derived)
     w = np.asarray(ws)
     return x, np.asarray(ys, dtype=np.float32), (w / w.mean()).astype(np.float32), np.asarray(known)
+
+
+def lgbm_teacher(rows, train_ids, end, x, y, known, log):
+    """Distillation targets [n, HORIZON] for the windows x: the p50 of a LightGBM model per step
+    (the evaluation's LightGBM peer: 168 scaled lags + calendar, L1, 600 trees), fitted on the
+    single training series with targets before `end`, on the full-history windows; the actual
+    value on padded windows (the teacher only saw full weeks). Scaled units."""
+    import lightgbm as lgb
+
+    hs, cs, ys = [], [], []
+    for i in train_ids:
+        for t, h, yy in milan.windows(rows[i], 0, end):
+            s = milan.scale_of(h)
+            hs.append(h / s)
+            cs.append(milan.calendar(t))
+            ys.append(yy / s)
+    xt = np.concatenate([np.asarray(hs), np.asarray(cs)], axis=1).astype(np.float32)
+    yt = np.asarray(ys)
+    full = known >= HISTORY
+    xf = np.concatenate([x[full, :HISTORY], x[full, -4:]], axis=1)
+    out = np.array(y, dtype=np.float32)
+    for k in range(HORIZON):
+        t0 = time.time()
+        m = lgb.LGBMRegressor(
+            objective="l1", n_estimators=600, learning_rate=0.05, num_leaves=31,
+            random_state=SEED, n_jobs=1, deterministic=True, verbose=-1,
+        ).fit(xt, yt[:, k])
+        out[full, k] = m.predict(xf)
+        log(f"  teacher step {k + 1}: {len(xt)} windows, {time.time() - t0:.0f} s")
+    return out
 
 
 def short_windows(rows, series_ids, first_target, end_target, n_known):
@@ -138,10 +169,11 @@ def main():
 
     t_start = time.time()
     end = SELECT_END if args.select else milan.TEST_START
-    x, y, w, _ = build_samples(rows, train_ids, 0, end, N_AGGREGATES, SHORT_SHARE, rng)
+    x, y, w, known = build_samples(rows, train_ids, 0, end, N_AGGREGATES, SHORT_SHARE, rng)
     xv, yv, wv, _ = build_samples(rows, val_ids, SELECT_END, milan.TEST_START, 0, 0.0, rng)
     log(f"{len(x)} training windows (targets before hour {end}), {len(xv)} validation windows")
-    params, history = fit_ensemble(x, y, w, xv, yv, wv, SEED, log)
+    teacher = lgbm_teacher(rows, train_ids, end, x, y, known, log)
+    params, history = fit_ensemble(x, y, w, teacher, xv, yv, wv, SEED, log)
     train_seconds = time.time() - t_start
     if args.select:
         log(json.dumps(history))
@@ -228,9 +260,14 @@ def make_card(onnx_path, n_params, params, history, bands, full_misses, metrics,
         },
         "training": {
             "data": "hourly_squares.csv (deduplicated: duplicate_rows.txt)",
+            "distillation": (
+                "p50 loss + |p50 - teacher|: teacher = LightGBM per step (168 scaled lags + calendar, L1, "
+                "600 trees) fitted on the training series, on full-history windows; the actual value on padded ones"
+            ),
             "seed": SEED,
             "framework": "JAX + optax, exported with onnx.helper",
             "members": MEMBERS,
+            "inputs": int(params[0]["W0"].shape[0]),
             "hidden": list(HIDDEN),
             "optimizer": describe_optimizer(),
             "history": history,
