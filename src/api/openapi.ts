@@ -50,7 +50,14 @@ export const explanation = (description: string): Schema =>
         },
         d('The forecast at the horizon used.'),
       ),
-      calibration: numberField('Conformal calibration factor the forecast was multiplied by.'),
+      leadTime: obj(
+        {
+          seconds: numberField('Lead: the CNF\'s startupSeconds plus one telemetry cycle.'),
+          load: numberField('Load forecast for now + the lead: what is provisioned for, without calibration.'),
+        },
+        d('For a LeadTime slice (spec.scaling.capacityBasis): the load when a replica started now would be Ready.'),
+      ),
+      calibration: numberField('Conformal calibration factor the forecast was multiplied by (1 for a LeadTime decision).'),
       coverage: numberField('Share of observed hours the calibrated capacity covered (0 to 1).'),
       headroomPercent: numberField('Headroom on top of the calibrated forecast, percent.'),
       perReplicaCapacity: numberField('Sessions one replica carries.'),

@@ -32,6 +32,7 @@ export const Explanation = z.object({
   forecast: z
     .looseObject({ quantile: z.string(), horizonSteps: z.number(), p50: z.number(), p90: z.number(), p99: z.number(), peak: z.number(), source: z.string() })
     .optional(),
+  leadTime: z.object({ seconds: z.number(), load: z.number() }).optional(),
   calibration: z.number().optional(),
   coverage: z.number().optional(),
   headroomPercent: z.number().optional(),

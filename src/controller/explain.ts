@@ -1,6 +1,7 @@
 /**
  * The explanation of a scaling decision, with its numbers: load now, the forecast at the horizon
- * used, calibration and coverage, headroom, per-replica capacity, the raw replica number, the
+ * used (and for a LeadTime slice the load forecast for when a new replica is Ready), calibration
+ * and coverage, headroom, per-replica capacity, the raw replica number, the
  * bound that changed it, what a reactive HPA at the same SLA would choose, the UPF's chosen and
  * skipped sites, and the forecast's top drivers. Pure; status, SliceDecisions and Events carry it.
  */
@@ -50,6 +51,7 @@ function forecastText(e: Explanation): string {
 /** The explanation as one paragraph a person reads in a terminal. */
 export function explanationText(e: Omit<Explanation, 'text'>, cnf: string, from: number): string {
   const parts = [`${cnf}: ${from} -> ${e.chosenReplicas} replicas`, `load now ${fin(e.loadNow) ? e.loadNow : 'unknown'}`, forecastText(e as Explanation)];
+  if (e.leadTime) parts.push(`load in ${Math.round(e.leadTime.seconds)} s (when a replica started now is Ready) ${e.leadTime.load}`);
   if (fin(e.calibration)) parts.push(`calibration x${e.calibration}${fin(e.coverage) ? ` (coverage ${Math.round(e.coverage * 100)} %)` : ''}`);
   parts.push(`headroom ${e.headroomPercent} %`);
   if (fin(e.provisionedLoad) && fin(e.rawReplicas)) parts.push(`provisioned load ${e.provisionedLoad} / ${e.perReplicaCapacity} per replica = ${e.rawReplicas} raw`);
@@ -79,7 +81,9 @@ export function explainScaling(view: SliceView, cnf: CnfView, from: number, dec:
     const orZero = (x: number) => (fin(x) ? r2(x) : 0);
     e.forecast = { quantile: q, horizonSteps: view.scaling.horizonSteps, p50: orZero(f.p50), p90: orZero(f.p90), p99: orZero(f.p99), peak: orZero(usable?.forecastPeak ?? f[q]), source: f.source };
   }
-  if (usable) e.calibration = r2(usable.calibration);
+  // A LeadTime decision provisions for the load at now + its lead, without the calibration.
+  if (dec.leadTime) e.leadTime = { seconds: r2(dec.leadTime.seconds), load: r2(dec.leadTime.load) };
+  if (usable) e.calibration = dec.leadTime ? 1 : r2(usable.calibration);
   if (fin(usable?.coverage)) e.coverage = r2(usable.coverage);
   if (dec.needed !== undefined) {
     e.rawReplicas = dec.needed;

@@ -87,6 +87,8 @@ export interface ScalingDecision {
   needed?: number;
   /** Until when a stabilised scale-down holds the current replicas (ms). */
   heldUntil?: number;
+  /** A LeadTime decision's lead (s) and the load forecast for now + lead that it provisions for. */
+  leadTime?: { seconds: number; load: number };
 }
 
 const finite = (x: number | undefined): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
@@ -201,5 +203,5 @@ export function decideReplicas(
   const basis = !predictive ? `observed load ${load!.toFixed(1)}` : obs.leadSeconds !== undefined ? `load in ${Math.round(obs.leadSeconds)} s ${load!.toFixed(1)}` : `forecast peak ${load!.toFixed(1)}`;
   const held = t.heldUntil !== undefined ? `, held until ${new Date(t.heldUntil).toISOString()}` : '';
   const message = `${basis} x${calib!.toFixed(2)} +${policy.headroomPercent}% headroom needs ${t.needed} replicas of ${policy.perReplicaCapacity}; ${cur} -> ${t.replicas} (${t.reason}${held})`;
-  return { ...t, message };
+  return { ...t, message, ...(predictive && obs.leadSeconds !== undefined ? { leadTime: { seconds: obs.leadSeconds, load: load! } } : {}) };
 }

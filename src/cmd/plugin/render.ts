@@ -73,6 +73,7 @@ function explanationLines(e: Explanation, indent: string): string[] {
   const f = e.forecast;
   out.push(`${indent}load now:              ${e.loadNow ?? 'unknown'} sessions`);
   if (f) out.push(`${indent}forecast (${f.quantile}, ${f.horizonSteps} step): ${f.peak} (p50 ${f.p50}, p90 ${f.p90}, p99 ${f.p99}; ${f.source})`);
+  if (e.leadTime) out.push(`${indent}load when Ready:       ${e.leadTime.load} sessions in ${Math.round(e.leadTime.seconds)} s (lead time)`);
   if (e.calibration !== undefined) out.push(`${indent}calibration:           x${e.calibration}${e.coverage !== undefined ? `, coverage ${Math.round(e.coverage * 100)} %` : ''}`);
   out.push(`${indent}headroom:              ${e.headroomPercent} %`);
   if (e.provisionedLoad !== undefined) out.push(`${indent}provisioned load:      ${e.provisionedLoad} / ${e.perReplicaCapacity} per replica = ${e.rawReplicas} replicas (raw)`);

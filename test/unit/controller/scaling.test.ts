@@ -26,6 +26,14 @@ describe('decideReplicas', () => {
     expect(d.reason).toBe('ForecastScaleUp');
   });
 
+  test('a lead-time observation is carried as the decision\'s leadTime, only when predictive', () => {
+    const d = decideReplicas({ ...policy, mode: 'predictive' }, 2, { current: 150, forecastPeak: 260, calibration: 1, leadSeconds: 120 }, [], now);
+    expect(d.leadTime).toEqual({ seconds: 120, load: 260 });
+    expect(d.message).toMatch(/^load in 120 s 260\.0/);
+    expect(decideReplicas(policy, 2, { current: 150, forecastPeak: 260, calibration: 1, leadSeconds: 120 }, [], now).leadTime).toBeUndefined();
+    expect(decideReplicas({ ...policy, mode: 'predictive' }, 2, { current: 150, forecastPeak: 260 }, [], now).leadTime).toBeUndefined();
+  });
+
   test('step limit', () => {
     const d = decideReplicas(policy, 1, { current: 900 }, [], now);
     expect(d.replicas).toBe(4);
