@@ -10,12 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './support.js';
 
-// 2013-12-03 08:00-10:00 CET: the morning rise, so that both policies scale.
+// 2013-12-03 06:00-08:00 CET: the steepest part of the morning rise, so that both policies scale.
 test('npm run demo (2 replayed hours) runs start to finish and writes its report', async () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'slice-demo-'));
   try {
     const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'tools/cmd/demo.ts'), '--hours', '2', '--start-hour', '776', '--out', out], { cwd: repoRoot, timeout: 540_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
+      execFile(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'tools/cmd/demo.ts'), '--hours', '2', '--start-hour', '774', '--out', out], { cwd: repoRoot, timeout: 540_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),
     );
