@@ -20,7 +20,7 @@ import { parse } from 'yaml';
 import { FIELD_MANAGER } from '../../src/controller/names.js';
 import { objectPath } from '../../src/controller/resources.js';
 import type { SliceView } from '../../src/controller/slice-view.js';
-import { snssaiLabel, toSliceView } from '../../src/controller/view-from-api.js';
+import { snssaiLabel } from '../../src/controller/view-from-api.js';
 import { Forecaster, packageRoot } from '../../src/forecast/forecaster.js';
 import { KubeClient } from '../../src/runtime/kube-client.js';
 import { DEFAULT_HISTORY_STEPS } from '../../src/telemetry/load-history.js';
@@ -39,7 +39,7 @@ import { aggregate, HOUR_MS, loadHourlySquares, MILAN_ATTRIBUTION, MILAN_START_M
 import { startReplayedTelemetry } from '../replayer/replayed-telemetry.js';
 import { stepAt, type ReplayedSlice } from '../replayer/replayer.js';
 import { hourlyTrace, type Trace } from '../replayer/trace.js';
-import { rigParams, seriesOf, type RigParams } from '../twin/validation.js';
+import { onRigClock, rigParams, seriesOf, type RigParams, type SliceManifest } from '../twin/validation.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -82,7 +82,7 @@ const SLICES = [
   { file: 'mmtc.yaml', squares: [104, 106, 107, 110, 111, 114, 116, 117, 119, 132, 133, 139], peakOfMax: 0.7 },
 ];
 
-type Manifest = { metadata: { name: string; namespace?: string }; spec: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Manifest = SliceManifest;
 
 /** Milan local time (CET = UTC+1 over the whole data set) of a replayed hour. */
 const cet = (h: number): Date => new Date(MILAN_START_MS + h * HOUR_MS + HOUR_MS);
@@ -110,16 +110,12 @@ interface DemoSlice {
   frontier: FrontierPoint[];
 }
 
-/** The example as the demo runs it: lead-time decision, the start-up delay as its CNFs' startupSeconds, windows in wall seconds of the compressed clock. */
+/** The example as the demo runs it (onRigClock: lead-time decision, the start-up delay, windows in wall seconds), in the demo's namespace. */
 function operatorManifest(file: string, p: RigParams, quantile?: string, headroomPercent?: number): { m: Manifest; view: SliceView } {
   const m = parse(readFileSync(path.join(root, 'examples', file), 'utf8')) as Manifest;
   m.metadata.namespace = NS;
-  // A scale-down window of a third of a replayed hour, as the KEDA twin's; maxStep per wall second.
-  m.spec.scaling = { ...m.spec.scaling, mode: 'predictive', capacityBasis: 'LeadTime', scaleDownStabilizationSeconds: Math.round(p.stepSeconds / 3), stepPeriodSeconds: 1, ...(quantile ? { quantile } : {}), ...(headroomPercent !== undefined ? { headroomPercent } : {}) };
-  for (const c of m.spec.cnfs as { startupSeconds?: number }[]) c.startupSeconds = Math.ceil(p.readiness.delaySeconds + p.readiness.jitterSeconds);
-  const r = toSliceView({ ...m, metadata: { ...m.metadata, uid: 'demo', generation: 1 } } as never);
-  if (!r.ok) throw new Error(`examples/${file} as the demo runs it is invalid: ${JSON.stringify(r.issues)}`);
-  return { m, view: r.view };
+  const r = onRigClock(m, p, { ...(quantile ? { quantile } : {}), ...(headroomPercent !== undefined ? { headroomPercent } : {}) });
+  return { m: r.manifest, view: r.view };
 }
 
 /** Tunes both policies on the week before the replayed day and draws the day's frontier, with the what-if twin at the demo's time scale. */

@@ -144,8 +144,9 @@ export function renderReport(results: SliceResult[], meta: DemoMeta, fromHour: n
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
+    const summaries = new Map([r.operator, r.hpa].map((run) => [run, summarize(run.ticks, r.perReplica, fromHour, toHour, perHour)]));
     const rows = (run: PolicyRun, name: string, first: boolean): string => {
-      const s = summarize(run.ticks, r.perReplica, fromHour, toHour, perHour);
+      const s = summaries.get(run)!;
       const lead = first ? `| ${r.name} | ${r.serviceType} ` : '| | ';
       return `${lead}| ${name} | ${run.label} | ${s.violatingIntervals} / ${s.intervals} | ${s.replicaHours.toFixed(1)} | ${pct(s.overProvisioningPercent)} | ${pct(s.underProvisionedTicksPercent)} | ${fig(run.predicted)} | ${fig(run.tuned.point)}${run.tuned.meets ? '' : ' (no setting met the SLA: fewest violations)'} |`;
     };
@@ -164,7 +165,7 @@ export function renderReport(results: SliceResult[], meta: DemoMeta, fromHour: n
       { xTicks: hours.map(meta.hourLabel), xLabel: 'replayed time (CET)', yLabel: 'PDU sessions (lowest Ready capacity in the hour)' },
     );
     const run = (x: PolicyRun, name: string, color: string) => {
-      const s = summarize(x.ticks, r.perReplica, fromHour, toHour, perHour);
+      const s = summaries.get(x)!;
       return { name, color, points: [{ x: s.replicaHours, y: s.intervals ? (100 * s.violatingIntervals) / s.intervals : 0, label: x.label }] };
     };
     const set = (policy: FrontierPoint['policy'], name: string, color: string) => ({ name, color, points: r.frontier.filter((p) => p.policy === policy).map((p) => ({ x: p.replicaHours, y: p.violatingPercent, label: p.label })) });

@@ -12,7 +12,7 @@ import * as k8s from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { FIELD_MANAGER } from '../../src/controller/names.js';
 import { objectPath } from '../../src/controller/resources.js';
-import { snssaiLabel, toSliceView } from '../../src/controller/view-from-api.js';
+import { snssaiLabel } from '../../src/controller/view-from-api.js';
 import type { SliceView } from '../../src/controller/slice-view.js';
 import { packageRoot } from '../../src/forecast/forecaster.js';
 import { KubeClient } from '../../src/runtime/kube-client.js';
@@ -27,7 +27,7 @@ import { HOUR_MS, MILAN_START_MS } from '../replayer/milan.js';
 import { stepAt, type ReplayedSlice } from '../replayer/replayer.js';
 import { startReplayedTelemetry } from '../replayer/replayed-telemetry.js';
 import type { Trace } from '../replayer/trace.js';
-import type { RigParams, RigSample } from './validation.js';
+import { onRigClock, type RigParams, type RigSample, type SliceManifest } from './validation.js';
 
 const NS = 'twin-validation';
 const SLICE = 'validate';
@@ -43,7 +43,7 @@ interface HpaObject {
 
 /** What the slice under test is: the embb example's UPF and SMF, as a LeadTime slice scaled for the compressed clock. */
 export interface RigSlice {
-  manifest: { metadata: { name: string; namespace?: string }; spec: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  manifest: SliceManifest;
   view: SliceView;
   perReplica: number;
 }
@@ -54,16 +54,11 @@ export interface RigSlice {
  * per wall second) and whose UPF start-up is the rig's.
  */
 export function rigSlice(root: string, p: RigParams): RigSlice {
-  const m = parse(readFileSync(path.join(root, 'examples', 'embb.yaml'), 'utf8')) as RigSlice['manifest'];
+  const m = parse(readFileSync(path.join(root, 'examples', 'embb.yaml'), 'utf8')) as SliceManifest;
   m.metadata = { name: SLICE, namespace: NS };
-  m.spec.scaling = { mode: 'predictive', quantile: 'p90', headroomPercent: 0, capacityBasis: 'LeadTime', scaleDownStabilizationSeconds: Math.round(p.stepSeconds / 3), maxStep: 4, stepPeriodSeconds: 1 };
-  for (const c of m.spec.cnfs as { type: string; startupSeconds?: number; minReplicas?: number; maxReplicas?: number }[]) {
-    c.startupSeconds = Math.ceil(p.readiness.delaySeconds + p.readiness.jitterSeconds);
-  }
-  const r = toSliceView({ ...m, metadata: { ...m.metadata, uid: 'validation', generation: 1 } } as never);
-  if (!r.ok) throw new Error(`the validation slice is invalid: ${JSON.stringify(r.issues)}`);
+  const r = onRigClock(m, p, { quantile: 'p90', headroomPercent: 0, maxStep: 4 });
   const upf = r.view.cnfs.find((c) => c.type === 'upf')!;
-  return { manifest: m, view: r.view, perReplica: upf.sessionsPerReplica };
+  return { manifest: r.manifest, view: r.view, perReplica: upf.sessionsPerReplica };
 }
 
 export interface RigRun {

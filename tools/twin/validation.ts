@@ -14,6 +14,7 @@ import type { HpaBehavior, HpaConfig } from '../../src/twin/hpa-model.js';
 import { simulateSlice, type TwinTiming } from '../../src/twin/simulate.js';
 import { prepare } from '../../src/twin/whatif.js';
 import type { SliceView } from '../../src/controller/slice-view.js';
+import { toSliceView } from '../../src/controller/view-from-api.js';
 import type { Trace } from '../replayer/trace.js';
 
 /** What the rig runs with, in wall seconds. */
@@ -57,6 +58,24 @@ export function rigParams(stepSeconds: number, hours: number): RigParams {
       scaleDown: { stabilizationWindowSeconds: Math.round(stepSeconds / 3), selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 1 }] },
     },
   };
+}
+
+/** A NetworkSlice manifest as read from YAML. */
+export type SliceManifest = { metadata: { name: string; namespace?: string }; spec: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * A slice as a rig runs it at `p`'s time scale: the lead-time decision, every CNF's
+ * startupSeconds the rig's start-up delay, and windows in wall seconds of the compressed clock
+ * (a scale-down window of a third of a trace hour, step limits per wall second); `scaling`
+ * sets further fields of spec.scaling. Returns a new manifest and its parsed view.
+ */
+export function onRigClock(m: SliceManifest, p: RigParams, scaling: Record<string, unknown> = {}): { manifest: SliceManifest; view: SliceView } {
+  const manifest = structuredClone(m);
+  manifest.spec.scaling = { ...manifest.spec.scaling, mode: 'predictive', capacityBasis: 'LeadTime', scaleDownStabilizationSeconds: Math.round(p.stepSeconds / 3), stepPeriodSeconds: 1, ...scaling };
+  for (const c of manifest.spec.cnfs as { startupSeconds?: number }[]) c.startupSeconds = Math.ceil(p.readiness.delaySeconds + p.readiness.jitterSeconds);
+  const r = toSliceView({ ...manifest, metadata: { ...manifest.metadata, uid: 'rig', generation: 1 } } as never);
+  if (!r.ok) throw new Error(`slice ${manifest.metadata.name} as the rig runs it is invalid: ${JSON.stringify(r.issues)}`);
+  return { manifest, view: r.view };
 }
 
 /** One sample of the rig: wall time and both Deployments' spec.replicas. */

@@ -1,7 +1,11 @@
 /** The twin validation's pure half: trace-time scaling of the rig's parameters, the trace copy, and the agreement measure. */
 import { hourlyTrace } from '../../../../tools/replayer/trace.js';
 import { loadAt } from '../../../../src/twin/history.js';
-import { agreement, factorOf, seriesOf, twinHpa, twinOperator, twinTiming, type RigParams, type RigSample } from '../../../../tools/twin/validation.js';
+import { agreement, factorOf, onRigClock, seriesOf, twinHpa, twinOperator, twinTiming, type RigParams, type RigSample, type SliceManifest } from '../../../../tools/twin/validation.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { repoRoot } from '../../../../tools/devcluster/binaries.js';
 
 const p: RigParams = {
   stepSeconds: 30,
@@ -30,6 +34,19 @@ describe('rig parameters in trace time', () => {
     expect(h.behavior!.scaleDown!.stabilizationWindowSeconds).toBe(1200);
     const op = twinOperator(p, { mode: 'predictive', minReplicas: 1, maxReplicas: 12, perReplicaCapacity: 20, headroomPercent: 0, maxStep: 4, stepPeriodMs: 1000, scaleDownStabilizationMs: 10_000 });
     expect(op).toMatchObject({ stepPeriodMs: 120_000, scaleDownStabilizationMs: 1_200_000, maxStep: 4 });
+  });
+});
+
+describe('onRigClock', () => {
+  test('a LeadTime slice with the rig\'s start-up and windows in wall seconds; the manifest read is left as it was', () => {
+    const m = parse(readFileSync(path.join(repoRoot(), 'examples', 'embb.yaml'), 'utf8')) as SliceManifest;
+    const before = structuredClone(m);
+    const r = onRigClock(m, p, { quantile: 'p90', headroomPercent: 0 });
+    expect(m).toEqual(before);
+    expect(r.manifest.spec.scaling).toMatchObject({ mode: 'predictive', capacityBasis: 'LeadTime', scaleDownStabilizationSeconds: 10, stepPeriodSeconds: 1, quantile: 'p90', headroomPercent: 0, maxStep: 4 });
+    expect(r.view.scaling).toMatchObject({ capacityBasis: 'LeadTime', scaleDownStabilizationMs: 10_000, stepPeriodMs: 1000, quantile: 'p90', headroomPercent: 0 });
+    expect(r.view.cnfs.map((c) => c.startupSeconds)).toEqual(r.view.cnfs.map(() => 3));
+    expect(() => onRigClock(m, p, { quantile: 'p42' })).toThrow(/embb-video as the rig runs it is invalid/);
   });
 });
 
