@@ -26,8 +26,9 @@ import warnings
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lgbm  # noqa: E402
 import milan  # noqa: E402
-from milan import HISTORY, SEED  # noqa: E402
+from milan import HISTORY  # noqa: E402
 
 HORIZONS = (1, 6)
 WARMUP = 168
@@ -77,26 +78,12 @@ def stat_forecasts(model_factory, window, y, first, end, fit_end, origin_step=1,
 
 
 def lgbm_peer(rows, card, log):
-    import lightgbm as lgb
-
     split = card["training"]["split"]
-    end = split["trainTargetsBeforeHour"]
-    hs, cs, ys = [], [], []
-    for i in split["trainSquares"]:
-        for t, h, y in milan.windows(rows[i], 0, end):
-            s = milan.scale_of(h)
-            hs.append(h / s)
-            cs.append(milan.calendar(t))
-            ys.append(y / s)
-    x = np.concatenate([np.asarray(hs), np.asarray(cs)], axis=1).astype(np.float32)
-    y = np.asarray(ys)
+    x, y = lgbm.lag_windows(rows, split["trainSquares"], split["trainTargetsBeforeHour"])
     models = {}
     for h in HORIZONS:
         t0 = time.time()
-        models[h] = lgb.LGBMRegressor(
-            objective="l1", n_estimators=600, learning_rate=0.05, num_leaves=31,
-            random_state=SEED, n_jobs=1, deterministic=True, verbose=-1,
-        ).fit(x, y[:, h - 1])
+        models[h] = lgbm.fit_step(x, y[:, h - 1])
         log(f"  LightGBM peer h={h}: {len(x)} windows, {time.time() - t0:.0f} s")
     return models
 

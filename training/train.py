@@ -23,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import features  # noqa: E402
+import lgbm  # noqa: E402
 import milan  # noqa: E402
 from export import to_onnx  # noqa: E402
 from milan import HISTORY, HORIZON, QUANTILES, SEED  # noqa: E402
@@ -76,26 +77,13 @@ def lgbm_teacher(rows, train_ids, end, x, y, known, log):
     (the evaluation's LightGBM peer: 168 scaled lags + calendar, L1, 600 trees), fitted on the
     single training series with targets before `end`, on the full-history windows; the actual
     value on padded windows (the teacher only saw full weeks). Scaled units."""
-    import lightgbm as lgb
-
-    hs, cs, ys = [], [], []
-    for i in train_ids:
-        for t, h, yy in milan.windows(rows[i], 0, end):
-            s = milan.scale_of(h)
-            hs.append(h / s)
-            cs.append(milan.calendar(t))
-            ys.append(yy / s)
-    xt = np.concatenate([np.asarray(hs), np.asarray(cs)], axis=1).astype(np.float32)
-    yt = np.asarray(ys)
+    xt, yt = lgbm.lag_windows(rows, train_ids, end)
     full = known >= HISTORY
     xf = np.concatenate([x[full, :HISTORY], x[full, -4:]], axis=1)
     out = np.array(y, dtype=np.float32)
     for k in range(HORIZON):
         t0 = time.time()
-        m = lgb.LGBMRegressor(
-            objective="l1", n_estimators=600, learning_rate=0.05, num_leaves=31,
-            random_state=SEED, n_jobs=1, deterministic=True, verbose=-1,
-        ).fit(xt, yt[:, k])
+        m = lgbm.fit_step(xt, yt[:, k])
         out[full, k] = m.predict(xf)
         log(f"  teacher step {k + 1}: {len(xt)} windows, {time.time() - t0:.0f} s")
     return out

@@ -20,7 +20,7 @@ export interface PeerForecasts {
 
 export function peersCachePath(root: string, card: ModelCard, dataFile: string, window: EvalWindow): string {
   const h = createHash('sha256');
-  for (const f of ['training/peers.py', 'training/milan.py', 'training/requirements.txt']) h.update(readFileSync(path.join(root, f)));
+  for (const f of ['training/peers.py', 'training/lgbm.py', 'training/milan.py', 'training/requirements.txt']) h.update(readFileSync(path.join(root, f)));
   h.update(JSON.stringify(card.training?.split ?? {}));
   h.update(readFileSync(dataFile));
   const dir = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'slice-operator', 'eval');
