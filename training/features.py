@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import milan
 from milan import HISTORY, HORIZON
 
 DAY = 24
@@ -82,22 +83,52 @@ def calendar_bumps(cal: np.ndarray) -> np.ndarray:
     return np.exp(cal.astype(np.float32) @ calendar_bump_matrix() - np.float32(CAL_KAPPA))
 
 
-def pad_short(window: np.ndarray, known: int) -> np.ndarray:
-    """A HISTORY-long window whose first HISTORY-known values are unknown, padded.
+def hour_of_week(t: int) -> int:
+    """Local hour of the week of hour index t, Monday 00:00 = 0 (the card's profile index)."""
+    return ((milan.FIRST_DOW + t // DAY) % 7) * DAY + t % DAY
 
-    With a day or more known, each unknown hour takes the value of the same hour a day later
-    (the known days tiled backwards: keeps the daily shape); with less, the mean of the known
-    values. Matches padShortHistory in src/forecast/features.ts.
+
+def weekly_profile(rows: list[np.ndarray], ids: list[int], end: int) -> np.ndarray:
+    """The mean weekly shape of the series `ids` before hour `end`: 168 values by local hour of
+    the week, each week-long window (one starting every day) divided by its own mean, averaged,
+    normalised to mean 1 and rounded to 4 decimals (the card carries exactly these values)."""
+    acc = np.zeros(HISTORY)
+    cnt = np.zeros(HISTORY)
+    for i in ids:
+        s = rows[i][:end]
+        for w0 in range(0, len(s) - HISTORY + 1, DAY):
+            w = s[w0 : w0 + HISTORY]
+            m = w.mean()
+            if m > 0:
+                idx = [hour_of_week(w0 + j) for j in range(HISTORY)]
+                acc[idx] += w / m
+                cnt[idx] += 1
+    p = acc / cnt
+    return np.round(p / p.mean(), 4)
+
+
+def pad_short(window: np.ndarray, known: int, t: int, profile: np.ndarray) -> np.ndarray:
+    """A HISTORY-long window whose first HISTORY-known values are unknown, padded; t is the hour
+    index of the first forecast step, `profile` the card's weekly profile.
+
+    Each unknown hour j gets the slice's known level times the profile (level = mean of the
+    known values / mean of the profile at their hours). With a day or more known, that is
+    averaged with the same hour of the first known day after j, rescaled by the profile's ratio
+    between the two hours (keeps the slice's own daily shape, adds the weekly one). Matches
+    padShortHistory in src/forecast/features.ts.
     """
     out = np.array(window, dtype=np.float64)
     first = HISTORY - known
     if known >= HISTORY:
         return out
-    if known >= DAY:
-        for i in range(first - 1, -1, -1):
-            out[i] = out[i + DAY]
-    else:
-        out[:first] = out[first:].mean()
+    p = profile[[hour_of_week(t - HISTORY + j) for j in range(HISTORY)]]
+    denom = p[first:].mean()
+    level = out[first:].mean() / denom if denom > 1e-9 else out[first:].mean()
+    for j in range(first):
+        out[j] = level * p[j]
+        ref = j + DAY * -(-(first - j) // DAY)  # the same hour on the first known day after j
+        if known >= DAY and p[ref] > 1e-9:
+            out[j] = 0.5 * (out[j] + out[ref] * p[j] / p[ref])
     return out
 
 

@@ -1,14 +1,21 @@
-"""Tiny ONNX models for the TypeScript unit tests (test/fixtures/models/).
+"""Fixtures for the TypeScript unit tests (test/fixtures/models/).
 
-Each breaks one part of the forecaster contract, or keeps the contract but returns NaN for some
-series. Regenerate with: training/.venv/bin/python training/make_fixtures.py
+Tiny ONNX models, each breaking one part of the forecaster contract or keeping the contract but
+returning NaN for some series; and padding.json, short histories padded by features.pad_short,
+which padShortHistory must reproduce. Regenerate with:
+training/.venv/bin/python training/make_fixtures.py
 """
 
+import json
 import os
+import sys
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import features  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "models")
 
@@ -76,6 +83,27 @@ def nan_when_first_small():
     )
 
 
+def padding_cases():
+    """Short histories padded by training's pad_short with a made-up weekly profile (a daily wave
+    and a weekend dip), at origins on different weekdays and hours."""
+    how = np.arange(168)
+    profile = np.round(1 + 0.4 * np.sin(2 * np.pi * how / 24) - 0.3 * (how >= 120), 4)
+    rng = np.random.default_rng(3)
+    cases = []
+    for known, t in ((6, 200), (10, 431), (24, 300), (30, 517), (100, 250), (167, 333)):
+        window = np.concatenate([np.full(168 - known, np.nan), rng.uniform(5, 50, known).round(3)])
+        cases.append(
+            {
+                "known": window[168 - known :].tolist(),
+                "firstHourOfWeek": features.hour_of_week(t - 168),
+                "padded": features.pad_short(window, known, t, profile).tolist(),
+            }
+        )
+    with open(os.path.join(OUT, "padding.json"), "w") as f:
+        json.dump({"profile": profile.tolist(), "cases": cases}, f)
+        f.write("\n")
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     linear("wrong-name", hist_name="x")
@@ -83,4 +111,5 @@ if __name__ == "__main__":
     linear("fixed-batch", hist_shape=(1, 168), out_shape=(1, 6, 3))
     linear("wrong-output-shape", out_shape=("N", 6, 2))
     nan_when_first_small()
+    padding_cases()
     print("fixtures written to", os.path.abspath(OUT))

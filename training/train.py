@@ -31,7 +31,7 @@ from model_card import card_markdown  # noqa: E402
 from net import fit_ensemble, predict_ensemble  # noqa: E402
 
 MODEL_NAME = "milan-quantile-mlp"
-MODEL_VERSION = "2.1.0"
+MODEL_VERSION = "2.2.0"
 N_AGGREGATES = 240  # synthetic slices: sums of 2..12 training series
 SHORT_SHARE = 0.3  # share of windows also seen with a short, padded history
 SHORT_KNOWN = (6, 9, 12, 18, 24, 30, 36, 48, 60, 72, 96, 120, 144)
@@ -40,7 +40,7 @@ SELECT_END = milan.TEST_START - 7 * 24  # 2013-11-18: model-selection validation
 BAND_BUCKETS = ((6, 24), (24, 72), (72, 168))  # [from, to) known hours, widening calibrated per bucket
 
 
-def build_samples(rows, series_ids, first_target, end_target, n_aggregates, short_share, rng):
+def build_samples(rows, series_ids, first_target, end_target, n_aggregates, short_share, profile, rng):
     """(features, scaled targets, weights, known hours) for single series and random sums."""
     w_derived, _ = features.derived_matrix()
     series = [(rows[i], 1) for i in series_ids]
@@ -66,7 +66,7 @@ def build_samples(rows, series_ids, first_target, end_target, n_aggregates, shor
             add(t, h, y, k, HISTORY)
             if rng.random() < short_share:
                 n = int(rng.choice(SHORT_KNOWN))
-                add(t, features.pad_short(h, n), y, k, n)
+                add(t, features.pad_short(h, n, t, profile), y, k, n)
     x = features.model_features(np.asarray(hs), np.asarray(cs), w_derived)
     w = np.asarray(ws)
     return x, np.asarray(ys, dtype=np.float32), (w / w.mean()).astype(np.float32), np.asarray(known)
@@ -89,13 +89,13 @@ def lgbm_teacher(rows, train_ids, end, x, y, known, log):
     return out
 
 
-def short_windows(rows, series_ids, first_target, end_target, n_known):
+def short_windows(rows, series_ids, first_target, end_target, n_known, profile):
     """Validation windows of single series with only the last n_known hours known (padded)."""
     w_derived, _ = features.derived_matrix()
     hs, cs, ys, scales = [], [], [], []
     for i in series_ids:
         for t, h, y in milan.windows(rows[i], first_target, end_target):
-            p = features.pad_short(h, n_known)
+            p = features.pad_short(h, n_known, t, profile)
             s = milan.scale_of(p)
             hs.append(p / s)
             cs.append(milan.calendar(t))
@@ -105,11 +105,11 @@ def short_windows(rows, series_ids, first_target, end_target, n_known):
     return x, np.asarray(ys), np.asarray(scales)
 
 
-def band_factors(params, rows, val_ids):
+def band_factors(params, rows, val_ids, profile):
     """Per known-hours bucket: how much wider (p90-p50, p99-p90) must be for a padded history to
     miss its p90/p99 no more often than a full week does, on validation series and weeks."""
     lo, hi = SELECT_END, milan.TEST_START
-    full = short_windows(rows, val_ids, lo, hi, HISTORY)
+    full = short_windows(rows, val_ids, lo, hi, HISTORY, profile)
 
     def misses(x, y, s, f90=1.0, f99=1.0):
         q = predict_ensemble(params, x) * s[:, None, None]
@@ -121,16 +121,16 @@ def band_factors(params, rows, val_ids):
     out = []
     grid = np.round(np.arange(1.0, 4.01, 0.05), 2)
     for a, b in BAND_BUCKETS:
-        data = short_windows(rows, val_ids, lo, hi, a)
+        data = short_windows(rows, val_ids, lo, hi, a, profile)
         f90 = next((f for f in grid if misses(*data, f, 1.0)[0] <= m90), grid[-1])
         f99 = next((f for f in grid if misses(*data, f90, f)[1] <= m99), grid[-1])
         out.append({"fromPoints": a, "toPoints": b, "p90Factor": float(f90), "p99Factor": float(f99)})
     return out, {"p90Misses": m90, "p99Misses": m99}
 
 
-def quick_eval(params, rows, series_ids):
+def quick_eval(params, rows, series_ids, profile):
     """Python-side MAE on held-out series, 1 h and 6 h ahead (the reference is eval.ts)."""
-    x, y, s = short_windows(rows, [i for i in series_ids if len(rows[i]) >= milan.TEST_END], milan.TEST_START, milan.TEST_END, HISTORY)
+    x, y, s = short_windows(rows, [i for i in series_ids if len(rows[i]) >= milan.TEST_END], milan.TEST_START, milan.TEST_END, HISTORY, profile)
     q = predict_ensemble(params, x) * s[:, None, None]
     return {f"mae_h{h}": float(np.abs(q[:, h - 1, 0] - y[:, h - 1]).mean()) for h in (1, 6)}
 
@@ -157,8 +157,10 @@ def main():
 
     t_start = time.time()
     end = SELECT_END if args.select else milan.TEST_START
-    x, y, w, known = build_samples(rows, train_ids, 0, end, N_AGGREGATES, SHORT_SHARE, rng)
-    xv, yv, wv, _ = build_samples(rows, val_ids, SELECT_END, milan.TEST_START, 0, 0.0, rng)
+    # The weekly shape a young slice's history is padded with: from the training series only.
+    profile = features.weekly_profile(rows, train_ids, end)
+    x, y, w, known = build_samples(rows, train_ids, 0, end, N_AGGREGATES, SHORT_SHARE, profile, rng)
+    xv, yv, wv, _ = build_samples(rows, val_ids, SELECT_END, milan.TEST_START, 0, 0.0, profile, rng)
     log(f"{len(x)} training windows (targets before hour {end}), {len(xv)} validation windows")
     teacher = lgbm_teacher(rows, train_ids, end, x, y, known, log)
     params, history = fit_ensemble(x, y, w, teacher, xv, yv, wv, SEED, log)
@@ -167,16 +169,16 @@ def main():
         log(json.dumps(history))
         return
 
-    bands, full_misses = band_factors(params, rows, val_ids)
+    bands, full_misses = band_factors(params, rows, val_ids, profile)
     log(f"short-history band factors: {json.dumps(bands)}")
-    metrics = quick_eval(params, rows, held_out)
+    metrics = quick_eval(params, rows, held_out, profile)
     log(f"held-out distinct series: {json.dumps(metrics)}")
 
     os.makedirs(args.out, exist_ok=True)
     onnx_path = os.path.join(args.out, "forecaster.onnx")
     w_derived, _ = features.derived_matrix()
     n_params = to_onnx(params, w_derived, onnx_path, MODEL_NAME, MODEL_VERSION, xv[:512])
-    card = make_card(onnx_path, n_params, params, history, bands, full_misses, metrics, train_seconds, len(x), (train_ids, val_ids, held_out, distinct), rows)
+    card = make_card(onnx_path, n_params, params, history, bands, profile, full_misses, metrics, train_seconds, len(x), (train_ids, val_ids, held_out, distinct), rows)
     with open(os.path.join(args.out, "forecaster.card.json"), "w") as f:
         json.dump(card, f, indent=2)
         f.write("\n")
@@ -185,7 +187,7 @@ def main():
     log(f"wrote {onnx_path} ({card['sizeBytes']} bytes, {n_params} parameters) in {train_seconds:.0f} s of training")
 
 
-def make_card(onnx_path, n_params, params, history, bands, full_misses, metrics, train_seconds, n_windows, split, rows):
+def make_card(onnx_path, n_params, params, history, bands, profile, full_misses, metrics, train_seconds, n_windows, split, rows):
     from net import HIDDEN, MEMBERS, describe_optimizer
 
     train_ids, val_ids, held_out, distinct = split
@@ -228,14 +230,17 @@ def make_card(onnx_path, n_params, params, history, bands, full_misses, metrics,
             },
             "shortHistory": {
                 "minPoints": MIN_HISTORY,
-                "padding": "daily-tile",
+                "padding": "weekly-profile",
                 "description": (
-                    "fewer than historyLength points: with >= 24 known, each unknown hour takes the value of the "
-                    "same hour a day later (known days tiled backwards); with fewer, the mean of the known values. "
-                    "Then p90 = p50 + p90Factor * (p90 - p50), p99 = p90' + p99Factor * (p99 - p90) for the bucket "
+                    "fewer than historyLength points: each unknown hour takes level * profile[its local hour of the "
+                    "week] (level = mean of the known values / mean of the profile at their hours); with >= 24 known, "
+                    "averaged with the same hour of the first known day after it times profile[its hour] / "
+                    "profile[that hour]. Then p90 = p50 + p90Factor * (p90 - p50), p99 = p90' + p99Factor * (p99 - p90) for the bucket "
                     "of known points."
                 ),
                 "bands": bands,
+                "profileIndex": "local hour of the week in timezone, 0 = Monday 00:00 .. 167 = Sunday 23:00",
+                "profile": [float(v) for v in profile],
             },
         },
         "loss": {

@@ -4,6 +4,7 @@
 // hourly steps) are pinned to literals: a card that promises anything else is rejected.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { HOURS_PER_WEEK } from './baselines.js';
 
 export const INPUT_HISTORY = 'history';
 export const INPUT_CALENDAR = 'calendar';
@@ -16,15 +17,18 @@ const tensor = <N extends string>(name: N) =>
   z.object({ name: z.literal(name), dtype: z.literal('float32'), shape: z.array(dim).min(2).max(3) });
 
 /**
- * A model that forecasts from less than historyLength points: the history is padded (see
- * padShortHistory in features.ts) and the bands of the bucket of known points widened by the
+ * A model that forecasts from less than historyLength points: the history is padded as `padding`
+ * says (padShortHistory in features.ts) and the bands of the bucket of known points widened by the
  * factors calibrated in training. Optional: a card without it (an older or a user model) leaves
  * short histories to the fallback.
  */
 const shortHistory = z
   .object({
     minPoints: z.number().int().min(1),
-    padding: z.literal('daily-tile'),
+    /** `weekly-profile` (2.2.0 on) needs `profile`; `daily-tile` (older cards) ignores it. */
+    padding: z.enum(['daily-tile', 'weekly-profile']),
+    /** Mean-1 weekly shape by local hour of the week (0 = Monday 00:00), in the card's time zone. */
+    profile: z.array(z.number().positive().finite()).length(HOURS_PER_WEEK).optional(),
     bands: z
       .array(
         z.object({
@@ -36,7 +40,11 @@ const shortHistory = z
       )
       .min(1),
   })
-  .refine((s) => s.bands.every((b) => b.fromPoints < b.toPoints), { message: 'every band needs fromPoints < toPoints' });
+  .refine((s) => s.bands.every((b) => b.fromPoints < b.toPoints), { message: 'every band needs fromPoints < toPoints' })
+  .refine((s) => s.padding !== 'weekly-profile' || s.profile !== undefined, {
+    message: `padding weekly-profile needs a profile of ${HOURS_PER_WEEK} values`,
+    path: ['profile'],
+  });
 
 const timeZone = z.string().refine(
   (tz) => {

@@ -8,8 +8,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CALENDAR_FEATURES, QUANTILE_LEVELS, loadModelCard, type ModelCard } from './card.js';
-import { CalendarCache } from './calendar.js';
-import { countGaps, fillGaps, MAX_GAP_SHARE, padShortHistory, scaleOf } from './features.js';
+import { CalendarCache, localHourAndWeekday } from './calendar.js';
+import { HOURS_PER_DAY, HOURS_PER_WEEK } from './baselines.js';
+import { countGaps, fillGaps, MAX_GAP_SHARE, padShortHistory, scaleOf, type Padding } from './features.js';
 import { fallbackForecast } from './fallback.js';
 import { allocateFloat32, OnnxForecastModel } from './model.js';
 import type { Attribution, BatchForecaster, Forecast, SeriesInput } from './contract.js';
@@ -67,6 +68,7 @@ export class Forecaster implements BatchForecaster {
   readonly horizonSteps: number;
   readonly historyLength: number;
   private readonly calendar: CalendarCache | undefined;
+  private readonly timeZone: string | undefined;
 
   private constructor(
     private readonly model: OnnxForecastModel | undefined,
@@ -78,6 +80,7 @@ export class Forecaster implements BatchForecaster {
     this.horizonSteps = card?.contract.horizonSteps ?? DEFAULT_HORIZON;
     this.historyLength = card?.contract.historyLength ?? DEFAULT_HISTORY;
     const tz = timeZone ?? card?.contract.calendar.timezone;
+    this.timeZone = tz;
     this.calendar = tz ? new CalendarCache(tz) : undefined;
   }
 
@@ -117,8 +120,21 @@ export class Forecaster implements BatchForecaster {
     const t = s.endTime.getTime();
     if (!Number.isFinite(t)) return 'invalid endTime';
     const gapFree = gaps ? fillGaps(window) : window;
-    const filled = window.length < L ? padShortHistory(gapFree, L) : gapFree;
+    const filled = window.length < L ? padShortHistory(gapFree, L, this.padding(t)) : gapFree;
     return { filled, scale: scaleOf(filled, this.card!.contract.scaling.epsilon), calendar: this.calendar!.features(new Date(t + STEP_SECONDS * 1000)), known: window.length };
+  }
+
+  /**
+   * The card's padding for a short window whose last point is at `endMs`: a weekly profile is
+   * read from the local hour of the week of the window's oldest point (the first forecast step,
+   * an hour after `endMs`, less the window's length).
+   */
+  private padding(endMs: number): Padding {
+    const short = this.card?.contract.shortHistory;
+    if (short?.padding !== 'weekly-profile' || !short.profile || !this.timeZone) return { kind: 'daily-tile' };
+    const { hour, dow } = localHourAndWeekday(new Date(endMs + STEP_SECONDS * 1000), this.timeZone);
+    const firstHourOfWeek = (((dow * HOURS_PER_DAY + hour - this.historyLength) % HOURS_PER_WEEK) + HOURS_PER_WEEK) % HOURS_PER_WEEK;
+    return { kind: 'weekly-profile', profile: short.profile, firstHourOfWeek };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   ewma,
   fitHoltWinters,
@@ -65,7 +66,27 @@ describe('baselines (hand-checked)', () => {
     expect(scaleOf([2, 4], 1e-6)).toBe(3);
   });
 
-  test('a short history is padded as training pads it (training/features.py pad_short)', () => {
+  test('a short history is padded with the weekly profile as training pads it (training/features.py pad_short)', () => {
+    // test/fixtures/models/padding.json: pad_short's output for known 6..167 hours at several origins.
+    const fx = JSON.parse(readFileSync('test/fixtures/models/padding.json', 'utf8')) as {
+      profile: number[];
+      cases: { known: number[]; firstHourOfWeek: number; padded: number[] }[];
+    };
+    expect(fx.cases.length).toBeGreaterThan(4);
+    for (const c of fx.cases) {
+      const padded = padShortHistory(c.known, 168, { kind: 'weekly-profile', profile: fx.profile, firstHourOfWeek: c.firstHourOfWeek });
+      expect(padded).toHaveLength(168);
+      padded.forEach((v, i) => expect(v).toBeCloseTo(c.padded[i]!, 9));
+    }
+    // A flat profile: less than a day known is filled with its mean; a day or more averages the
+    // mean with the same hour of the first known day.
+    const flat = { kind: 'weekly-profile' as const, profile: new Array<number>(168).fill(1), firstHourOfWeek: 5 };
+    expect(padShortHistory([2, 4, 6, 8, 10, 12], 10, flat)).toEqual([7, 7, 7, 7, 2, 4, 6, 8, 10, 12]);
+    const day = range(24, (i) => i);
+    expect(padShortHistory(day, 30, flat).slice(0, 6)).toEqual([14.75, 15.25, 15.75, 16.25, 16.75, 17.25]);
+  });
+
+  test('a card before 2.2.0 pads a short history by tiling the known days (daily-tile)', () => {
     // A day or more: the known days tiled backwards, hour for hour.
     const known = range(30, (i) => i);
     const padded = padShortHistory(known, 168);

@@ -152,6 +152,42 @@ describe('Forecaster', () => {
     expect(a!.fallbackReason).toBe('history too short for the model: 60 of 168 hourly points');
   });
 
+  test('a short history is padded with the card\'s weekly profile at the local hour of the week', async () => {
+    // nan-output.onnx returns log(history[0] - 0.5) in scaled units: it reads the oldest padded value.
+    const card = JSON.parse(readFileSync(defaultCardPath(), 'utf8'));
+    const profile = new Array<number>(168).fill(1);
+    // END is Monday 10:00 UTC = 11:00 in Rome; the first step is Monday 12:00, the oldest point of a
+    // 168 h window a week before it: local hour of the week 12.
+    profile[12] = 3;
+    card.contract.shortHistory.padding = 'weekly-profile';
+    card.contract.shortHistory.profile = profile;
+    const cardPath = path.join(tmp, 'profile.card.json');
+    writeFileSync(cardPath, JSON.stringify(card));
+    const f = await make({ modelPath: path.join(fixtures, 'nan-output.onnx'), cardPath });
+    const [a] = await f.forecast([{ key: 'young', history: new Array<number>(30).fill(10), endTime: END }]);
+    // Oldest point: 0.5 * (level 10 x 3 + same hour of the first known day, 10, x 3 / 1) = 30.
+    const scale = (30 + 167 * 10) / 168;
+    expect(a!.source).toBe('onnx');
+    expect(a!.p50[0]).toBeCloseTo(scale * Math.log(30 / scale - 0.5), 4);
+
+    delete card.contract.shortHistory.profile;
+    writeFileSync(cardPath, JSON.stringify(card));
+    const broken = await make({ modelPath: path.join(fixtures, 'nan-output.onnx'), cardPath });
+    expect(broken.modelStatus.loaded).toBe(false);
+    expect(broken.modelStatus.error).toContain('contract.shortHistory.profile: padding weekly-profile needs a profile of 168 values');
+  });
+
+  test('a card with daily-tile padding (before 2.2.0) still forecasts a short history with the model', async () => {
+    const card = JSON.parse(readFileSync(defaultCardPath(), 'utf8'));
+    card.contract.shortHistory.padding = 'daily-tile';
+    delete card.contract.shortHistory.profile;
+    const cardPath = path.join(tmp, 'daily-tile.card.json');
+    writeFileSync(cardPath, JSON.stringify(card));
+    const f = await make({ cardPath });
+    const [a] = await f.forecast([{ key: 'day2', history: daily(60), endTime: END }]);
+    expect(a!.source).toBe('onnx');
+  });
+
   test('bandWidening picks the bucket of the known points, else the widest', () => {
     const bands = [
       { fromPoints: 6, toPoints: 24, p90Factor: 1.5, p99Factor: 2 },

@@ -18,24 +18,26 @@ const STEP = 5; // every 5th origin
 describeIfData('accuracy of the committed model on held-out Milan squares', () => {
   let f: Forecaster;
   let squares: number[][];
+  let fiveSquareSlices: number[][];
   let t0: number;
   let t1: number;
   beforeAll(async () => {
     f = await Forecaster.create({});
     expect(f.modelStatus.loaded).toBe(true);
     [t0, t1] = f.card!.training!.split.testTargetHours;
-    squares = evaluationSeries(f.card!, loadHourlySquares(data), t1)
-      .filter((s) => s.members.length === 1)
-      .map((s) => s.values);
+    const series = evaluationSeries(f.card!, loadHourlySquares(data), t1);
+    squares = series.filter((s) => s.members.length === 1).map((s) => s.values);
+    fiveSquareSlices = series.filter((s) => s.members.length === 5).map((s) => s.values);
+    expect(fiveSquareSlices.length).toBeGreaterThan(0);
   });
   afterAll(async () => f.close());
 
-  /** Our p50 at step h from the last `hours` of history, with the targets, over all squares. */
-  async function ours(h: number, hours: number): Promise<{ p50: number[]; p99: number[]; y: number[]; hist: number[][] }> {
+  /** Our p50 at step h from the last `hours` of history, with the targets, over all `of` (squares by default). */
+  async function ours(h: number, hours: number, of = squares): Promise<{ p50: number[]; p99: number[]; y: number[]; hist: number[][] }> {
     const inputs: SeriesInput[] = [];
     const y: number[] = [];
     const hist: number[][] = [];
-    for (const [i, s] of squares.entries()) {
+    for (const [i, s] of of.entries()) {
       for (let t = t0; t < t1; t += STEP) {
         const o = t - h + 1;
         inputs.push({ key: `${i}@${o}`, history: s.slice(o - hours, o), endTime: hourToDate(o - 1) });
@@ -67,11 +69,13 @@ describeIfData('accuracy of the committed model on held-out Milan squares', () =
     expect(m).toBeLessThan(0.95 * mae(hist.map((h) => Math.max(0, holtWinters(h, 6)[5]!)), y));
   });
 
-  test('24 h of history: MAE at most 15 % worse than a full week, at 1 h and 6 h', async () => {
-    for (const h of [1, 6]) {
-      const week = await ours(h, 168);
-      const day = await ours(h, 24);
-      expect(mae(day.p50, day.y)).toBeLessThan(1.15 * mae(week.p50, week.y));
+  test('24 h of history: MAE at most 15 % worse than a full week, at 1 h and 6 h, squares and 5-square slices', async () => {
+    for (const of of [squares, fiveSquareSlices]) {
+      for (const h of [1, 6]) {
+        const week = await ours(h, 168, of);
+        const day = await ours(h, 24, of);
+        expect(mae(day.p50, day.y)).toBeLessThan(1.15 * mae(week.p50, week.y));
+      }
     }
   });
 });
