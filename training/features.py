@@ -107,28 +107,43 @@ def weekly_profile(rows: list[np.ndarray], ids: list[int], end: int) -> np.ndarr
     return np.round(p / p.mean(), 4)
 
 
+def profile_fills(window: np.ndarray, known: int, t: int, profile: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The two estimates pad_short averages for the unknown first HISTORY-known hours of a window
+    (t: hour index of the first forecast step; profile: the card's weekly profile):
+    - by level: the known level times the profile (level = mean of the known values / mean of
+      the profile at their hours);
+    - by day (None with less than a day known): the same hour of the first known day after it,
+      times the profile's ratio between the two hours.
+    """
+    first = HISTORY - known
+    p = profile[[hour_of_week(t - HISTORY + j) for j in range(HISTORY)]]
+    mean_known = window[first:].mean()
+    denom = p[first:].mean()
+    level = mean_known / denom if denom > 1e-9 else mean_known
+    by_level = np.array([level * p[j] for j in range(first)])
+    if known < DAY:
+        return by_level, None
+    by_day = np.empty(first)
+    for j in range(first):
+        ref = j + DAY * -(-(first - j) // DAY)  # the same hour on the first known day after j
+        by_day[j] = window[ref] * p[j] / p[ref] if p[ref] > 1e-9 else by_level[j]
+    return by_level, by_day
+
+
 def pad_short(window: np.ndarray, known: int, t: int, profile: np.ndarray) -> np.ndarray:
     """A HISTORY-long window whose first HISTORY-known values are unknown, padded; t is the hour
     index of the first forecast step, `profile` the card's weekly profile.
 
-    Each unknown hour j gets the slice's known level times the profile (level = mean of the
-    known values / mean of the profile at their hours). With a day or more known, that is
-    averaged with the same hour of the first known day after j, rescaled by the profile's ratio
-    between the two hours (keeps the slice's own daily shape, adds the weekly one). Matches
+    Each unknown hour gets the mean of profile_fills' two estimates: the known level times the
+    profile, and the same hour of the first known day rescaled by the profile (keeps the slice's
+    own daily shape, adds the weekly one); with less than a day known, the first alone. Matches
     padShortHistory in src/forecast/features.ts.
     """
     out = np.array(window, dtype=np.float64)
-    first = HISTORY - known
     if known >= HISTORY:
         return out
-    p = profile[[hour_of_week(t - HISTORY + j) for j in range(HISTORY)]]
-    denom = p[first:].mean()
-    level = out[first:].mean() / denom if denom > 1e-9 else out[first:].mean()
-    for j in range(first):
-        out[j] = level * p[j]
-        ref = j + DAY * -(-(first - j) // DAY)  # the same hour on the first known day after j
-        if known >= DAY and p[ref] > 1e-9:
-            out[j] = 0.5 * (out[j] + out[ref] * p[j] / p[ref])
+    by_level, by_day = profile_fills(out, known, t, profile)
+    out[: HISTORY - known] = by_level if by_day is None else 0.5 * (by_level + by_day)
     return out
 
 

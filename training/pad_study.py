@@ -22,9 +22,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import features  # noqa: E402
 import milan  # noqa: E402
 from milan import HISTORY  # noqa: E402
+from train import SELECT_END  # noqa: E402
 
-DAY = 24
-SELECT_END = milan.TEST_START - 7 * DAY
+DAY = features.DAY
 
 
 def pad(window, known, t, profile, mode):
@@ -39,11 +39,8 @@ def pad(window, known, t, profile, mode):
         else:
             out[:first] = out[first:].mean()
         return out
-    p = profile[[features.hour_of_week(t - HISTORY + j) for j in range(HISTORY)]]
-    level = out[first:].mean() / p[first:].mean()
-    for j in range(first):
-        ref = j + DAY * -(-(first - j) // DAY)
-        out[j] = out[ref] * p[j] / p[ref] if mode == "ratio" and known >= DAY else level * p[j]
+    by_level, by_day = features.profile_fills(out, known, t, profile)
+    out[:first] = by_day if mode == "ratio" and by_day is not None else by_level
     return out
 
 

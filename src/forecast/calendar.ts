@@ -39,7 +39,7 @@ export function calendarFeatures(at: Date, timeZone: string): [number, number, n
  */
 export class CalendarCache {
   private readonly cache = new Map<number, [number, number, number, number]>();
-  constructor(private readonly timeZone: string) {}
+  constructor(readonly timeZone: string) {}
   features(at: Date): [number, number, number, number] {
     const key = at.getTime();
     let v = this.cache.get(key);

@@ -68,7 +68,6 @@ export class Forecaster implements BatchForecaster {
   readonly horizonSteps: number;
   readonly historyLength: number;
   private readonly calendar: CalendarCache | undefined;
-  private readonly timeZone: string | undefined;
 
   private constructor(
     private readonly model: OnnxForecastModel | undefined,
@@ -80,7 +79,6 @@ export class Forecaster implements BatchForecaster {
     this.horizonSteps = card?.contract.horizonSteps ?? DEFAULT_HORIZON;
     this.historyLength = card?.contract.historyLength ?? DEFAULT_HISTORY;
     const tz = timeZone ?? card?.contract.calendar.timezone;
-    this.timeZone = tz;
     this.calendar = tz ? new CalendarCache(tz) : undefined;
   }
 
@@ -131,8 +129,8 @@ export class Forecaster implements BatchForecaster {
    */
   private padding(endMs: number): Padding {
     const short = this.card?.contract.shortHistory;
-    if (short?.padding !== 'weekly-profile' || !short.profile || !this.timeZone) return { kind: 'daily-tile' };
-    const { hour, dow } = localHourAndWeekday(new Date(endMs + STEP_SECONDS * 1000), this.timeZone);
+    if (short?.padding !== 'weekly-profile' || !short.profile || !this.calendar) return { kind: 'daily-tile' };
+    const { hour, dow } = localHourAndWeekday(new Date(endMs + STEP_SECONDS * 1000), this.calendar.timeZone);
     const firstHourOfWeek = (((dow * HOURS_PER_DAY + hour - this.historyLength) % HOURS_PER_WEEK) + HOURS_PER_WEEK) % HOURS_PER_WEEK;
     return { kind: 'weekly-profile', profile: short.profile, firstHourOfWeek };
   }
