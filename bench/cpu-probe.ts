@@ -15,6 +15,7 @@
  * back, and a SHA-256 (native code) of the text.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 const sample = { items: Array.from({ length: 200 }, (_, i) => ({ key: `key-${i}`, value: i, text: 'x'.repeat(10) })) };
 
@@ -58,9 +59,41 @@ export function startCpuProbe(intervalMs = 2000): { stop(): ProbeSummary } {
   return {
     stop() {
       clearInterval(timer);
-      const sorted = [...times].sort((a, b) => a - b);
-      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-      return { samples: sorted.length, min: at(0), median: at(0.5), max: at(1) };
+      return summariseProbes(times);
+    },
+  };
+}
+
+/** Min / median / max of probe times taken by the caller (for example between timed runs). */
+export function summariseProbes(times: readonly number[]): ProbeSummary {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { samples: sorted.length, min: at(0), median: at(0.5), max: at(1) };
+}
+
+/**
+ * The share of this virtual machine's CPU time that the host gave to other machines (steal, from
+ * the first line of /proc/stat) between two readings. Wall times measured while steal is high
+ * stretch by that share while CPU times do not; null where /proc/stat has no steal column.
+ */
+export function startStealMeter(): { stop(): number | null } {
+  const read = (): number[] | null => {
+    try {
+      const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      return fields.length >= 8 && fields.every(Number.isFinite) ? fields : null;
+    } catch {
+      return null;
+    }
+  };
+  const before = read();
+  return {
+    stop() {
+      const after = read();
+      if (!before || !after) return null;
+      // user nice system idle iowait irq softirq steal (guest time is already inside user).
+      const delta = after.slice(0, 8).map((v, i) => v - before[i]!);
+      const total = delta.reduce((a, b) => a + b, 0);
+      return total > 0 ? delta[7]! / total : null;
     },
   };
 }

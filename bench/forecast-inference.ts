@@ -3,12 +3,13 @@
 // time (model.run only) is reported separately so regressions can be located.
 // With --write-docs the result replaces the forecast-bench block in docs/benchmarks.md.
 import { replaceDocBlock } from '../tools/docs/doc-block.js';
+import { probeOnce, probeText, startStealMeter, summariseProbes } from './cpu-probe.js';
 import os from 'node:os';
 import path from 'node:path';
 import { CALENDAR_FEATURES, DEFAULT_MAX_BATCH_ROWS, defaultCardPath, defaultModelPath, Forecaster, loadModelCard, OnnxForecastModel, packageRoot, type SeriesInput } from '../src/index.js';
 
 const N = Number(process.env.BENCH_SERIES ?? 10_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -48,11 +49,17 @@ async function main(): Promise<void> {
   const L = card.contract.historyLength;
   const inputs = syntheticInputs(N, L);
 
+  // The cores' speed while it ran (bench/cpu-probe.ts), probed before each timed run and never
+  // during one: the same batch has taken twice as long on one day as on another on this shared
+  // machine, and the probe tells such days apart.
+  const probes: number[] = [];
+  const steal = startStealMeter();
   const forecaster = await Forecaster.create({});
   if (!forecaster.modelStatus.loaded) throw new Error(`model not loaded: ${forecaster.modelStatus.error}`);
   await forecaster.forecast(inputs.slice(0, 64)); // warm-up
   const full: [number, number][] = [];
   for (let r = 0; r < RUNS; r++) {
+    probes.push(probeOnce());
     let out: Awaited<ReturnType<Forecaster['forecast']>> = [];
     full.push(await timed(async () => (out = await forecaster.forecast(inputs))));
     if (out.length !== N || out.some((f) => f.source !== 'onnx')) throw new Error('unexpected fallback in bench');
@@ -64,8 +71,13 @@ async function main(): Promise<void> {
   const cal = new Float32Array(N * CALENDAR_FEATURES).fill(0.5);
   await model.run(hist.subarray(0, 64 * L), cal.subarray(0, 64 * CALENDAR_FEATURES), 64);
   const raw: [number, number][] = [];
-  for (let r = 0; r < RUNS; r++) raw.push(await timed(() => model.run(hist, cal, N)));
+  for (let r = 0; r < RUNS; r++) {
+    probes.push(probeOnce());
+    raw.push(await timed(() => model.run(hist, cal, N)));
+  }
   await model.release();
+  const speed = summariseProbes(probes);
+  const stolen = steal.stop();
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const out = [
@@ -76,7 +88,7 @@ async function main(): Promise<void> {
     row('Forecaster.forecast() (prepare + infer + unscale)', full),
     row('OnnxForecastModel.run() (session only)', raw),
     '',
-    `Load average while it ran: ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${os.cpus().length} cores.`,
+    `Load average while it ran: ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${os.cpus().length} cores; CPU probe (bench/cpu-probe.ts, lower is faster): ${probeText(speed)}; ${stolen === null ? 'steal not available' : `${(100 * stolen).toFixed(0)} % of the machine's CPU time stolen by the host`}.`,
   ].join('\n');
   console.log(out);
   if (process.argv.includes('--write-docs')) {
