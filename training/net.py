@@ -5,7 +5,7 @@ One member: x -> Dense(HIDDEN, ReLU) -> 18 outputs, plus a linear skip from x to
 for p90 and p99, so the quantiles are monotone by construction. MEMBERS members with different
 seeds and shuffles; the forecast is their mean (a mean of monotone quantiles stays monotone).
 Loss: pinball at 0.5, 0.9 and 0.99 (p50 weighted twice), each window weighted (see
-train.build_samples), plus a distillation term DISTILL * |p50 - teacher| (train.lgbm_teacher: a
+train.build_samples), plus a distillation term DISTILL * |p50 - teacher| (train.teacher_targets: a
 LightGBM model per step on full-history windows, the actual values on padded ones). Training
 inputs are multiplied by 1 + INPUT_NOISE * N(0, 1), drawn afresh at every step.
 """

@@ -4,7 +4,7 @@ An ensemble of quantile MLPs (direct heads for the 6 steps x 3 quantiles, a line
 trained with JAX and optax (AdamW, cosine decay) on every distinct training series, on synthetic
 slices (sums of 2-12 training series) and on short-history windows padded as the operator pads
 a young slice's history; the p50 heads are also pulled towards a LightGBM teacher
-(distillation, see lgbm_teacher). Exported with onnx.helper (MatMul/Relu/Softplus: fast in
+(distillation, see fit_teacher and teacher_targets). Exported with onnx.helper (MatMul/Relu/Softplus: fast in
 onnxruntime-node). Output: models/forecaster.onnx, models/forecaster.card.json (contract read by
 src/forecast/card.ts and model.ts) and models/MODEL_CARD.md. Run through `bash training/train.sh`.
 """
@@ -72,20 +72,27 @@ def build_samples(rows, series_ids, first_target, end_target, n_aggregates, shor
     return x, np.asarray(ys, dtype=np.float32), (w / w.mean()).astype(np.float32), np.asarray(known)
 
 
-def lgbm_teacher(rows, train_ids, end, x, y, known, log):
-    """Distillation targets [n, HORIZON] for the windows x: the p50 of a LightGBM model per step
-    (the evaluation's LightGBM peer: 168 scaled lags + calendar, L1, 600 trees), fitted on the
-    single training series with targets before `end`, on the full-history windows; the actual
-    value on padded windows (the teacher only saw full weeks). Scaled units."""
+def fit_teacher(rows, train_ids, end, log):
+    """The distillation teacher: the evaluation's LightGBM peer (168 scaled lags + calendar, L1,
+    600 trees), one model per step, fitted on the single training series' full-week windows with
+    targets before `end`."""
     xt, yt = lgbm.lag_windows(rows, train_ids, end)
+    models = []
+    for k in range(HORIZON):
+        t0 = time.time()
+        models.append(lgbm.fit_step(xt, yt[:, k]))
+        log(f"  teacher step {k + 1}: {len(xt)} windows, {time.time() - t0:.0f} s")
+    return models
+
+
+def teacher_targets(models, x, y, known):
+    """Distillation targets [n, HORIZON] for the windows x: the teacher's p50 on full-history
+    windows, the actual value on padded windows (the teacher only saw full weeks). Scaled units."""
     full = known >= HISTORY
     xf = np.concatenate([x[full, :HISTORY], x[full, -4:]], axis=1)
     out = np.array(y, dtype=np.float32)
-    for k in range(HORIZON):
-        t0 = time.time()
-        m = lgbm.fit_step(xt, yt[:, k])
+    for k, m in enumerate(models):
         out[full, k] = m.predict(xf)
-        log(f"  teacher step {k + 1}: {len(xt)} windows, {time.time() - t0:.0f} s")
     return out
 
 
@@ -162,7 +169,7 @@ def main():
     x, y, w, known = build_samples(rows, train_ids, 0, end, N_AGGREGATES, SHORT_SHARE, profile, rng)
     xv, yv, wv, _ = build_samples(rows, val_ids, SELECT_END, milan.TEST_START, 0, 0.0, profile, rng)
     log(f"{len(x)} training windows (targets before hour {end}), {len(xv)} validation windows")
-    teacher = lgbm_teacher(rows, train_ids, end, x, y, known, log)
+    teacher = teacher_targets(fit_teacher(rows, train_ids, end, log), x, y, known)
     params, history = fit_ensemble(x, y, w, teacher, xv, yv, wv, SEED, log)
     train_seconds = time.time() - t_start
     if args.select:
