@@ -4,9 +4,10 @@ An ensemble of quantile MLPs (direct heads for the 6 steps x 3 quantiles, a line
 trained with JAX and optax (AdamW, cosine decay) on every distinct training series, on synthetic
 slices (sums of 2-12 training series) and on short-history windows padded as the operator pads
 a young slice's history; the p50 heads are also pulled towards a LightGBM teacher
-(distillation, see fit_teacher and teacher_targets). Exported with onnx.helper (MatMul/Relu/Softplus: fast in
-onnxruntime-node). Output: models/forecaster.onnx, models/forecaster.card.json (contract read by
-src/forecast/card.ts and model.ts) and models/MODEL_CARD.md. Run through `bash training/train.sh`.
+(distillation, see fit_teacher and teacher_targets). Exported with onnx.helper
+(MatMul/Relu/Softplus: fast in onnxruntime-node). Output: models/forecaster.onnx,
+models/forecaster.card.json (contract read by src/forecast/card.ts and model.ts) and
+models/MODEL_CARD.md. Run through `bash training/train.sh`.
 """
 
 from __future__ import annotations
