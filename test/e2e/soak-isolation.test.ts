@@ -65,11 +65,15 @@ describe('soak: one broken slice among ten (real Prometheus, real Milan traffic)
 
   test('the nine healthy slices follow their load while the tenth is Degraded for its query', async () => {
     const { clock } = rig;
-    const replicasOf = async (i: number) => (await apps.readNamespacedDeployment({ name: `soak-${i}-upf`, namespace: ns }).catch(() => undefined))?.spec?.replicas ?? 0;
+    // One list a sample (not a read per slice): the sampler stays dense on a loaded machine.
+    const replicasNow = async () => {
+      const byName = new Map((await apps.listNamespacedDeployment({ namespace: ns })).items.map((d) => [d.metadata?.name, d.spec?.replicas ?? 0]));
+      return Array.from({ length: HEALTHY }, (_, i) => byName.get(`soak-${i}-upf`) ?? 0);
+    };
     const samples: { t: number; step: number; replicas: number[] }[] = [];
     const end = clock.wallStartMs + HOURS * STEP_SECONDS * 1000;
     while (Date.now() < end) {
-      const replicas = await Promise.all(Array.from({ length: HEALTHY }, (_, i) => replicasOf(i)));
+      const replicas = await replicasNow();
       const t = Date.now();
       samples.push({ t, step: stepAt(clock, t), replicas });
       await new Promise((r) => setTimeout(r, 250));
@@ -91,8 +95,12 @@ describe('soak: one broken slice among ten (real Prometheus, real Milan traffic)
       }
       return { slice: `soak-${i}`, underShare: Math.round((1000 * under) / live.length) / 10, longestShortMs: longest, maxReplicas: Math.max(...live.map((s) => s.replicas[i]!)) };
     });
-    process.stderr.write(`[soak] ${HEALTHY} healthy slices beside a broken one, ${HOURS} replayed hours (1 h = ${STEP_SECONDS} s), ${live.length} samples: ${JSON.stringify(report)}\n`);
-    expect(live.length).toBeGreaterThan(50);
+    // The longest shortfall is only measured as finely as the samples are spaced: at most half
+    // the replayed hour it is checked against (one sample every ~0.3 s on a quiet machine).
+    const widestGap = Math.max(...live.slice(1).map((s, j) => s.t - live[j]!.t));
+    process.stderr.write(`[soak] ${HEALTHY} healthy slices beside a broken one, ${HOURS} replayed hours (1 h = ${STEP_SECONDS} s), ${live.length} samples, widest gap ${widestGap} ms: ${JSON.stringify(report)}\n`);
+    expect(live.length).toBeGreaterThan(20);
+    expect(widestGap).toBeLessThan((STEP_SECONDS * 1000) / 2);
     for (const r of report) {
       // Each followed its load (it scaled at all, up from 1), and was never short for more than a
       // replayed hour: the scrape, the cycle and a reconcile take a few seconds.
