@@ -11,6 +11,7 @@ back from the card, so Python and TypeScript evaluate on exactly the same window
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
@@ -88,6 +89,17 @@ def split_squares(distinct: list[int]) -> tuple[list[int], list[int], list[int]]
     return train, val, held_out
 
 
+# The project's copy of the data, beside the repository (../shared/data/milan).
+DEFAULT_DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "milan")
+
+
+def load_split(data_dir: str = DEFAULT_DATA_DIR) -> tuple[list[np.ndarray], list[int], list[int], list[int]]:
+    """(rows, train, val, held_out): hourly_squares.csv, deduplicated, split by distinct series."""
+    rows = load_rows(os.path.join(data_dir, "hourly_squares.csv"))
+    distinct = distinct_rows(rows, load_duplicates(os.path.join(data_dir, "duplicate_rows.txt")))
+    return (rows, *split_squares(distinct))
+
+
 def calendar(t: int) -> np.ndarray:
     """Calendar features of the forecast origin = hour index t of the FIRST forecast step."""
     hour = t % 24
@@ -135,3 +147,15 @@ def evaluation_slices(held_out: list[int], rows: list[np.ndarray]) -> list[list[
         for g in range(len(perm) // k):
             out.append(sorted(perm[g * k : (g + 1) * k]))
     return out
+
+
+def validation_groups(rows: list[np.ndarray], val_ids: list[int], sizes: tuple[int, ...]) -> dict[int, list[list[int]]]:
+    """Series the validation studies score: every validation square with a full history up to
+    the test window (as a group of one), and for each size in turn, consecutive groups of six
+    seeded permutations of them. The draws follow the order of `sizes`; sorted by size."""
+    full = [i for i in val_ids if len(rows[i]) >= TEST_START]
+    rng = np.random.default_rng(7)
+    groups = {1: [[i] for i in full]}
+    for k in sizes:
+        groups[k] = [list(p[j * k : (j + 1) * k]) for p in (rng.permutation(full) for _ in range(6)) for j in range(len(full) // k)]
+    return dict(sorted(groups.items()))

@@ -45,10 +45,7 @@ def pad(window, known, t, profile, mode):
 
 
 def main():
-    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "milan")
-    rows = milan.load_rows(os.path.join(data, "hourly_squares.csv"))
-    distinct = milan.distinct_rows(rows, milan.load_duplicates(os.path.join(data, "duplicate_rows.txt")))
-    train_ids, val_ids, _ = milan.split_squares(distinct)
+    rows, train_ids, val_ids, _ = milan.load_split()
     profile = features.weekly_profile(rows, train_ids, SELECT_END)
     sess = ort.InferenceSession(sys.argv[1])
 
@@ -67,11 +64,7 @@ def main():
         y = np.asarray(ys)
         return [float(np.abs(q[:, k, 0] - y[:, k]).mean()) for k in (0, 5)]
 
-    full = [i for i in val_ids if len(rows[i]) >= milan.TEST_START]
-    rng = np.random.default_rng(7)
-    groups = {1: [[i] for i in full]}
-    for k in (5, 12):
-        groups[k] = [list(p[j * k : (j + 1) * k]) for p in (rng.permutation(full) for _ in range(6)) for j in range(len(full) // k)]
+    groups = milan.validation_groups(rows, val_ids, (5, 12))
     print("| series | known | " + " | ".join(("daily-tile", "profile", "ratio", "mix")) + " |")
     for k, gs in groups.items():
         series = [np.sum([rows[i][: milan.TEST_START] for i in g], axis=0) for g in gs]

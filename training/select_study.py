@@ -32,38 +32,19 @@ import features  # noqa: E402
 import milan  # noqa: E402
 from milan import HISTORY, HORIZON, SEED  # noqa: E402
 from net import fit_ensemble, predict_ensemble  # noqa: E402
-from train import N_AGGREGATES, SELECT_END, SHORT_SHARE, build_samples, fit_teacher, teacher_targets  # noqa: E402
+from train import N_AGGREGATES, SELECT_END, SHORT_SHARE, Windows, build_samples, fit_teacher, random_sums, teacher_targets  # noqa: E402
 
 
 def young_windows(series, first_target, profile):
     """(features, scaled targets, weights, known hours) of every window whose target hour t is
     before a full week: the history is the first t hours, padded. series: (values, members)."""
-    w_derived, _ = features.derived_matrix()
-    hs, cs, ys, ws, known = [], [], [], [], []
+    out = Windows()
     for s, k in series:
         for t in range(first_target, min(HISTORY, len(s) - HORIZON + 1)):
             window = np.zeros(HISTORY)
             window[HISTORY - t :] = s[:t]
-            padded = features.pad_short(window, t, t, profile)
-            scale = milan.scale_of(padded)
-            hs.append(padded / scale)
-            cs.append(milan.calendar(t))
-            ys.append(s[t : t + HORIZON] / scale)
-            ws.append(scale / k)
-            known.append(t)
-    x = features.model_features(np.asarray(hs), np.asarray(cs), w_derived)
-    w = np.asarray(ws)
-    return x, np.asarray(ys, dtype=np.float32), (w / w.mean()).astype(np.float32), np.asarray(known)
-
-
-def score_groups(rows, val_ids):
-    """Validation squares with a full history, and seeded sums of 2, 5 and 12 of them."""
-    full = [i for i in val_ids if len(rows[i]) >= milan.TEST_START]
-    rng = np.random.default_rng(7)
-    groups = {1: [[i] for i in full]}
-    for k in (5, 12, 2):  # 5 and 12 first: the same draws as pad_study.py's
-        groups[k] = [list(p[j * k : (j + 1) * k]) for p in (rng.permutation(full) for _ in range(6)) for j in range(len(full) // k)]
-    return dict(sorted(groups.items()))
+            out.add(t, features.pad_short(window, t, t, profile), s[t : t + HORIZON], k, t)
+    return out.arrays()
 
 
 def main():
@@ -78,10 +59,7 @@ def main():
         ap.error("--young-sums needs --young-from")
     log = lambda s: print(s, flush=True)  # noqa: E731
 
-    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "milan")
-    rows = milan.load_rows(os.path.join(data, "hourly_squares.csv"))
-    distinct = milan.distinct_rows(rows, milan.load_duplicates(os.path.join(data, "duplicate_rows.txt")))
-    train_ids, val_ids, _ = milan.split_squares(distinct)
+    rows, train_ids, val_ids, _ = milan.load_split()
     end = SELECT_END
     rng = np.random.default_rng(SEED)
     profile = features.weekly_profile(rows, train_ids, end)
@@ -90,12 +68,7 @@ def main():
     x, y, w, known = build_samples(rows, train_ids, 0, end, N_AGGREGATES, SHORT_SHARE, profile, rng)
     if args.young_from is not None:
         series = [(rows[i][:end], 1) for i in train_ids]
-        long_enough = [rows[i] for i in train_ids if len(rows[i]) >= end]
-        sums = np.random.default_rng(SEED + 7)
-        for _ in range(args.young_sums):
-            k = int(sums.integers(2, 13))
-            pick = sums.choice(len(long_enough), size=k, replace=False)
-            series.append((np.sum([long_enough[j][:end] for j in pick], axis=0), k))
+        series += random_sums(rows, train_ids, args.young_sums, end, np.random.default_rng(SEED + 7))
         parts = young_windows(series, args.young_from, profile)
         x, y, w, known = (np.concatenate([a, b]) for a, b in zip((x, y, w, known), parts))
         log(f"+{len(parts[0])} young windows (targets from hour {args.young_from}, {args.young_sums} sums)")
@@ -107,7 +80,7 @@ def main():
     w_derived, _ = features.derived_matrix()
     print("| series | model MAE 1 h / 6 h | LightGBM MAE 1 h / 6 h | relative 1 h / 6 h |")
     print("|---|---|---|---|")
-    for k, groups in score_groups(rows, val_ids).items():
+    for k, groups in milan.validation_groups(rows, val_ids, (5, 12, 2)).items():  # 5, 12: pad_study.py's draws
         hs, cs, ys, ss = [], [], [], []
         for g in groups:
             s = np.sum([rows[i][: milan.TEST_START] for i in g], axis=0)

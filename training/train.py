@@ -41,36 +41,54 @@ SELECT_END = milan.TEST_START - 7 * 24  # 2013-11-18: model-selection validation
 BAND_BUCKETS = ((6, 24), (24, 72), (72, 168))  # [from, to) known hours, widening calibrated per bucket
 
 
-def build_samples(rows, series_ids, first_target, end_target, n_aggregates, short_share, profile, rng):
-    """(features, scaled targets, weights, known hours) for single series and random sums."""
-    w_derived, _ = features.derived_matrix()
-    series = [(rows[i], 1) for i in series_ids]
-    long_enough = [rows[i] for i in series_ids if len(rows[i]) >= end_target]
-    for _ in range(n_aggregates):
-        k = int(rng.integers(2, 13))
-        pick = rng.choice(len(long_enough), size=k, replace=False)
-        series.append((np.sum([long_enough[j][:end_target] for j in pick], axis=0), k))
-    hs, cs, ys, ws, known = [], [], [], [], []
+class Windows:
+    """Training windows as they are added, turned into the arrays the network is fitted on."""
 
-    def add(t, h, y, k, n_known):
+    def __init__(self):
+        self.hs, self.cs, self.ys, self.ws, self.known = [], [], [], [], []
+
+    def add(self, t, h, y, k, n_known):
+        """One window: origin t, history h (padded when n_known < HISTORY), targets y, of a
+        series that sums k squares."""
         scale = milan.scale_of(h)
-        hs.append(h / scale)
-        cs.append(milan.calendar(t))
-        ys.append(y / scale)
+        self.hs.append(h / scale)
+        self.cs.append(milan.calendar(t))
+        self.ys.append(y / scale)
         # Weight by the series' own level (per member for a sum): the loss is then the MAE in
         # traffic units, the figure the evaluation reports, not a per-window relative error.
-        ws.append(scale / k)
-        known.append(n_known)
+        self.ws.append(scale / k)
+        self.known.append(n_known)
 
+    def arrays(self):
+        """(features, scaled targets, weights normalised to mean 1, known hours)."""
+        w_derived, _ = features.derived_matrix()
+        x = features.model_features(np.asarray(self.hs), np.asarray(self.cs), w_derived)
+        w = np.asarray(self.ws)
+        return x, np.asarray(self.ys, dtype=np.float32), (w / w.mean()).astype(np.float32), np.asarray(self.known)
+
+
+def random_sums(rows, series_ids, n, end, rng):
+    """n synthetic slices: (sum of the first `end` hours of 2-12 distinct series, members)."""
+    long_enough = [rows[i] for i in series_ids if len(rows[i]) >= end]
+    out = []
+    for _ in range(n):
+        k = int(rng.integers(2, 13))
+        pick = rng.choice(len(long_enough), size=k, replace=False)
+        out.append((np.sum([long_enough[j][:end] for j in pick], axis=0), k))
+    return out
+
+
+def build_samples(rows, series_ids, first_target, end_target, n_aggregates, short_share, profile, rng):
+    """(features, scaled targets, weights, known hours) for single series and random sums."""
+    series = [(rows[i], 1) for i in series_ids] + random_sums(rows, series_ids, n_aggregates, end_target, rng)
+    out = Windows()
     for s, k in series:
         for t, h, y in milan.windows(s, first_target, end_target):
-            add(t, h, y, k, HISTORY)
+            out.add(t, h, y, k, HISTORY)
             if rng.random() < short_share:
                 n = int(rng.choice(SHORT_KNOWN))
-                add(t, features.pad_short(h, n, t, profile), y, k, n)
-    x = features.model_features(np.asarray(hs), np.asarray(cs), w_derived)
-    w = np.asarray(ws)
-    return x, np.asarray(ys, dtype=np.float32), (w / w.mean()).astype(np.float32), np.asarray(known)
+                out.add(t, features.pad_short(h, n, t, profile), y, k, n)
+    return out.arrays()
 
 
 def fit_teacher(rows, train_ids, end, log):
