@@ -102,25 +102,52 @@ def lgbm_forecasts(models, y, first, end):
     return out
 
 
+class Run:
+    """A peer script's run: its arguments (--data, --card, --out, --window), the card, the rows,
+    the window's target hours [t0, t1) and the first forecast target (t0 minus the warm-up)."""
+
+    def __init__(self):
+        ap = argparse.ArgumentParser()
+        ap.add_argument("--data", required=True)
+        ap.add_argument("--card", required=True)
+        ap.add_argument("--out", required=True)
+        ap.add_argument("--window", choices=["test", "sealed"], default="test")
+        self.args = ap.parse_args()
+        warnings.filterwarnings("ignore")
+        with open(self.args.card, encoding="utf8") as f:
+            self.card = json.load(f)
+        self.rows = milan.load_rows(self.args.data)
+        test = self.args.window == "test"
+        self.t0, self.t1 = (milan.TEST_START, milan.TEST_END) if test else (milan.SEALED_START, milan.SEALED_END)
+        self.first = self.t0 - WARMUP
+        self.started = time.time()
+
+    @staticmethod
+    def log(s):
+        print(s, file=sys.stderr, flush=True)
+
+    def write(self, result):
+        """Writes {series: {name: {method: {horizon: [forecast per target hour]}}}} to --out."""
+        doc = {
+            "window": self.args.window,
+            "targets": [self.first, self.t1],
+            "horizons": list(HORIZONS),
+            "seconds": round(time.time() - self.started, 1),
+            "series": {n: {m: {str(h): v for h, v in fc.items()} for m, fc in ms.items()} for n, ms in result.items()},
+        }
+        os.makedirs(os.path.dirname(os.path.abspath(self.args.out)), exist_ok=True)
+        with open(self.args.out, "w", encoding="utf8") as f:
+            json.dump(doc, f)
+        self.log(f"wrote {self.args.out} ({doc['seconds']} s)")
+
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--card", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--window", choices=["test", "sealed"], default="test")
-    args = ap.parse_args()
-    log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
-    warnings.filterwarnings("ignore")
+    run = Run()
+    log, card, rows, first, t0, t1 = run.log, run.card, run.rows, run.first, run.t0, run.t1
     from statsforecast.models import MSTL, AutoETS
 
-    with open(args.card, encoding="utf8") as f:
-        card = json.load(f)
-    rows = milan.load_rows(args.data)
-    t0, t1 = (milan.TEST_START, milan.TEST_END) if args.window == "test" else (milan.SEALED_START, milan.SEALED_END)
-    first = t0 - WARMUP
     fit_end = first - max(HORIZONS) + 1
     series = eval_series(rows, card, t1)
-    started = time.time()
     models = lgbm_peer(rows, card, log)
     result = {}
     for name, y in series:
@@ -135,17 +162,7 @@ def main():
             "LightGBM (168 lags)": lgbm_forecasts(models, y, first, t1),
         }
         log(f"  {name}: {time.time() - t:.0f} s")
-    doc = {
-        "window": args.window,
-        "targets": [first, t1],
-        "horizons": list(HORIZONS),
-        "seconds": round(time.time() - started, 1),
-        "series": {n: {m: {str(h): v for h, v in fc.items()} for m, fc in ms.items()} for n, ms in result.items()},
-    }
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w", encoding="utf8") as f:
-        json.dump(doc, f)
-    log(f"wrote {args.out} ({doc['seconds']} s)")
+    run.write(result)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 //
 // One run compares the embedded ONNX model (through onnxruntime-node and the real Forecaster code
 // path) with its peers on the SAME targets: naive methods and Holt-Winters (src/forecast), and the
-// Python peers (statsforecast AutoETS and MSTL, a LightGBM global model; tools/eval/peers.ts).
+// Python peers (statsforecast AutoETS and MSTL, a LightGBM global model, N-HiTS from
+// neuralforecast; tools/eval/peers.ts).
 // Series: held-out distinct squares (never seen in training) and slices (sums of 2, 5 and 12 of
 // them) from the model card. Targets: the test window (2013-11-25 .. 2013-12-15), horizons 1 h and
 // 6 h; capacity metrics at 1 h. Also: accuracy against the history a slice has (6 h .. a week).
@@ -273,7 +274,7 @@ async function main(): Promise<void> {
     `Model \`${forecaster.modelStatus.name}\`; data \`${path.basename(dataFile)}\` (Telecom Italia, ODbL 1.0), deduplicated, split by distinct series.`,
     `Window: ${window}, targets hours ${t0}..${t1 - 1} = ${dateOf(t0)} .. ${dateOf(t1 - 1)}, horizons 1 h and 6 h (a target's forecast is made h hours before it).`,
     `Series: ${squares.length} held-out distinct squares (never seen in training) and ${results.length - squares.length} slices (sums of ${sizes.join(', ')} distinct held-out squares). Our forecast sources: ${[...sources].join(', ')}.`,
-    `Capacity (1 h): the point forecast (or p99) times an online conformal multiplier (target ${CALIBRATION_TARGET * 100} %, window 336 h, warm-up on the ${WARMUP} h before the window). Python peers ran in ${peers.seconds} s (cached by tools/eval/peers.ts).`,
+    `Capacity (1 h): the point forecast (or p99) times an online conformal multiplier (target ${CALIBRATION_TARGET * 100} %, window 336 h, warm-up on the ${WARMUP} h before the window). Python peers ran in ${peers.seconds.peers} s (statsforecast, LightGBM) and ${peers.seconds.neural} s (N-HiTS), cached by tools/eval/peers.ts.`,
     '',
     groupTable('Per square', squares, t0, t1, first, false),
     '',
