@@ -1,0 +1,71 @@
+"""Does a second week of history help? The LightGBM peer's recipe with 168 and with 336 lags.
+
+Two models per forecast step, the same but for the lags they read: the last 168 or the last 336
+hours, both scaled by the mean of the last 168 (as the forecaster scales), plus the 4 calendar
+features. Both are fitted on the same windows: the training squares' origins from hour 336
+(the first with two weeks before it), targets before the validation week: three days. Scored
+on the validation week (2013-11-18 .. 24), on the validation squares and the seeded sums of 2,
+5 and 12 of them that select_study.py scores (MAE, 1 h and 6 h). The test and sealed windows
+play no part.
+
+    training/.venv/bin/python training/history_study.py     # about 2 minutes
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lgbm  # noqa: E402
+import milan  # noqa: E402
+from milan import HISTORY  # noqa: E402
+
+LAGS = (HISTORY, 2 * HISTORY)
+STEPS = (1, 6)
+FIT_FROM = 2 * HISTORY  # the first origin with two weeks of history before it
+VAL_START, VAL_END = milan.TEST_START - HISTORY, milan.TEST_START  # validation week targets
+
+
+def inputs(series, lags, origins):
+    """[len(origins), lags + 4]: the lags before each origin over the mean of the last 168, and
+    the calendar; and the scales."""
+    hist = np.stack([series[o - lags : o] for o in origins])
+    scale = np.array([milan.scale_of(h[-HISTORY:]) for h in hist])
+    cal = np.stack([milan.calendar(o) for o in origins])
+    return np.concatenate([hist / scale[:, None], cal], axis=1).astype(np.float32), scale
+
+
+def main():
+    rows, train_ids, val_ids, _ = milan.load_split()
+    groups = milan.validation_groups(rows, val_ids, (5, 12, 2))  # select_study.py's draws
+    print("| lags | step | windows | " + " | ".join(f"{k} square(s) MAE" for k in groups) + " |")
+    print("|---|---|---|" + "---|" * len(groups))
+    for lags in LAGS:
+        for step in STEPS:
+            xs, ys = [], []
+            for i in train_ids:
+                y = rows[i]
+                origins = range(FIT_FROM, min(VAL_START, len(y)) - step + 1)
+                if len(origins) > 0:
+                    x, s = inputs(y, lags, origins)
+                    xs.append(x)
+                    ys.append(np.array([y[o + step - 1] for o in origins]) / s)
+            model = lgbm.fit_step(np.concatenate(xs), np.concatenate(ys))
+            cells = []
+            for gs in groups.values():
+                err = []
+                for g in gs:
+                    y = np.sum([rows[i][:VAL_END] for i in g], axis=0)
+                    origins = range(VAL_START - step + 1, VAL_END - step + 1)
+                    x, s = inputs(y, lags, origins)
+                    pred = np.maximum(model.predict(x) * s, 0.0)
+                    err.append(np.abs(pred - y[VAL_START:VAL_END]))
+                cells.append(f"{np.concatenate(err).mean():.3f}")
+            print(f"| {lags} | {step} h | {sum(len(v) for v in ys)} | " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
