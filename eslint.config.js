@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.cache/', 'node_modules/', 'coverage/', 'training/.venv/', 'demo-output/', 'charts/'] },
+  { ignores: ['dist/', '.cache/', 'node_modules/', 'coverage/', 'training/.venv/', 'training/.venv-neural/', 'demo-output/', 'charts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
