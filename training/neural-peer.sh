@@ -3,5 +3,6 @@
 # tools/eval/peers.ts when its cache lacks it. Arguments go to neural_peer.py.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-source "$here/neural-venv.sh"
-exec "$neural_py" "$here/neural_peer.py" "$@"
+venv_name=neural
+source "$here/venv.sh"
+exec "$venv_py" "$here/neural_peer.py" "$@"

@@ -7,9 +7,9 @@ deviation from it), and the 4 calendar features of milan.calendar as known-futur
 output: the next 6 hours, L1 loss. It then forecasts each evaluated square and slice from every
 origin of the window, as the LightGBM peer does.
 
-Runs in its own venv (training/neural-venv.sh): PyTorch from PyPI brings its CUDA libraries
-(about 6 GB installed), which neither training nor the other peers need. Deterministic: fixed
-seed, one thread, PyTorch's deterministic algorithms.
+Runs in its own venv (training/venv.sh with venv_name=neural): PyTorch from PyPI brings its
+CUDA libraries (about 6 GB installed), which neither training nor the other peers need.
+Deterministic: fixed seed, one thread, PyTorch's deterministic algorithms.
 
 Writes JSON {series: {name: {method: {horizon: [forecast per target hour]}}}} for targets
 [first, end), as peers.py does; tools/eval/peers.ts merges the two.
