@@ -29,15 +29,6 @@ FIT_FROM = 2 * HISTORY  # the first origin with two weeks of history before it
 VAL_START, VAL_END = milan.TEST_START - HISTORY, milan.TEST_START  # validation week targets
 
 
-def inputs(series, lags, origins):
-    """[len(origins), lags + 4]: the lags before each origin over the mean of the last 168, and
-    the calendar; and the scales."""
-    hist = np.stack([series[o - lags : o] for o in origins])
-    scale = np.array([milan.scale_of(h[-HISTORY:]) for h in hist])
-    cal = np.stack([milan.calendar(o) for o in origins])
-    return np.concatenate([hist / scale[:, None], cal], axis=1).astype(np.float32), scale
-
-
 def main():
     rows, train_ids, val_ids, _ = milan.load_split()
     groups = milan.validation_groups(rows, val_ids, (5, 12, 2))  # select_study.py's draws
@@ -50,7 +41,7 @@ def main():
                 y = rows[i]
                 origins = range(FIT_FROM, min(VAL_START, len(y)) - step + 1)
                 if len(origins) > 0:
-                    x, s = inputs(y, lags, origins)
+                    x, s = lgbm.origin_inputs(y, origins, lags)
                     xs.append(x)
                     ys.append(np.array([y[o + step - 1] for o in origins]) / s)
             model = lgbm.fit_step(np.concatenate(xs), np.concatenate(ys))
@@ -60,7 +51,7 @@ def main():
                 for g in gs:
                     y = np.sum([rows[i][:VAL_END] for i in g], axis=0)
                     origins = range(VAL_START - step + 1, VAL_END - step + 1)
-                    x, s = inputs(y, lags, origins)
+                    x, s = lgbm.origin_inputs(y, origins, lags)
                     pred = np.maximum(model.predict(x) * s, 0.0)
                     err.append(np.abs(pred - y[VAL_START:VAL_END]))
                 cells.append(f"{np.concatenate(err).mean():.3f}")

@@ -8,7 +8,16 @@ from __future__ import annotations
 import numpy as np
 
 import milan
-from milan import SEED
+from milan import HISTORY, SEED
+
+
+def origin_inputs(series, origins, lags=HISTORY):
+    """Inputs [len(origins), lags + 4] for forecasts from the given origins: the `lags` values
+    before each origin over the mean of the last 168 of them, and the calendar; and the scales."""
+    hist = np.stack([series[o - lags : o] for o in origins])
+    scale = np.array([milan.scale_of(h[-HISTORY:]) for h in hist])
+    cal = np.stack([milan.calendar(o) for o in origins])
+    return np.concatenate([hist / scale[:, None], cal], axis=1).astype(np.float32), scale
 
 
 def lag_windows(rows, series_ids, end):

@@ -28,7 +28,6 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lgbm  # noqa: E402
 import milan  # noqa: E402
-from milan import HISTORY  # noqa: E402
 
 HORIZONS = (1, 6)
 WARMUP = 168
@@ -91,9 +90,7 @@ def lgbm_peer(rows, card, log):
 def lgbm_forecasts(models, y, first, end):
     hmax = max(HORIZONS)
     origins = list(range(first - hmax + 1, end))
-    hist = np.stack([y[o - HISTORY : o] for o in origins])
-    scale = np.array([milan.scale_of(h) for h in hist])
-    x = np.concatenate([hist / scale[:, None], np.stack([milan.calendar(o) for o in origins])], axis=1).astype(np.float32)
+    x, scale = lgbm.origin_inputs(y, origins)
     out = {}
     for h in HORIZONS:
         pred = np.maximum(models[h].predict(x) * scale, 0.0)
