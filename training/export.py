@@ -2,8 +2,14 @@
 
 The derived features (history @ W, see features.py) are linear in the history, so they are folded
 into the first layer and the skip path; the calendar bumps are computed in the graph from the
-calendar input. The graph reads only the card's inputs and runs two MatMuls per layer for all
-members at once (members side by side; a block-diagonal output layer).
+calendar input. The graph reads only the card's inputs and computes every member at once:
+- one MatMul for the hidden layers of all members side by side;
+- one MatMul (plus one for the skip path) for the output columns, regrouped: the members' mean
+  p50 first (the p50 head is linear, so the mean over members is folded into the weights), then
+  each member's two quantile deltas, whose softplus is not linear and stays per member;
+- a last small MatMul averages the softplus deltas over members, and a CumSum along the
+  quantiles gives p50, p90 = p50 + mean softplus(d90), p99 = p90 + mean softplus(d99): monotone
+  by construction, since each added term is non-negative.
 """
 
 from __future__ import annotations
@@ -17,6 +23,9 @@ from features import CAL_KAPPA, calendar_bump_matrix
 from milan import HISTORY, HORIZON
 from net import predict_ensemble
 
+# Each member's outputs per step, in net.py's order: p50, then the p90 and p99 deltas.
+N_QUANTILES = 3
+
 
 def fold(w: np.ndarray, w_derived: np.ndarray) -> np.ndarray:
     """Rows for [history, bumps, calendar] of a matrix over [history, derived, bumps, calendar]."""
@@ -25,31 +34,51 @@ def fold(w: np.ndarray, w_derived: np.ndarray) -> np.ndarray:
     return np.concatenate([hist, w[HISTORY + k :]], axis=0).astype(np.float32)
 
 
+def regrouped(ws: list[np.ndarray]) -> np.ndarray:
+    """Output columns of the members' matrices (or biases), each [..., HORIZON * 3] in (step,
+    quantile) order, regrouped as [mean p50 per step | member 0's (d90, d99) per step | member 1's
+    ...]."""
+    ws = [w.astype(np.float64).reshape(*w.shape[:-1], HORIZON, N_QUANTILES) for w in ws]
+    p50 = np.mean([w[..., 0] for w in ws], axis=0)
+    deltas = [w[..., 1:].reshape(*w.shape[:-2], HORIZON * (N_QUANTILES - 1)) for w in ws]
+    return np.concatenate([p50, *deltas], axis=-1).astype(np.float32)
+
+
 def stacked(members, w_derived):
     e = len(members)
     h = members[0]["W0"].shape[1]
-    out = HORIZON * 3
-    w1 = np.zeros((e * h, e * out), dtype=np.float32)
+    # Member m's output layer as rows of the side-by-side hidden layer (zero for other members).
+    w1 = [np.zeros((e * h, HORIZON * N_QUANTILES), dtype=np.float32) for _ in members]
     for m, p in enumerate(members):
-        w1[m * h : (m + 1) * h, m * out : (m + 1) * out] = p["W1"]
+        w1[m][m * h : (m + 1) * h] = p["W1"]
+    # Averages the softplus deltas over members into [p50, mean d90, mean d99] per step.
+    avg = np.zeros((HORIZON + e * HORIZON * (N_QUANTILES - 1), HORIZON * N_QUANTILES), dtype=np.float32)
+    for s in range(HORIZON):
+        avg[s, s * N_QUANTILES] = 1
+        for m in range(e):
+            for q in range(1, N_QUANTILES):
+                avg[HORIZON + (m * HORIZON + s) * (N_QUANTILES - 1) + q - 1, s * N_QUANTILES + q] = 1 / e
     return {
         "W0": np.concatenate([fold(p["W0"], w_derived) for p in members], axis=1),
         "b0": np.concatenate([p["b0"] for p in members]),
-        "W1": w1,
-        "b1": np.concatenate([p["b1"] for p in members]),
-        "Ws": np.concatenate([fold(p["Ws"], w_derived) for p in members], axis=1),
+        "W1": regrouped(w1),
+        "b1": regrouped([p["b1"] for p in members]),
+        "Ws": regrouped([fold(p["Ws"], w_derived) for p in members]),
+        "M_avg": avg,
     }
 
 
 def graph(members, w_derived, name, version) -> onnx.ModelProto:
     p = stacked(members, w_derived)
-    e = len(members)
     inits = [numpy_helper.from_array(v, name=k) for k, v in sorted(p.items())]
+    n_deltas = p["W1"].shape[1] - HORIZON
     inits += [
         numpy_helper.from_array(calendar_bump_matrix(), "C_bumps"),
         numpy_helper.from_array(np.array([-CAL_KAPPA], dtype=np.float32), "bump_offset"),
-        numpy_helper.from_array(np.array([-1, e, HORIZON, 3], dtype=np.int64), "out_shape"),
-        numpy_helper.from_array(np.array([1, 1, 1], dtype=np.int64), "split_sizes"),
+        numpy_helper.from_array(np.array([HORIZON, n_deltas], dtype=np.int64), "split_sizes"),
+        numpy_helper.from_array(np.array([1], dtype=np.float32), "one"),
+        numpy_helper.from_array(np.array([-1, HORIZON, N_QUANTILES], dtype=np.int64), "out_shape"),
+        numpy_helper.from_array(np.array(2, dtype=np.int64), "quantile_axis"),
     ]
     n = helper.make_node
     nodes = [
@@ -65,15 +94,20 @@ def graph(members, w_derived, name, version) -> onnx.ModelProto:
         n("Add", ["mm1", "b1"], ["z1"]),
         n("MatMul", ["x", "Ws"], ["skip"]),
         n("Add", ["z1", "skip"], ["o"]),
-        n("Reshape", ["o", "out_shape"], ["o4"]),
-        n("Split", ["o4", "split_sizes"], ["base", "d90", "d99"], axis=3),
-        # Monotone quantiles by construction: p90 = p50 + softplus(.), p99 = p90 + softplus(.)
-        n("Softplus", ["d90"], ["s90"]),
-        n("Softplus", ["d99"], ["s99"]),
-        n("Add", ["base", "s90"], ["q90"]),
-        n("Add", ["q90", "s99"], ["q99"]),
-        n("Concat", ["base", "q90", "q99"], ["members"], axis=3),
-        n("ReduceMean", ["members"], ["quantiles"], axes=[1], keepdims=0),
+        n("Split", ["o", "split_sizes"], ["p50", "d"], axis=1),
+        # softplus(d) = max(d, 0) + log(1 + exp(-|d|)), written out: onnxruntime's Softplus
+        # kernel is scalar and took longer than these six vectorised ones together.
+        n("Relu", ["d"], ["d_pos"]),
+        n("Abs", ["d"], ["d_abs"]),
+        n("Neg", ["d_abs"], ["d_neg"]),
+        n("Exp", ["d_neg"], ["d_exp"]),
+        n("Add", ["d_exp", "one"], ["d_1p"]),
+        n("Log", ["d_1p"], ["d_log"]),
+        n("Add", ["d_pos", "d_log"], ["d_sp"]),
+        n("Concat", ["p50", "d_sp"], ["parts_flat"], axis=1),
+        n("MatMul", ["parts_flat", "M_avg"], ["parts_mm"]),
+        n("Reshape", ["parts_mm", "out_shape"], ["parts"]),
+        n("CumSum", ["parts", "quantile_axis"], ["quantiles"]),
     ]
     g = helper.make_graph(
         nodes,

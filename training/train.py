@@ -5,7 +5,7 @@ trained with JAX and optax (AdamW, cosine decay) on every distinct training seri
 slices (sums of 2-12 training series) and on short-history windows padded as the operator pads
 a young slice's history; the p50 heads are also pulled towards a LightGBM teacher
 (distillation, see fit_teacher and teacher_targets). Exported with onnx.helper
-(MatMul/Relu/Softplus: fast in onnxruntime-node). Output: models/forecaster.onnx,
+(MatMul, Relu, Exp, Log, CumSum: vectorised in onnxruntime-node). Output: models/forecaster.onnx,
 models/forecaster.card.json (contract read by src/forecast/card.ts and model.ts) and
 models/MODEL_CARD.md. Run through `bash training/train.sh`.
 """
@@ -32,7 +32,7 @@ from model_card import card_markdown  # noqa: E402
 from net import fit_ensemble, predict_ensemble  # noqa: E402
 
 MODEL_NAME = "milan-quantile-mlp"
-MODEL_VERSION = "2.2.0"
+MODEL_VERSION = "2.2.1"
 N_AGGREGATES = 240  # synthetic slices: sums of 2..12 training series
 SHORT_SHARE = 0.3  # share of windows also seen with a short, padded history
 SHORT_KNOWN = (6, 9, 12, 18, 24, 30, 36, 48, 60, 72, 96, 120, 144)
