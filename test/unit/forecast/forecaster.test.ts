@@ -74,6 +74,37 @@ describe('model contract', () => {
     await chunked.release();
   });
 
+  test('the committed model is monotone in its own outputs, and an extreme row changes no other row', async () => {
+    const card = await loadModelCard(defaultCardPath());
+    const m = await OnnxForecastModel.load(defaultModelPath(), card);
+    const L = m.historyLength;
+    // Rows: ordinary daily shapes, all zeros, a spike 1,000x the window's level in the last
+    // hour, a window far below its scale (what a level drop looks like after scaling).
+    const shapes = [
+      (j: number) => 1 + 0.5 * Math.sin((2 * Math.PI * j) / 24),
+      () => 0,
+      (j: number) => (j === L - 1 ? 1000 : 0.01),
+      (j: number) => (j < L - 24 ? 1.2 : 0.001),
+      (j: number) => 1 + 0.5 * Math.cos((2 * Math.PI * j) / 24),
+    ];
+    const n = shapes.length;
+    const history = allocateFloat32(n * L).map((_, i) => shapes[Math.floor(i / L)]!(i % L));
+    const calendar = allocateFloat32(n * 4).map((_, i) => [0.5, -0.87, 0.78, 0.62][i % 4]!);
+    const { quantiles } = await m.run(history, calendar, n);
+    for (let i = 0; i < quantiles.length; i += 3) {
+      expect(Number.isFinite(quantiles[i]!) && Number.isFinite(quantiles[i + 1]!) && Number.isFinite(quantiles[i + 2]!)).toBe(true);
+      expect(quantiles[i + 1]!).toBeGreaterThanOrEqual(quantiles[i]!);
+      expect(quantiles[i + 2]!).toBeGreaterThanOrEqual(quantiles[i + 1]!);
+    }
+    // The ordinary rows forecast the same alone as beside the extreme ones.
+    for (const r of [0, 4]) {
+      const alone = (await m.run(history.subarray(r * L, (r + 1) * L), calendar.subarray(r * 4, (r + 1) * 4), 1)).quantiles;
+      const beside = quantiles.subarray(r * 18, (r + 1) * 18);
+      expect(Math.max(...alone.map((v, k) => Math.abs(v - beside[k]!)))).toBeLessThan(1e-5);
+    }
+    await m.release();
+  });
+
   test('a wrong-shape model puts the forecaster in fallback mode with the contract error', async () => {
     const f = await make({ modelPath: path.join(fixtures, 'wrong-history-shape.onnx') });
     expect(f.modelStatus.loaded).toBe(false);
