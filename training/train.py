@@ -5,7 +5,7 @@ trained with JAX and optax (AdamW, cosine decay) on every distinct training seri
 slices (sums of 2-12 training series) and on short-history windows padded as the operator pads
 a young slice's history; the p50 heads are also pulled towards a LightGBM teacher
 (distillation, see fit_teacher and teacher_targets). Exported with onnx.helper
-(MatMul, Relu, Exp, Log, CumSum: vectorised in onnxruntime-node). Output: models/forecaster.onnx,
+(MatMul, Relu, Exp, Log and a CumSum; export.py says why). Output: models/forecaster.onnx,
 models/forecaster.card.json (contract read by src/forecast/card.ts and model.ts) and
 models/MODEL_CARD.md. Run through `bash training/train.sh`.
 """
