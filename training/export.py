@@ -51,13 +51,11 @@ def stacked(members, w_derived):
     w1 = [np.zeros((e * h, HORIZON * N_QUANTILES), dtype=np.float32) for _ in members]
     for m, p in enumerate(members):
         w1[m][m * h : (m + 1) * h] = p["W1"]
-    # Averages the softplus deltas over members into [p50, mean d90, mean d99] per step.
-    avg = np.zeros((HORIZON + e * HORIZON * (N_QUANTILES - 1), HORIZON * N_QUANTILES), dtype=np.float32)
-    for s in range(HORIZON):
-        avg[s, s * N_QUANTILES] = 1
-        for m in range(e):
-            for q in range(1, N_QUANTILES):
-                avg[HORIZON + (m * HORIZON + s) * (N_QUANTILES - 1) + q - 1, s * N_QUANTILES + q] = 1 / e
+    # Maps the regrouped columns back to (step, quantile) order, averaging the softplus deltas
+    # over members into [p50, mean d90, mean d99] per step: the transpose of regrouping the
+    # identity once per member, its delta rows divided by the number of members.
+    avg = regrouped([np.eye(HORIZON * N_QUANTILES, dtype=np.float32)] * e).T.copy()
+    avg[HORIZON:] /= e
     return {
         "W0": np.concatenate([fold(p["W0"], w_derived) for p in members], axis=1),
         "b0": np.concatenate([p["b0"] for p in members]),
