@@ -1,0 +1,116 @@
+"""Do other inputs help? The LightGBM peer's recipe with a different scale or a city-wide input.
+
+Variants of the peer (lgbm.py: one direct model per step, L1, 600 trees), each fitted on every
+training square's windows with targets before the validation week and scored on the validation
+week (2013-11-18 .. 24), on the validation squares and the seeded sums of 2, 5 and 12 of them
+that select_study.py scores (MAE, 1 h and 6 h). The test and sealed windows play no part.
+
+  peer      the 168 lags over their mean, and the 4 calendar features (the evaluation's peer)
+  median    the lags over their median (a scale that one spike does not move)
+  mean24    the lags over the mean of the last 24 of them (a scale that follows the level)
+  city      the peer's inputs, and the city's load (the sum of every training and validation
+            series with data up to the test window): its last hour over its own mean of the
+            last 168 hours, and how far that sits from the same hour a week before
+  city24    the same for the city's last 24 hours (48 inputs)
+
+The city is what an operator could add from outside one slice without new data sources: the
+sum of all the slices it runs. Only hours before each forecast's origin are read. Every
+variant's first origin is hour 192, so that the city's hours a week before the last 24 exist.
+
+    training/.venv/bin/python training/input_study.py     # about 2 minutes, 2 processes
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lgbm  # noqa: E402
+import milan  # noqa: E402
+from milan import HISTORY  # noqa: E402
+
+VARIANTS = ("peer", "median", "mean24", "city", "city24")
+STEPS = (1, 6)
+CITY_HOURS = {"city": 1, "city24": 24}
+FIT_FROM = HISTORY + max(CITY_HOURS.values())  # the first origin with the city's week before
+VAL_START, VAL_END = milan.TEST_START - HISTORY, milan.TEST_START  # validation week targets
+
+
+def scale(variant: str, history: np.ndarray) -> float:
+    if variant == "median":
+        s = float(np.median(history))
+    elif variant == "mean24":
+        s = float(history[-24:].mean())
+    else:
+        s = float(history.mean())
+    return s if s >= milan.SCALE_EPSILON else 1.0
+
+
+def city_inputs(city: np.ndarray, origins, hours: int) -> np.ndarray:
+    """[len(origins), 2 * hours]: the city's last `hours` values over its mean of the last 168,
+    and each one's difference from the same hour a week before (also over that mean)."""
+    out = []
+    for o in origins:
+        s = city[o - HISTORY : o].mean()
+        recent = city[o - hours : o] / s
+        week_before = city[o - HISTORY - hours : o - HISTORY] / s
+        out.append(np.concatenate([recent, recent - week_before]))
+    return np.asarray(out, dtype=np.float32)
+
+
+def inputs(variant: str, series: np.ndarray, origins, city: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The variant's inputs for forecasts from the given origins, and the scales."""
+    hist = np.stack([series[o - HISTORY : o] for o in origins])
+    scales = np.array([scale(variant, h) for h in hist])
+    cal = np.stack([milan.calendar(o) for o in origins])
+    x = np.concatenate([hist / scales[:, None], cal], axis=1).astype(np.float32)
+    if variant in CITY_HOURS:
+        x = np.concatenate([x, city_inputs(city, origins, CITY_HOURS[variant])], axis=1)
+    return x, scales
+
+
+def score(job: tuple[str, int]) -> tuple[str, int, list[float]]:
+    """MAE of one variant at one step, per group size of the validation series."""
+    variant, step = job
+    rows, train_ids, val_ids, _ = milan.load_split()
+    city = np.sum([rows[i][:VAL_END] for i in train_ids + val_ids if len(rows[i]) >= VAL_END], axis=0)
+    xs, ys = [], []
+    for i in train_ids:
+        y = rows[i]
+        origins = range(FIT_FROM, min(VAL_START, len(y)) - step + 1)
+        if len(origins) > 0:
+            x, s = inputs(variant, y, origins, city)
+            xs.append(x)
+            ys.append(np.array([y[o + step - 1] for o in origins]) / s)
+    model = lgbm.fit_step(np.concatenate(xs), np.concatenate(ys))
+    maes = []
+    for gs in milan.validation_groups(rows, val_ids, (5, 12, 2)).values():
+        err = []
+        for g in gs:
+            y = np.sum([rows[i][:VAL_END] for i in g], axis=0)
+            x, s = inputs(variant, y, range(VAL_START - step + 1, VAL_END - step + 1), city)
+            err.append(np.abs(np.maximum(model.predict(x) * s, 0.0) - y[VAL_START:VAL_END]))
+        maes.append(float(np.concatenate(err).mean()))
+    return variant, step, maes
+
+
+def main():
+    jobs = [(v, step) for v in VARIANTS for step in STEPS]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        results = {(v, step): maes for v, step, maes in pool.map(score, jobs)}
+    rows, _, val_ids, _ = milan.load_split()
+    sizes = list(milan.validation_groups(rows, val_ids, (5, 12, 2)))
+    print("| variant | step | " + " | ".join(f"{k} square(s)" for k in sizes) + " |")
+    print("|---|---|" + "---|" * len(sizes))
+    for v, step in jobs:
+        base = results[("peer", step)]
+        cells = [f"{m:.3f}" + ("" if v == "peer" else f" ({100 * (m / b - 1):+.1f} %)") for m, b in zip(results[(v, step)], base)]
+        print(f"| {v} | {step} h | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
