@@ -1,4 +1,5 @@
-"""Do other inputs help? The LightGBM peer's recipe with a different scale or a city-wide input.
+"""What limits the peer on squares? Its recipe with another scale, the city's load as an input,
+or fewer training squares.
 
 Variants of the peer (lgbm.py: one direct model per step, L1, 600 trees), each fitted on every
 training square's windows with targets before the validation week and scored on the validation
@@ -12,6 +13,8 @@ that select_study.py scores (MAE, 1 h and 6 h). The test and sealed windows play
             series with data up to the test window): its last hour over its own mean of the
             last 168 hours, and how far that sits from the same hour a week before
   city24    the same for the city's last 24 hours (48 inputs)
+  half      the peer fitted on a seeded half of the training squares (its learning curve)
+  quarter   the same with a quarter of them
 
 The city is what an operator could add from outside one slice without new data sources: the
 sum of all the slices it runs. Only hours before each forecast's origin are read. Every
@@ -33,9 +36,10 @@ import lgbm  # noqa: E402
 import milan  # noqa: E402
 from milan import HISTORY  # noqa: E402
 
-VARIANTS = ("peer", "median", "mean24", "city", "city24")
+VARIANTS = ("peer", "median", "mean24", "city", "city24", "half", "quarter")
 STEPS = (1, 6)
 CITY_HOURS = {"city": 1, "city24": 24}
+TRAIN_SHARE = {"half": 0.5, "quarter": 0.25}
 FIT_FROM = HISTORY + max(CITY_HOURS.values())  # the first origin with the city's week before
 VAL_START, VAL_END = milan.TEST_START - HISTORY, milan.TEST_START  # validation week targets
 
@@ -78,6 +82,9 @@ def score(job: tuple[str, int]) -> tuple[str, int, list[float]]:
     variant, step = job
     rows, train_ids, val_ids, _ = milan.load_split()
     city = np.sum([rows[i][:VAL_END] for i in train_ids + val_ids if len(rows[i]) >= VAL_END], axis=0)
+    if variant in TRAIN_SHARE:
+        perm = np.random.default_rng(milan.SEED).permutation(train_ids)
+        train_ids = sorted(int(i) for i in perm[: round(TRAIN_SHARE[variant] * len(train_ids))])
     xs, ys = [], []
     for i in train_ids:
         y = rows[i]
