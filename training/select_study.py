@@ -13,9 +13,12 @@ Candidates:
                     slice's (features.pad_short); weighted like the other windows, normalised
                     on their own
   --young-sums N    the same windows for N seeded sums of 2-12 training series as well
+  --log-space E     train on log(y + E) of the scaled targets (the teacher's too) and forecast
+                    exp(output) - E: a monotone map leaves the quantiles where they are, but
+                    the daily shape becomes additive
   --seed-offset N   the members' seeds (a second seed tells recipe from luck)
 
-    training/.venv/bin/python training/select_study.py [--young-from 24] [--seed-offset 100]
+    training/.venv/bin/python training/select_study.py [--young-from 24] [--log-space 0.3] [--seed-offset 100]
 """
 
 from __future__ import annotations
@@ -52,11 +55,21 @@ def main():
     ap.add_argument("--young-from", type=int, default=None)
     ap.add_argument("--young-sums", type=int, default=0)
     ap.add_argument("--seed-offset", type=int, default=0)
+    ap.add_argument("--log-space", type=float, default=None, metavar="E")
     args = ap.parse_args()
     if args.young_from is not None and not 1 <= args.young_from < HISTORY:
         ap.error(f"--young-from must be within 1 .. {HISTORY - 1}, got {args.young_from}")
     if args.young_sums and args.young_from is None:
         ap.error("--young-sums needs --young-from")
+    if args.log_space is not None and not args.log_space > 0:
+        ap.error(f"--log-space must be > 0, got {args.log_space}")
+    # The map the network is trained in, and its inverse (identity without --log-space).
+    if args.log_space is None:
+        to_net, from_net = (lambda v: v), (lambda v: v)
+    else:
+        eps = args.log_space
+        to_net = lambda v: np.log(np.maximum(v, 0) + eps).astype(np.float32)  # noqa: E731
+        from_net = lambda v: np.exp(v) - eps  # noqa: E731
     log = lambda s: print(s, flush=True)  # noqa: E731
 
     rows, train_ids, val_ids, _ = milan.load_split()
@@ -74,7 +87,8 @@ def main():
         log(f"+{len(parts[0])} young windows (targets from hour {args.young_from}, {args.young_sums} sums)")
     xv, yv, wv, _ = build_samples(rows, val_ids, end, milan.TEST_START, 0, 0.0, profile, rng)
     peer = fit_teacher(rows, train_ids, end, lambda s: None)
-    params, _ = fit_ensemble(x, y, w, teacher_targets(peer, x, y, known), xv, yv, wv, SEED + args.seed_offset, lambda s: None)
+    teacher = to_net(teacher_targets(peer, x, y, known))
+    params, _ = fit_ensemble(x, to_net(y), w, teacher, xv, to_net(yv), wv, SEED + args.seed_offset, lambda s: None)
     log(f"{len(x)} training windows, LightGBM peer and ensemble fitted in {time.time() - t0:.0f} s")
 
     w_derived, _ = features.derived_matrix()
@@ -91,7 +105,7 @@ def main():
                 ys.append(target)
                 ss.append(scale)
         h, c, target, scale = (np.asarray(a) for a in (hs, cs, ys, ss))
-        ours = np.maximum(predict_ensemble(params, features.model_features(h, c, w_derived))[:, :, 0] * scale[:, None], 0)
+        ours = np.maximum(from_net(predict_ensemble(params, features.model_features(h, c, w_derived))[:, :, 0]) * scale[:, None], 0)
         xl = np.concatenate([h, c], axis=1).astype(np.float32)
         theirs = np.maximum(np.stack([m.predict(xl) for m in peer], axis=1) * scale[:, None], 0)
         a = [float(np.abs(ours[:, j] - target[:, j]).mean()) for j in (0, 5)]
