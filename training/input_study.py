@@ -1,10 +1,11 @@
 """What limits the peer on squares? Its recipe with another scale, the city's load as an input,
 or fewer training squares.
 
-Variants of the peer (lgbm.py: one direct model per step, L1, 600 trees), each fitted on every
-training square's windows with targets before the validation week and scored on the validation
-week (2013-11-18 .. 24), on the validation squares and the seeded sums of 2, 5 and 12 of them
-that select_study.py scores (MAE, 1 h and 6 h). The test and sealed windows play no part.
+Variants of the peer (lgbm.py: one direct model per step, L1, 600 trees), each fitted on the
+training squares' windows (all of them unless said) with targets before the validation week and
+scored on the validation week (2013-11-18 .. 24), on the validation squares and the seeded sums
+of 2, 5 and 12 of them that select_study.py scores (MAE, 1 h and 6 h). The test and sealed
+windows play no part.
 
   peer      the 168 lags over their mean, and the 4 calendar features (the evaluation's peer)
   median    the lags over their median (a scale that one spike does not move)
@@ -20,7 +21,7 @@ The city is what an operator could add from outside one slice without new data s
 sum of all the slices it runs. Only hours before each forecast's origin are read. Every
 variant's first origin is hour 192, so that the city's hours a week before the last 24 exist.
 
-    training/.venv/bin/python training/input_study.py     # about 2 minutes, 2 processes
+    training/.venv/bin/python training/input_study.py     # about 2.5 minutes, 2 processes
 """
 
 from __future__ import annotations
