@@ -16,8 +16,6 @@ from __future__ import annotations
 import os
 import sys
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lgbm  # noqa: E402
 import milan  # noqa: E402
@@ -26,7 +24,6 @@ from milan import HISTORY  # noqa: E402
 LAGS = (HISTORY, 2 * HISTORY)
 STEPS = (1, 6)
 FIT_FROM = 2 * HISTORY  # the first origin with two weeks of history before it
-VAL_START, VAL_END = milan.TEST_START - HISTORY, milan.TEST_START  # validation week targets
 
 
 def main():
@@ -36,26 +33,9 @@ def main():
     print("|---|---|---|" + "---|" * len(groups))
     for lags in LAGS:
         for step in STEPS:
-            xs, ys = [], []
-            for i in train_ids:
-                y = rows[i]
-                origins = range(FIT_FROM, min(VAL_START, len(y)) - step + 1)
-                if len(origins) > 0:
-                    x, s = lgbm.origin_inputs(y, origins, lags)
-                    xs.append(x)
-                    ys.append(np.array([y[o + step - 1] for o in origins]) / s)
-            model = lgbm.fit_step(np.concatenate(xs), np.concatenate(ys))
-            cells = []
-            for gs in groups.values():
-                err = []
-                for g in gs:
-                    y = np.sum([rows[i][:VAL_END] for i in g], axis=0)
-                    origins = range(VAL_START - step + 1, VAL_END - step + 1)
-                    x, s = lgbm.origin_inputs(y, origins, lags)
-                    pred = np.maximum(model.predict(x) * s, 0.0)
-                    err.append(np.abs(pred - y[VAL_START:VAL_END]))
-                cells.append(f"{np.concatenate(err).mean():.3f}")
-            print(f"| {lags} | {step} h | {sum(len(v) for v in ys)} | " + " | ".join(cells) + " |", flush=True)
+            inputs = lambda y, origins: lgbm.origin_inputs(y, origins, lags)  # noqa: E731
+            maes, windows = lgbm.validation_mae(rows, train_ids, groups.values(), step, FIT_FROM, inputs)
+            print(f"| {lags} | {step} h | {windows} | " + " | ".join(f"{m:.3f}" for m in maes) + " |", flush=True)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ STEPS = (1, 6)
 CITY_HOURS = {"city": 1, "city24": 24}
 TRAIN_SHARE = {"half": 0.5, "quarter": 0.25}
 FIT_FROM = HISTORY + max(CITY_HOURS.values())  # the first origin with the city's week before
-VAL_START, VAL_END = milan.TEST_START - HISTORY, milan.TEST_START  # validation week targets
+VAL_END = milan.TEST_START  # end of the validation week's targets (the city's data)
 
 
 def scale(variant: str, history: np.ndarray) -> float:
@@ -69,10 +69,7 @@ def city_inputs(city: np.ndarray, origins, hours: int) -> np.ndarray:
 
 def inputs(variant: str, series: np.ndarray, origins, city: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The variant's inputs for forecasts from the given origins, and the scales."""
-    hist = np.stack([series[o - HISTORY : o] for o in origins])
-    scales = np.array([scale(variant, h) for h in hist])
-    cal = np.stack([milan.calendar(o) for o in origins])
-    x = np.concatenate([hist / scales[:, None], cal], axis=1).astype(np.float32)
+    x, scales = lgbm.origin_inputs(series, origins, scale_of=lambda h: scale(variant, h))
     if variant in CITY_HOURS:
         x = np.concatenate([x, city_inputs(city, origins, CITY_HOURS[variant])], axis=1)
     return x, scales
@@ -86,23 +83,8 @@ def score(job: tuple[str, int]) -> tuple[str, int, list[float]]:
     if variant in TRAIN_SHARE:
         perm = np.random.default_rng(milan.SEED).permutation(train_ids)
         train_ids = sorted(int(i) for i in perm[: round(TRAIN_SHARE[variant] * len(train_ids))])
-    xs, ys = [], []
-    for i in train_ids:
-        y = rows[i]
-        origins = range(FIT_FROM, min(VAL_START, len(y)) - step + 1)
-        if len(origins) > 0:
-            x, s = inputs(variant, y, origins, city)
-            xs.append(x)
-            ys.append(np.array([y[o + step - 1] for o in origins]) / s)
-    model = lgbm.fit_step(np.concatenate(xs), np.concatenate(ys))
-    maes = []
-    for gs in milan.validation_groups(rows, val_ids, (5, 12, 2)).values():
-        err = []
-        for g in gs:
-            y = np.sum([rows[i][:VAL_END] for i in g], axis=0)
-            x, s = inputs(variant, y, range(VAL_START - step + 1, VAL_END - step + 1), city)
-            err.append(np.abs(np.maximum(model.predict(x) * s, 0.0) - y[VAL_START:VAL_END]))
-        maes.append(float(np.concatenate(err).mean()))
+    groups = milan.validation_groups(rows, val_ids, (5, 12, 2)).values()
+    maes, _ = lgbm.validation_mae(rows, train_ids, groups, step, FIT_FROM, lambda y, o: inputs(variant, y, o, city))
     return variant, step, maes
 
 
