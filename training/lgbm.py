@@ -2,8 +2,8 @@
 training's distillation teacher (train.py): the 168 mean-scaled lags plus the 4 calendar
 features of every window of the given series with targets before `end`, an L1 objective and
 600 trees, one direct model per forecast step. Deterministic: fixed seed, single-threaded.
-The validation studies (history_study.py, input_study.py) score their variants of it with
-validation_mae."""
+The validation studies (history_study.py, input_study.py, peer_study.py) score their variants
+of it with validation_mae."""
 
 from __future__ import annotations
 
@@ -35,21 +35,24 @@ def lag_windows(rows, series_ids, end):
     return np.concatenate([np.asarray(hs), np.asarray(cs)], axis=1).astype(np.float32), np.asarray(ys)
 
 
-def fit_step(x, y_step):
-    """One step's model, fitted on lag_windows' inputs and that step's column of targets."""
+PARAMS = dict(objective="l1", n_estimators=600, learning_rate=0.05, num_leaves=31)
+
+
+def fit_step(x, y_step, **overrides):
+    """One step's model, fitted on lag_windows' inputs and that step's column of targets.
+    `overrides` replace PARAMS (peer_study.py's variants)."""
     import lightgbm as lgb
 
-    return lgb.LGBMRegressor(
-        objective="l1", n_estimators=600, learning_rate=0.05, num_leaves=31,
-        random_state=SEED, n_jobs=1, deterministic=True, verbose=-1,
-    ).fit(x, y_step)
+    params = {**PARAMS, **overrides}
+    return lgb.LGBMRegressor(**params, random_state=SEED, n_jobs=1, deterministic=True, verbose=-1).fit(x, y_step)
 
 
-def validation_mae(rows, train_ids, groups, step, fit_from, inputs):
+def validation_mae(rows, train_ids, groups, step, fit_from, inputs, fit=fit_step):
     """A study's variant of the peer at one step: fitted on the training series' origins from
     `fit_from` with targets before the validation week, then its MAE on the validation week for
     each list of `groups` (each group scored as the sum of its series). `inputs(series, origins)`
-    gives (inputs, scales) as origin_inputs does. Returns ([MAE per list], training windows)."""
+    gives (inputs, scales) as origin_inputs does; `fit(x, y)` returns a model with `predict`.
+    Returns ([MAE per list], training windows)."""
     val_start, val_end = milan.TEST_START - HISTORY, milan.TEST_START
     xs, ys = [], []
     for i in train_ids:
@@ -59,7 +62,7 @@ def validation_mae(rows, train_ids, groups, step, fit_from, inputs):
             x, s = inputs(y, origins)
             xs.append(x)
             ys.append(np.array([y[o + step - 1] for o in origins]) / s)
-    model = fit_step(np.concatenate(xs), np.concatenate(ys))
+    model = fit(np.concatenate(xs), np.concatenate(ys))
     maes = []
     for gs in groups:
         err = []
