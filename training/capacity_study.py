@@ -13,7 +13,7 @@ over-provisioning (idle capacity over the total load, as the evaluation counts i
 The shipped model saw the training squares up to the test window, the validation week
 included, so its figures here are if anything optimistic.
 
-    training/.venv/bin/python training/capacity_study.py [MODEL.onnx]   # a few seconds
+    training/.venv/bin/python training/capacity_study.py MODEL.onnx   # a few seconds
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lgbm  # noqa: E402
 import milan  # noqa: E402
 from milan import HISTORY  # noqa: E402
-from residual_study import DEFAULT_MODEL  # noqa: E402
 from train import SELECT_END  # noqa: E402
 
 TARGET = 0.99  # the evaluation's strict conformal target, and 1 % of hours under
@@ -55,7 +54,9 @@ def hindsight(base, unit, actual):
 
 
 def main():
-    sess = ort.InferenceSession(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_MODEL)
+    if len(sys.argv) != 2:
+        sys.exit("usage: capacity_study.py MODEL.onnx (the shipped one: models/forecaster.onnx)")
+    sess = ort.InferenceSession(sys.argv[1])
     rows, _, val_ids, _ = milan.load_split()
     groups = milan.validation_groups(rows, val_ids, (5, 12, 2))  # select_study.py's draws
     origins = np.arange(HISTORY, milan.TEST_START)
