@@ -7,6 +7,8 @@ of it with validation_mae."""
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
+
 import numpy as np
 
 import milan
@@ -72,3 +74,21 @@ def validation_mae(rows, train_ids, groups, step, fit_from, inputs, fit=fit_step
             err.append(np.abs(np.maximum(model.predict(x) * s, 0.0) - y[val_start:val_end]))
         maes.append(float(np.concatenate(err).mean()))
     return maes, sum(len(v) for v in ys)
+
+
+def print_variants(score, variants, steps):
+    """Runs a study's `score((variant, step)) -> (variant, step, [MAE per group size])` for every
+    variant and step, two at a time, and prints the table: the first variant's MAE, the others'
+    relative to it."""
+    jobs = [(v, step) for v in variants for step in steps]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        results = {(v, step): maes for v, step, maes in pool.map(score, jobs)}
+    rows, _, val_ids, _ = milan.load_split()
+    sizes = list(milan.validation_groups(rows, val_ids, (5, 12, 2)))
+    print("| variant | step | " + " | ".join(f"{k} square(s)" for k in sizes) + " |")
+    print("|---|---|" + "---|" * len(sizes))
+    first = variants[0]
+    for v, step in jobs:
+        base = results[(first, step)]
+        cells = [f"{m:.3f}" + ("" if v == first else f" ({100 * (m / b - 1):+.1f} %)") for m, b in zip(results[(v, step)], base)]
+        print(f"| {v} | {step} h | " + " | ".join(cells) + " |")

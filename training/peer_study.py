@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
@@ -74,17 +73,7 @@ def score(job: tuple[str, int]) -> tuple[str, int, list[float]]:
 
 
 def main():
-    jobs = [(v, step) for v in SETTINGS for step in STEPS]
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        results = {(v, step): maes for v, step, maes in pool.map(score, jobs)}
-    rows, _, val_ids, _ = milan.load_split()
-    sizes = list(milan.validation_groups(rows, val_ids, (5, 12, 2)))
-    print("| variant | step | " + " | ".join(f"{k} square(s)" for k in sizes) + " |")
-    print("|---|---|" + "---|" * len(sizes))
-    for v, step in jobs:
-        base = results[("peer", step)]
-        cells = [f"{m:.3f}" + ("" if v == "peer" else f" ({100 * (m / b - 1):+.1f} %)") for m, b in zip(results[(v, step)], base)]
-        print(f"| {v} | {step} h | " + " | ".join(cells) + " |")
+    lgbm.print_variants(score, list(SETTINGS), STEPS)
 
 
 if __name__ == "__main__":
