@@ -39,7 +39,9 @@ NAMES = ("p50", "p90", "p99")
 
 def conformal_capacity(q, actual, first):
     """q[j] * the conformal factor from the ratios actual / q of the WINDOW hours before j, for
-    every j >= first (as ConformalCalibrator: the ceil((n + 1) target)-th smallest ratio)."""
+    every j >= first (as ConformalCalibrator: the ceil((n + 1) target)-th smallest ratio). The
+    calibrator's rule of factor 1 below 24 ratios never applies here: main's origins start 240
+    hours before the validation week."""
     out = []
     for j in range(first, len(q)):
         ratios = np.sort(actual[max(0, j - WINDOW) : j] / np.maximum(q[max(0, j - WINDOW) : j], 1e-9))
